@@ -3,6 +3,7 @@
 // when running as root), says loudly what it had to skip otherwise, builds, and runs vitest.
 // In CI (CI=true) nothing may be skipped: a missing prerequisite fails the run.
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { missingPrereqs } from './prereqs.js';
 
 const run = (cmd, args, opts = {}) => spawnSync(cmd, args, { stdio: 'inherit', ...opts }).status ?? 1;
@@ -30,5 +31,12 @@ if (missing.length > 0) {
 process.env.BWVM_MISSING = missing.map((p) => p.name).join(',');
 
 if (run('npm', ['run', '--silent', 'build']) !== 0) process.exit(1);
-const status = run('npx', ['vitest', 'run', ...process.argv.slice(2)]);
+const report = 'out/test-report.json';
+const status = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)]);
+if (existsSync(report)) {
+  const r = JSON.parse(readFileSync(report, 'utf8'));
+  const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+  console.log(`\ntests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
+  if (missing.length > 0) console.log(`[bwvm test] SKIPPED for missing prerequisites: ${missing.map((p) => p.name).join(', ')}`);
+}
 process.exit(status);
