@@ -1,0 +1,12 @@
+// Public surface of the graph IR: types, graph utilities, op table, inference, costs, verifier,
+// printers.
+export * from './types.js';
+export * from './dtype.js';
+export * from './shape.js';
+export * from './graph.js';
+export { OPS, getOp, requireOp } from './ops/index.js';
+export type { OpDef, OpContext, AttrSpec, AttrType, FuseClass, OutInfo } from './ops/index.js';
+export { windowGeometry, convTransposeGeometry } from './ops/geometry.js';
+export { inferShapes, infoOf, foldConstants } from './infer.js';
+export { nodeCost, graphCost } from './cost.js';
+export type { NodeCost, GraphCost } from './cost.js';
