@@ -1,0 +1,61 @@
+// The HTML report: markdown rendered, outputs by richest MIME type, plotly.js inlined once,
+// nothing loaded from the network.
+import { describe, expect, it } from 'vitest';
+import { renderReport, scriptJson, inlineScript } from '../../../src/cli/run/html.js';
+import { makeNotebook, type CodeCell } from '../../../src/cli/run/notebook.js';
+
+function nbWith(outputs: CodeCell['outputs'][]) {
+  const nb = makeNotebook([{ type: 'markdown', source: '# Heading\n\nsome *emphasis*' }, ...outputs.map(() => ({ source: 'x < 1' }))]);
+  outputs.forEach((o, i) => {
+    const c = nb.cells[i + 1] as CodeCell;
+    c.outputs = o;
+    c.execution_count = i + 1;
+  });
+  return nb;
+}
+
+const fig = { data: [{ type: 'scatter', y: [1, 3, 2] }], layout: { title: { text: '</script><b>t</b>' } } };
+
+describe('renderReport', () => {
+  it('renders markdown, code, text, images, json, errors', () => {
+    const html = renderReport(nbWith([[
+      { output_type: 'stream', name: 'stdout', text: 'a<b>' },
+      { output_type: 'display_data', data: { 'text/html': '<table><tr><td>cell</td></tr></table>', 'text/plain': 'no' }, metadata: {} },
+      { output_type: 'display_data', data: { 'image/svg+xml': '<svg id="s"></svg>' }, metadata: {} },
+      { output_type: 'display_data', data: { 'image/png': 'iVBORw0KGgo=\n' }, metadata: {} },
+      { output_type: 'display_data', data: { 'application/json': { k: [1, 2] } }, metadata: {} },
+      { output_type: 'execute_result', execution_count: 1, data: { 'text/plain': '42' }, metadata: {} },
+      { output_type: 'error', ename: 'E', evalue: 'v', traceback: ['\x1b[31mE\x1b[0m: v'] },
+    ]]), { title: 'T' });
+    expect(html).toContain('<h1>Heading</h1>');
+    expect(html).toContain('<em>emphasis</em>');
+    expect(html).toContain('x &lt; 1');
+    expect(html).toContain('a&lt;b&gt;');
+    expect(html).toContain('<table><tr><td>cell</td></tr></table>');
+    expect(html).not.toContain('>no<');
+    expect(html).toContain('<svg id="s"></svg>');
+    expect(html).toContain('src="data:image/png;base64,iVBORw0KGgo="');
+    expect(html).toContain('&quot;k&quot;: [\n    1,');
+    expect(html).toContain('Out[1]:');
+    expect(html).toContain('E: v');
+    expect(html).not.toContain('\x1b');
+    expect(html).not.toContain('Plotly.newPlot');
+    expect(html).toContain('<title>T</title>');
+  });
+
+  it('embeds plotly.js once for several figures, with no network script', () => {
+    const out = { output_type: 'display_data' as const, data: { 'application/vnd.plotly.v1+json': fig, 'text/html': '<script src="https://cdn.plot.ly/x.js"></script>' }, metadata: {} };
+    const html = renderReport(nbWith([[out], [out]]));
+    expect(html.split('Plotly.newPlot(').length - 1).toBe(2);
+    const marker = 'Plotly.newPlot';
+    expect(html.indexOf(marker)).toBeGreaterThan(0);
+    expect((html.match(/<script>/g) ?? []).length).toBe(3);
+    expect(html).not.toMatch(/<script[^>]+src=["']?https?:/i);
+    expect(html).not.toContain('</script><b>');
+  });
+
+  it('makes JSON and JS safe inside <script>', () => {
+    expect(scriptJson('</script>')).toBe('"\\u003c/script>"');
+    expect(inlineScript('a="</script>";b="<!--"')).toBe('a="<\\/script>";b="<\\!--"');
+  });
+});
