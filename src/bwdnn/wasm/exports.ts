@@ -1,0 +1,31 @@
+// The typed surface of the kernel module's exports (assembly/index.ts): pointers are
+// byte offsets into the shared memory; ranges [start, end) let threads split the work.
+
+export interface KernelExports {
+  heapBase(): number;
+  isRelaxed(): number;
+  setBlocking(mc: number, kc: number, nc: number): void;
+  gemmWorkspaceBytes(): number;
+  gemm(K: number, a: number, rsA: number, csA: number, b: number, rsB: number, csB: number,
+    c: number, ldc: number, bias: number, biasMode: number, act: number, alpha: number, ws: number,
+    m0: number, m1: number, n0: number, n1: number): void;
+  conv2dGemm(p: number, x: number, w: number, b: number, y: number, ws: number, n0: number, n1: number, j0: number, j1: number): void;
+  conv2dGemmWorkspaceBytes(p: number): number;
+  conv2dDirect(p: number, x: number, w: number, b: number, y: number, ws: number, n0: number, n1: number, t0: number, t1: number): void;
+  conv2dDirectWorkspaceBytes(p: number): number;
+  depthwise(p: number, x: number, w: number, b: number, y: number, ws: number, p0: number, p1: number): void;
+  depthwiseWorkspaceBytes(p: number): number;
+  pool2d(p: number, x: number, y: number, p0: number, p1: number): void;
+  activation(x: number, y: number, n: number, act: number, alpha: number): void;
+  add(a: number, b: number, y: number, n: number, act: number, alpha: number): void;
+  mul(a: number, b: number, y: number, n: number, act: number, alpha: number): void;
+  batchNorm(x: number, y: number, C: number, HW: number, gamma: number, beta: number, mean: number, variance: number,
+    eps: number, act: number, alpha: number, p0: number, p1: number): void;
+  channelAffine(x: number, y: number, C: number, HW: number, scale: number, shift: number, act: number, alpha: number,
+    p0: number, p1: number): void;
+}
+
+/** Kernels a thread pool may run, in a fixed order shared with the workers. */
+export const PARALLEL_KERNELS = ['gemm', 'conv2dGemm', 'conv2dDirect', 'depthwise', 'pool2d', 'batchNorm',
+  'channelAffine', 'activation', 'add', 'mul', 'setBlocking'] as const;
+export type ParallelKernel = (typeof PARALLEL_KERNELS)[number];
