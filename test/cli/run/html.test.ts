@@ -47,6 +47,7 @@ describe('renderReport', () => {
     const out = { output_type: 'display_data' as const, data: { 'application/vnd.plotly.v1+json': fig, 'text/html': '<script src="https://cdn.plot.ly/x.js"></script>' }, metadata: {} };
     const html = renderReport(nbWith([[out], [out]]));
     expect(html.split('Plotly.newPlot(').length - 1).toBe(2);
+    expect(html.match(/\* plotly\.js v\d/g)?.length).toBe(1);
     const marker = 'Plotly.newPlot';
     expect(html.indexOf(marker)).toBeGreaterThan(0);
     expect((html.match(/<script>/g) ?? []).length).toBe(3);
