@@ -18,6 +18,7 @@ export class ThreadPool {
   private readonly seq: number[] = [];
   private readonly spin: number;
   private closed = false;
+  private readonly gone = new Set<Worker>();
 
   /** `extra` workers besides the calling thread (0 = everything runs on the caller). */
   constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, readonly extra: number, opts: PoolOptions = {}) {
@@ -32,6 +33,7 @@ export class ThreadPool {
         workerData: { module, memory, ctlBuf, argBuf, index: i, names: [...PARALLEL_KERNELS], spin: this.spin },
       });
       w.unref();
+      w.once('exit', () => this.gone.add(w));
       this.workers.push(w);
       this.seq.push(0);
     }
@@ -89,6 +91,13 @@ export class ThreadPool {
     }
     if (err) throw err;
     if (failed) throw new BwvmError('bwdnn.worker-trap', `bwDNN kernel ${kernel} trapped in a worker thread.`, { hint: 'check shapes and buffer sizes' });
+  }
+
+  /** Resolves when every worker thread has exited (after close()). */
+  exited(): Promise<void> {
+    return Promise.all(this.workers.map((w) => new Promise<void>((res) => {
+      if (this.gone.has(w)) res(); else w.once('exit', () => res());
+    }))).then(() => undefined);
   }
 
   /** Stops the workers; the pool cannot be used afterwards. Idempotent. */
