@@ -1,0 +1,3 @@
+// Public surface of the session layer: the Session object and its typed store.
+export * from './session.js';
+export * from './store.js';
