@@ -76,7 +76,8 @@ export function topoSort(g: Graph): Node[] {
     const s = state.get(n);
     if (s === 2) return;
     if (s === 1) {
-      const cyc = [...stack.slice(stack.indexOf(n)), n].map((x) => x.name).join(' -> ');
+      const loop = stack.slice(stack.indexOf(n)).reverse(); // data-flow order
+      const cyc = [...loop, loop[0]!].map((x) => x.name).join(' -> ');
       throw new BwvmError('IR_CYCLE', `graph '${g.name}' has a cycle: ${cyc}`, { hint: 'a node consumes (indirectly) its own output' });
     }
     state.set(n, 1);

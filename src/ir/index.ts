@@ -10,3 +10,8 @@ export { windowGeometry, convTransposeGeometry } from './ops/geometry.js';
 export { inferShapes, infoOf, foldConstants } from './infer.js';
 export { nodeCost, graphCost } from './cost.js';
 export type { NodeCost, GraphCost } from './cost.js';
+export { verifyGraph, assertValid } from './verify.js';
+export type { VerifyIssue } from './verify.js';
+export { printGraph } from './print.js';
+export { toDot, FUSE_COLORS } from './dot.js';
+export type { DotOptions } from './dot.js';
