@@ -17,6 +17,7 @@ export class CellLanguageService {
   private globalsDts = '';
   private notebook = '';
   private version = 0;
+  private globalsVersion = 0;
   private readonly diskCache = new Map<string, TS.IScriptSnapshot | undefined>();
   private readonly notebookFile: string;
   private readonly globalsFile: string;
@@ -35,7 +36,7 @@ export class CellLanguageService {
 
   addDeclarations(dts: string): void {
     this.globalsDts += `${dts}\n`;
-    this.version++;
+    this.globalsVersion++;
   }
 
   reset(): void {
@@ -56,7 +57,7 @@ export class CellLanguageService {
     const lower = word.toLowerCase();
     const entries = (info?.entries ?? [])
       .filter((e) => e.name.toLowerCase().startsWith(lower) && e.kind !== 'warning')
-      .sort((a, b) => Number(!b.name.startsWith(word)) - Number(!a.name.startsWith(word)) || a.sortText.localeCompare(b.sortText) || a.name.localeCompare(b.name))
+      .sort((a, b) => Number(!a.name.startsWith(word)) - Number(!b.name.startsWith(word)) || a.sortText.localeCompare(b.sortText) || a.name.localeCompare(b.name))
       .slice(0, 1000);
     return {
       matches: entries.map((e) => e.name),
@@ -111,7 +112,7 @@ export class CellLanguageService {
     };
     const host: TS.LanguageServiceHost = {
       getScriptFileNames: () => [this.globalsFile, this.notebookFile],
-      getScriptVersion: (f) => (f === this.notebookFile || f === this.globalsFile ? String(this.version) : '1'),
+      getScriptVersion: (f) => (f === this.notebookFile ? String(this.version) : f === this.globalsFile ? String(this.globalsVersion) : '1'),
       getScriptSnapshot: (f) => {
         if (f === this.notebookFile) return ts.ScriptSnapshot.fromString(this.notebook);
         if (f === this.globalsFile) return ts.ScriptSnapshot.fromString(this.globalsDts);
