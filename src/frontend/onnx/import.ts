@@ -2,6 +2,7 @@
 // table, decodes initializers and attributes, folds shape plumbing, infers shapes; every error
 // names the file (and node / field).
 import { readFileSync } from 'node:fs';
+import protobuf from 'protobufjs';
 import { basename, dirname, resolve } from 'node:path';
 import type { AttrValue, Attrs, Dim, Graph, Node, TensorInfo } from '../../ir/types.js';
 import { createGraph } from '../../ir/graph.js';
@@ -30,10 +31,12 @@ export function importOnnxFile(path: string, opts: OnnxImportOptions = {}): Grap
 export function decodeModel(bytes: Uint8Array, file: string): PModel {
   if (bytes.length === 0) throw new BwvmError('ONNX_DECODE', `${file}: empty file`, { hint: 'the file is not an ONNX model' });
   let msg: unknown;
-  try { msg = ModelProto.decode(bytes); } catch (e) {
+  const reader = protobuf.Reader.create(bytes);
+  try { msg = ModelProto.decode(reader); } catch (e) {
     const m = (e as Error).message;
-    const off = /(\d+) \+ \d+ > (\d+)/.exec(m) ?? /at offset (\d+)/.exec(m);
-    throw new BwvmError('ONNX_DECODE', `${file}: not a valid ONNX protobuf (${m}${off ? `; at byte ${off[1]} of ${bytes.length}` : ''})`, { hint: 'the file is truncated, corrupt, or not an ONNX model', cause: e, details: off ? { offset: Number(off[1]) } : {} });
+    // nested messages share the reader, so its position is where decoding stopped
+    const offset = reader.pos;
+    throw new BwvmError('ONNX_DECODE', `${file}: not a valid ONNX protobuf (${m}; at byte ${offset} of ${bytes.length})`, { hint: 'the file is truncated, corrupt, or not an ONNX model', cause: e, details: { offset } });
   }
   const model = msg as PModel;
   if (!model.graph) throw new BwvmError('ONNX_DECODE', `${file}: ModelProto has no graph (field 7)`, { hint: 'the file is not an ONNX model' });
