@@ -23,7 +23,7 @@ export const ENCODING_LIMITS: IsaLimits = {
 };
 
 interface Piece { text: string; line: number; col: number }
-const REGLIKE = /^(?:[xyzt]*f?r\d+|[uvw]\d+|dma\d+|if|b|loop|sum|halt|nop)$/;
+const REGLIKE = /^(?:[xyzt]*f?r\d+|[uvw]\d+|dma\d+)$/;
 const LABEL = /^\s*([A-Za-z_.$][\w.$]*)\s*:/;
 
 function stripComment(s: string): string {
@@ -56,7 +56,7 @@ export function assemble(source: string, opts: AsmOptions = {}): Program {
 
   const defLabel = (name: string, line: number, col: number): void => {
     if (symbols[name]) fail('ASM_DUPLICATE_LABEL', line, col, `label '${name}' is defined twice`, 'rename one of them');
-    if (REGLIKE.test(name)) fail('ASM_BAD_LABEL', line, col, `'${name}' looks like a register or keyword and cannot be a label`);
+    if (REGLIKE.test(name)) fail('ASM_BAD_LABEL', line, col, `'${name}' looks like a register and cannot be a label`);
     symbols[name] = section === 'text'
       ? { name, space: 'code', addr: code.length, size: 0, global: false }
       : { name, space: section, addr: loc[section], size: 0, global: false };

@@ -22,7 +22,7 @@ export const BWDSP100: TargetDesc = {
   loopDepth: 4,
   latency: { alu: 1, shf: 1, fadd: 3, fmul: 3, fmac: 3, conv: 2, spu: 6, load: 3, xfer: 1, reduce: 3, agu: 1, none: 0 },
   branchPenalty: 5,
-  memory: { blocks: 6, banksPerBlock: 8, blockWords: 131072, wideAccessAlign: true },
+  memory: { blocks: 6, banksPerBlock: 8, blockWords: 131072, wideAccessAlign: false },
   dma: { channels: 4, bytesPerCycle: 8, latency: 128 },
   ddr: { words: 64 * 1024 * 1024 },
 };

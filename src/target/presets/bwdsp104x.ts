@@ -21,7 +21,7 @@ export const BWDSP104X: TargetDesc = {
   loopDepth: 4,
   latency: { alu: 1, shf: 1, fadd: 2, fmul: 2, fmac: 2, conv: 2, spu: 4, load: 2, xfer: 1, reduce: 2, agu: 1, none: 0 },
   branchPenalty: 4,
-  memory: { blocks: 6, banksPerBlock: 8, blockWords: 131072, wideAccessAlign: true }, // 24 Mbit = 786432 words
+  memory: { blocks: 6, banksPerBlock: 8, blockWords: 131072, wideAccessAlign: false }, // 24 Mbit = 786432 words
   dma: { channels: 4, bytesPerCycle: 16, latency: 64 }, // 3.2 GB/s at 200 MHz (assumed)
   ddr: { words: 64 * 1024 * 1024 }, // 256 MiB (assumed)
 };
