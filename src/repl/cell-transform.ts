@@ -90,6 +90,9 @@ export function transformCell(code: string): CellPlan {
     }
   }
 
+  if (isAsync) {
+    for (const st of statements) if (!skip.has(st) && !ts.isVariableStatement(st)) hoisted.push(...unwrapNestedVars(ts, sf, st, edits));
+  }
   const runtime = statements.filter((s) => !isTypeOnlyStatement(ts, s));
   const last = runtime[runtime.length - 1];
   const hasValue = !!last && ts.isExpressionStatement(last) && !last.getText(sf).endsWith(';') && !skip.has(last);
@@ -144,6 +147,29 @@ function transpileStatement(ts: Ts, text: string, names: string[], isAsync: bool
     out = out.replace(new RegExp(`^(?:var|let|const) ${n}\\b`, 'gm'), isAsync ? n : `var ${n}`);
   }
   return out.trim();
+}
+
+/** In an async cell, `var`s nested in top-level blocks/loops must still become globals. */
+function unwrapNestedVars(ts: Ts, sf: TS.SourceFile, node: TS.Node, edits: EditList): string[] {
+  const names: string[] = [];
+  const visit = (n: TS.Node): void => {
+    if (ts.isFunctionLike(n) || ts.isClassLike(n)) return;
+    if (ts.isVariableDeclarationList(n) && !(n.flags & ts.NodeFlags.BlockScoped)) {
+      const start = n.getStart(sf);
+      n.declarations.forEach((d) => names.push(...bindingNames(ts, d.name)));
+      const inStatement = ts.isVariableStatement(n.parent);
+      edits.replace(start, start + 3, inStatement ? '(  ' : '   ');
+      if (inStatement) edits.insert(n.end, ')');
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(node);
+  return names;
+}
+
+function bindingNames(ts: Ts, n: TS.BindingName): string[] {
+  if (ts.isIdentifier(n)) return [n.text];
+  return n.elements.flatMap((el) => (ts.isOmittedExpression(el) ? [] : bindingNames(ts, el.name)));
 }
 
 function hasTopLevelAwait(ts: Ts, node: TS.Node): boolean {

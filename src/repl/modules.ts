@@ -35,7 +35,11 @@ export class ModuleLoader {
   /** Absolute file URL (or `node:` builtin) a specifier resolves to. */
   resolve(spec: string): string {
     if (isBuiltin(spec)) return spec.startsWith('node:') ? spec : `node:${spec}`;
-    if (spec === 'bwvm') return pathToFileURL(join(this.root, 'dist', 'index.js')).href;
+    if (spec === 'bwvm') {
+      const api = join(this.root, 'dist', 'index.js');
+      if (!existsSync(api)) throw new Error(`bwvm's public API is not built (${api} is missing); run \`npm run build\` in ${this.root}`);
+      return pathToFileURL(api).href;
+    }
     if (spec.startsWith('.') || isAbsolute(spec)) return pathToFileURL(resolve(this.cwd, spec)).href;
     const bases = [join(this.cwd, 'noop.js'), join(this.root, 'noop.js')];
     for (const base of bases) {
