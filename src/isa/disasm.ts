@@ -28,7 +28,7 @@ export function disassemble(p: Program): string {
   if (p.entry !== 0 && !codeLabels.has(p.entry)) addLabel(p.entry, `L${p.entry}`);
   const labelAt = (l: number): string | undefined => codeLabels.get(l)?.[0];
   const out: string[] = ['.text'];
-  const globals = Object.values(p.symbols).filter((s) => s.global).map((s) => s.name);
+  const globals = Object.values(p.symbols).filter((s) => s.global).map((s) => s.name).sort();
   if (globals.length) out.push(`.global ${globals.join(', ')}`);
   if (p.entry !== 0) out.push(`.entry ${labelAt(p.entry)}`);
   const starts = new Map(p.regions.map((r) => [r.start, r] as const));

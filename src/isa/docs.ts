@@ -1,5 +1,5 @@
 // Renders docs/ISA.md from the instruction table (so the document can never drift from the code).
-// Regenerate: npm run build && node -e "import('./dist/isa/docs.js').then(m=>m.writeIsaDoc())"
+// Regenerate: BWVM_WRITE_DOCS=1 npx vitest run test/isa/docs.test.ts
 import { layoutOf } from './encode.js';
 import { INSTRUCTIONS, RESERVED_OPCODES } from './table.js';
 import type { InstrDef } from './types.js';
@@ -21,7 +21,7 @@ export function renderIsaDoc(): string {
   return `# BWDSP instruction set (generated)
 
 <!-- GENERATED from src/isa/table*.ts by renderIsaDoc() in src/isa/docs.ts. Do not edit by hand:
-     regenerate with \`npm run build && node -e "import('./dist/isa/docs.js').then(m=>m.writeIsaDoc())"\` -->
+     regenerate with \`BWVM_WRITE_DOCS=1 npx vitest run test/isa/docs.test.ts\` -->
 
 ## Program text
 

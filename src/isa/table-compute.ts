@@ -76,8 +76,8 @@ export const COMPUTE_ROWS: InstrDef[] = [
   fcmp('flt', 6, '<', 'fp32 compare less-than: 1 or 0'),
   fcmp('fle', 7, '<=', 'fp32 compare less-or-equal: 1 or 0'),
   // multiply-accumulate (group 0x02)
-  macRow('fmac', 0, '+=', '+', 'fp32 multiply-accumulate d += a*b (one rounding)'),
-  macRow('fmsub', 1, '-=', '-', 'fp32 multiply-subtract d -= a*b (one rounding)'),
+  macRow('fmac', 0, '+=', '+', 'fp32 multiply-accumulate d += a*b (product exact, one final rounding to fp32)'),
+  macRow('fmsub', 1, '-=', '-', 'fp32 multiply-subtract d -= a*b (product exact, one final rounding to fp32)'),
   // unary (group 0x03)
   fun('fabs', 0, 'abs', 'fp32 absolute value', 'ALU', 'alu', 'F', 'F', (a) => `Math.abs(${a})`),
   fun('fneg', 1, 'neg', 'fp32 negate', 'ALU', 'alu', 'F', 'F', (a) => `-${a}`),
