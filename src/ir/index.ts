@@ -7,7 +7,7 @@ export * from './graph.js';
 export { OPS, getOp, requireOp } from './ops/index.js';
 export type { OpDef, OpContext, AttrSpec, AttrType, FuseClass, OutInfo } from './ops/index.js';
 export { windowGeometry, convTransposeGeometry } from './ops/geometry.js';
-export { inferShapes, infoOf, foldConstants } from './infer.js';
+export { inferShapes, infoOf, foldConstants, bindInputShapes } from './infer.js';
 export { nodeCost, graphCost } from './cost.js';
 export type { NodeCost, GraphCost } from './cost.js';
 export { verifyGraph, assertValid } from './verify.js';

@@ -33,6 +33,18 @@ export function inferShapes(g: Graph): Graph {
   return g;
 }
 
+/** Set graph input dims by name (e.g. bind the batch) and re-infer; rank must match. */
+export function bindInputShapes(g: Graph, shapes: Record<string, TensorInfo['shape']>): Graph {
+  for (const [name, shape] of Object.entries(shapes)) {
+    const i = g.inputs.find((x) => x.name === name);
+    if (!i) throw new BwvmError('IR_INPUT', `graph '${g.name}' has no input '${name}' (inputs: ${g.inputs.map((x) => x.name).join(', ')})`);
+    if (shape.length !== i.shape.length) throw new BwvmError('IR_SHAPE', `input '${name}' has rank ${i.shape.length}, the given shape ${shapeStr(shape)} has rank ${shape.length}`);
+    if (shape.some((d) => typeof d === 'number' && !(Number.isInteger(d) && d > 0))) throw new BwvmError('IR_BAD_DIM', `input '${name}': dims must be positive, got ${shapeStr(shape)}`);
+    i.shape = [...shape];
+  }
+  return inferShapes(g);
+}
+
 /** Info for any value after inferShapes. */
 export function infoOf(g: Graph, name: string): TensorInfo | undefined {
   return g.valueInfo.get(name) ?? valueInfoOf(g, name);
