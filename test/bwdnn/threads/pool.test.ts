@@ -3,6 +3,8 @@
 import { describe, it, expect } from 'vitest';
 import { createRuntime } from '../../../src/bwdnn/kernels/runtime.js';
 import { isBwvmError } from '../../../src/util/errors.js';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 describe('ThreadPool', () => {
   it('runs one share per thread on the shared memory', () => {
@@ -47,5 +49,14 @@ describe('ThreadPool', () => {
     await exited;
     rt.close(); // idempotent
     expect(() => rt.parallel('activation', [[0, 0, 0, 0, 0]])).toThrow(/closed/);
+  });
+});
+
+describe('process lifetime', () => {
+  it('a runtime that is never closed does not keep node alive', () => {
+    const dir = new URL('.', import.meta.url);
+    const out = execFileSync(process.execPath, ['--import', new URL('register-ts.mjs', dir).href, fileURLToPath(new URL('exit-child.ts', dir))],
+      { timeout: 30000 }).toString().trim();
+    expect(out).toBe('[0,2,0,4]');
   });
 });
