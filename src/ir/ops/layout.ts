@@ -43,7 +43,13 @@ export function reshapeTarget(inp: Dim[], spec: number[], allowZero: boolean, fa
 export const Reshape: OpDef = {
   op: 'Reshape', fuse: 'reshape', inputs: [2, 2], outputs: [1, 1], attrs: { allowzero: { type: 'int', default: 0 } },
   infer(ctx) {
-    const spec = ctx.constNumbers(1) ?? ctx.fail('IR_INPUT', `shape input '${ctx.node.inputs[1]}' is not a constant`);
+    const spec = ctx.constNumbers(1);
+    if (!spec) {
+      // shape computed at run time (e.g. from a symbolic batch): only the rank is known
+      const s = ctx.inputs[1]!.shape;
+      if (s.length !== 1 || typeof s[0] !== 'number') ctx.fail('IR_INPUT', `shape input '${ctx.node.inputs[1]}' is neither constant nor of known length`);
+      return [{ dtype: ctx.inputs[0]!.dtype, shape: Array.from({ length: s[0] as number }, (_, i) => `${ctx.node.name}:${i}`) }];
+    }
     return [{ dtype: ctx.inputs[0]!.dtype, shape: reshapeTarget(ctx.inputs[0]!.shape, spec, ctx.attr<number>('allowzero') === 1, (m) => ctx.fail('IR_SHAPE', m)) }];
   },
   params: () => 0, fold: viewFold,
