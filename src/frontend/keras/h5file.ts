@@ -38,6 +38,7 @@ export async function openH5(path: string): Promise<H5Handle> {
     throw new BwvmError('KERAS_H5_MAGIC', `${path}: not an HDF5 file (no HDF5 signature)`, { hint: 'Keras models must be saved as .h5 (model.save("m.h5")); .keras zip files and SavedModel folders are not HDF5' });
   }
   const Module = await h5wasm.ready;
+  Module.activate_throwing_error_handler(); // HDF5 errors become exceptions, not console noise
   const memName = `/bwvm_keras_${process.pid}_${++counter}.h5`;
   Module.FS.writeFile(memName, bytes);
   let file: H5File;
@@ -46,7 +47,7 @@ export async function openH5(path: string): Promise<H5Handle> {
     if (!file.file_id || file.file_id < 0n) throw new Error('open failed');
   } catch (e) {
     Module.FS.unlink(memName);
-    throw new BwvmError('KERAS_H5_PARSE', `${path}: HDF5 file is damaged or truncated (${(e as Error)?.message ?? String(e)})`, { hint: 're-save or re-download the model' });
+    throw new BwvmError('KERAS_H5_PARSE', `${path}: HDF5 file is damaged or truncated (${hdf5Reason(e)})`, { hint: 're-save or re-download the model' });
   }
   return {
     file, path,
@@ -56,13 +57,21 @@ export async function openH5(path: string): Promise<H5Handle> {
   };
 }
 
+/** The innermost line of an HDF5 error stack ('truncated file: eof = ...'), else the message. */
+function hdf5Reason(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  const lines = msg.split('\n').filter((l) => /^\s*#\d+:/.test(l));
+  const last = lines[lines.length - 1];
+  return (last ? last.replace(/^.*\(\):\s*/, '') : msg).trim().slice(0, 200);
+}
+
 /** Run `fn` with any h5wasm failure reported as KERAS_H5_PARSE naming the file and object. */
 export function guard<T>(path: string, what: string, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
     if (e instanceof BwvmError) throw e;
-    throw new BwvmError('KERAS_H5_PARSE', `${path}: cannot read ${what} (${(e as Error)?.message ?? String(e)})`, { hint: 'the HDF5 file is damaged or truncated' });
+    throw new BwvmError('KERAS_H5_PARSE', `${path}: cannot read ${what} (${hdf5Reason(e)})`, { hint: 'the HDF5 file is damaged or truncated' });
   }
 }
 
