@@ -32,13 +32,14 @@ describeWith(['chromium'], 'plotly html in a browser', () => {
     const second = e.bundle({ data: [{ type: 'bar', y: [2, 1] }] })['text/html'] as string;
     const html = `<!DOCTYPE html><html><head><meta charset="utf-8">${AMD}</head><body>${first}${second}</body></html>`;
     await withPage(html, async (page) => {
-      await page.waitForFunction(() => document.querySelectorAll('.bwvm-plotly .main-svg').length >= 2, undefined, { timeout: 90_000 });
-      const state = await page.evaluate(() => ({
-        plotly: typeof (window as unknown as { Plotly?: unknown }).Plotly,
-        define: typeof (window as unknown as { define?: unknown }).define,
-        amdCalls: (window as unknown as { amdCalls?: number }).amdCalls ?? 0,
+      // browser-side code as strings: the test tsconfig has no DOM lib
+      await page.waitForFunction("document.querySelectorAll('.bwvm-plotly .main-svg').length >= 2", undefined, { timeout: 90_000 });
+      const state = await page.evaluate(`({
+        plotly: typeof window.Plotly,
+        define: typeof window.define,
+        amdCalls: window.amdCalls || 0,
         traces: document.querySelectorAll('.bwvm-plotly .trace').length,
-      }));
+      })`);
       expect(state).toEqual({ plotly: 'object', define: 'function', amdCalls: 0, traces: 2 });
     });
   });
