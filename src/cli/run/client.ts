@@ -4,7 +4,10 @@ import { randomUUID } from 'node:crypto';
 import * as zmq from 'zeromq';
 import type { ConnectionInfo } from './connection.js';
 import { endpoint } from './connection.js';
-import { decode, encode, newHeader, type Message } from './wire.js';
+import { Signer } from '../../jupyter/signer.js';
+import { decodeMessage, encodeMessage, makeHeader, type JupyterMessage } from '../../jupyter/wire.js';
+
+export type Message = JupyterMessage;
 
 type Channel = 'shell' | 'control';
 type IopubHandler = (msg: Message) => void;
@@ -18,10 +21,12 @@ export class KernelClient {
   private readonly waiting = new Map<string, (m: Message) => void>();
   private readonly iopubHandlers = new Map<string, IopubHandler>();
   private closed = false;
+  private readonly signer: Signer;
   /** Every iopub message, whoever caused it (for logging and tests). */
   onAnyIopub: IopubHandler | null = null;
 
   constructor(private readonly info: ConnectionInfo) {
+    this.signer = new Signer(info.key, info.signature_scheme);
     const id = Buffer.from(this.session);
     this.shell.routingId = `${this.session}-shell`;
     this.control.routingId = `${this.session}-control`;
@@ -39,11 +44,11 @@ export class KernelClient {
 
   /** Send a request; `onIopub` gets the iopub messages it causes. Resolves with the reply. */
   async request(channel: Channel, msgType: string, content: Record<string, unknown>, onIopub?: IopubHandler): Promise<Message> {
-    const header = newHeader(this.session, msgType);
+    const header = makeHeader(msgType, this.session);
     if (onIopub) this.iopubHandlers.set(header.msg_id, onIopub);
     const reply = new Promise<Message>((resolve) => this.waiting.set(header.msg_id, resolve));
     const sock = channel === 'shell' ? this.shell : this.control;
-    await sock.send(encode(this.info.key, { header, parent_header: {}, metadata: {}, content }));
+    await sock.send(encodeMessage(this.signer, { header, parent_header: {}, metadata: {}, content }));
     return reply;
   }
 
@@ -70,12 +75,12 @@ export class KernelClient {
    * Execute code; resolves when both the execute_reply and the iopub idle status for it have
    * arrived (so every output has been seen).
    */
-  async execute(code: string, onIopub: IopubHandler, opts: { silent?: boolean; storeHistory?: boolean } = {}): Promise<Message> {
+  async execute(code: string, onIopub: IopubHandler, opts: { silent?: boolean; storeHistory?: boolean; stopOnError?: boolean } = {}): Promise<Message> {
     let idle!: () => void;
     const idleSeen = new Promise<void>((r) => { idle = r; });
     const reply = await this.request('shell', 'execute_request', {
       code, silent: opts.silent ?? false, store_history: opts.storeHistory ?? true,
-      user_expressions: {}, allow_stdin: false, stop_on_error: true,
+      user_expressions: {}, allow_stdin: false, stop_on_error: opts.stopOnError ?? true,
     }, (m) => {
       if (m.header.msg_type === 'status' && m.content.execution_state === 'idle') idle();
       else onIopub(m);
@@ -118,20 +123,15 @@ export class KernelClient {
   /** We never allow stdin; a kernel that asks anyway gets an empty line rather than hanging. */
   private answerInput(m: Message): void {
     if (m.header.msg_type !== 'input_request') return;
-    void this.stdin.send(encode(this.info.key, { header: newHeader(this.session, 'input_reply'), parent_header: m.header, metadata: {}, content: { value: '' } }))
+    void this.stdin.send(encodeMessage(this.signer, { header: makeHeader('input_reply', this.session), parent_header: m.header, metadata: {}, content: { value: '' } }))
       .catch(() => undefined);
   }
 
   private async pump(sock: zmq.Dealer | zmq.Subscriber, on: (m: Message) => void): Promise<void> {
     try {
       for await (const frames of sock) {
-        let msg: Message;
-        try {
-          msg = decode(this.info.key, frames);
-        } catch {
-          continue; // unsigned or malformed: ignore, as Jupyter clients do
-        }
-        on(msg);
+        const r = decodeMessage(frames, this.signer);
+        if (r.ok) on(r.message); // a badly signed or malformed message is dropped, as Jupyter clients do
       }
     } catch {
       // socket closed

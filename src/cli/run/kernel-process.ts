@@ -7,9 +7,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BwvmError } from '../../util/errors.js';
-import { KernelClient, sleep } from './client.js';
+import { KernelClient, sleep, type Message } from './client.js';
 import { newConnectionInfo, writeConnectionFile, type ConnectionInfo } from './connection.js';
-import type { Message } from './wire.js';
 
 /** bin/bwvm.js of this checkout (works from src/ under vitest and from dist/). */
 export const BWVM_BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'bwvm.js');

@@ -108,7 +108,7 @@ async function runCell(
   const done = kernel.client.execute(code, (m) => {
     if (m.header.msg_type === 'execute_input') collector.setExecutionCount(m.content.execution_count);
     else collector.handle(m.header.msg_type, m.content);
-  });
+  }, { stopOnError: !opts.allowErrors });
   const exited = new Promise<'exited'>((r) => kernel.proc.once('exit', () => r('exited')));
   const timer = opts.timeout ? sleep(opts.timeout * 1000).then(() => 'timeout' as const) : new Promise<never>(() => undefined);
   let outcome = await Promise.race([done, timer, exited]);
@@ -130,6 +130,7 @@ async function runCell(
   }
   if (outcome.content.status === 'ok') return null;
   const c = outcome.content;
+  if (c.status === 'aborted') return addFailure(cell, cellNo, 'CellAborted', `the kernel aborted cell ${cellNo} (after an earlier error)`, [], false);
   const fromOutputs = cell.outputs.find((o): o is ErrorOutput => o.output_type === 'error');
   return {
     cell: cellNo, ename: String(c.ename ?? fromOutputs?.ename ?? 'Error'), evalue: String(c.evalue ?? fromOutputs?.evalue ?? ''),
