@@ -28,8 +28,9 @@ export interface KernelCore {
   publish(req: IncomingRequest, msgType: string, content: Record<string, unknown>, metadata?: Record<string, unknown>): Promise<void>;
   /** input() for a request (rejects when allow_stdin is false). */
   input(req: IncomingRequest, allowStdin: boolean, prompt: string, password: boolean): Promise<string>;
-  /** stop_on_error: answer execute_requests already queued behind the current one 'aborted'. */
-  abortQueuedExecutes(): void;
+  /** stop_on_error: execute_requests already received behind the current one will be answered
+   *  'aborted' without running (ones arriving later run normally). */
+  abortQueuedExecutes(): Promise<void>;
   /** Interrupt the running request (pending input() calls fail too). */
   interrupt(): Promise<void>;
   /** restart: executor.restart() in place (when the server restarts in place); otherwise stop after this request. */

@@ -55,7 +55,8 @@ export class KernelServer {
   private readonly controlQueue: IncomingRequest[] = [];
   private shellBusy = false;
   private controlBusy = false;
-  private aborting = false;
+  /** execute_requests queued when a cell failed with stop_on_error: answered 'aborted'. */
+  private readonly toAbort = new Set<IncomingRequest>();
   private stopping = false;
   private resolveDone!: () => void;
   /** Resolves once the server has stopped (shutdown_request or stop()). */
@@ -183,17 +184,10 @@ export class KernelServer {
       for (;;) {
         const req = this.shellQueue.shift();
         if (!req) {
-          // Let messages already received by ZeroMQ reach the queue before abort mode ends.
-          if (this.aborting) {
-            await new Promise((r) => setImmediate(r));
-            await new Promise((r) => setImmediate(r));
-            if (this.shellQueue.length > 0) continue;
-            this.aborting = false;
-          }
           break;
         }
         if (this.stopping) continue;
-        const aborted = this.aborting && req.msg.header.msg_type === 'execute_request';
+        const aborted = this.toAbort.delete(req);
         if (aborted) this.stats.aborted++;
         await this.handle(req, aborted ? { handler: abortedExecute, channels: ['shell'] } : this.handlers[req.msg.header.msg_type]!);
       }
@@ -266,7 +260,11 @@ export class KernelServer {
         return server.sendOn('iopub', [Buffer.from(topic)], header(msgType), req.msg.header, content, metadata);
       },
       input: (req, allowStdin, prompt, password) => server.stdinBridge.request(req.msg, allowStdin, prompt, password),
-      abortQueuedExecutes: () => { server.aborting = true; },
+      async abortQueuedExecutes() {
+        // Let messages ZeroMQ has already received reach the queue first.
+        for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+        for (const q of server.shellQueue) if (q.msg.header.msg_type === 'execute_request') server.toAbort.add(q);
+      },
       interrupt: () => server.interrupt(),
       async shutdown(restart) {
         if (restart && server.opts.restartInPlace !== false) {

@@ -54,9 +54,9 @@ export const executeRequest: Handler = async (req, core) => {
   if (outcome.status === 'error') {
     const error = { ename: outcome.ename ?? 'Error', evalue: outcome.evalue ?? '', traceback: outcome.traceback ?? [] };
     void core.publish(req, 'error', error);
+    if (stopOnError) await core.abortQueuedExecutes();
     await core.reply(req, { status: 'error', execution_count: count, ...error, user_expressions: outcome.userExpressions ?? {}, payload: outcome.payload ?? [] },
       { status: 'error', dependencies_met: true, engine: req.msg.header.session });
-    if (stopOnError) core.abortQueuedExecutes();
     return;
   }
   await core.reply(req, { status: 'ok', execution_count: count, user_expressions: outcome.userExpressions ?? {}, payload: outcome.payload ?? [] },
