@@ -9,6 +9,8 @@ import { bindInputShapes } from '../ir/infer.js';
 import { importOnnxFile } from './onnx/import.js';
 import { loadNative, sniffNative } from './native/load.js';
 import { NATIVE_EXT } from './native/format.js';
+import { kerasLoader } from './keras/loader.js';
+import { tfjsLoader } from './tfjs/loader.js';
 
 export interface LoadOptions {
   /** Override graph input dims by name (e.g. bind the batch). */
@@ -31,6 +33,8 @@ const sniffOnnx = (h: Uint8Array): boolean => h.length > 2 && h[0] === 0x08 && h
 export const LOADERS: ModelLoader[] = [
   { format: 'onnx', extensions: ['.onnx'], sniff: sniffOnnx, load: (p, o) => importOnnxFile(p, o.inputShapes ? { inputShapes: o.inputShapes } : {}) },
   { format: 'bwvm', extensions: [NATIVE_EXT, `${NATIVE_EXT}.json`], sniff: sniffNative, load: (p) => loadNative(p) },
+  kerasLoader,
+  tfjsLoader,
 ];
 
 export function registerLoader(l: ModelLoader): void {
