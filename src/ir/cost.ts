@@ -30,7 +30,7 @@ export function nodeCost(g: Graph, node: Node): NodeCost {
     op: node.op,
     flops: def.flops ? def.flops(ctx) : 0,
     params,
-    activationBytes: outs.reduce((a, t) => a + numel(t.shape) * dtypeBytes(t.dtype), 0),
+    activationBytes: def.activationBytes ? def.activationBytes(ctx) : outs.reduce((a, t) => a + numel(t.shape) * dtypeBytes(t.dtype), 0),
   };
 }
 

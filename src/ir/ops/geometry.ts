@@ -81,8 +81,8 @@ export function convTransposeGeometry(inp: Dim[], kernel: number[], attrs: Attrs
       const o = os ? os[i]! : n * strides[i]!;
       const total = Math.max(0, full(i, n) - o);
       const half = Math.floor(total / 2);
-      const upper = autoPad !== 'SAME_LOWER';
-      pads[i] = upper ? half : total - half;
+      // ONNX: SAME_UPPER puts the smaller half first; SAME_LOWER and output_shape the larger
+      pads[i] = autoPad === 'SAME_UPPER' ? half : total - half;
       pads[i + r] = total - pads[i]!;
       out.push(o);
     }

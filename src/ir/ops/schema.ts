@@ -48,6 +48,8 @@ export interface OpDef {
   flops?(ctx: OpContext): number;
   /** Trainable parameter count. Default: elements of float initializer inputs. */
   params?(ctx: OpContext): number;
+  /** Bytes of activations this op materializes. Default: the bytes of its outputs. */
+  activationBytes?(ctx: OpContext): number;
   /** Values this row can compute at import/inference time (small int tensors: Shape, Gather...). */
   fold?(ctx: OpContext): Tensor[] | undefined;
 }

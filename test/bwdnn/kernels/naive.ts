@@ -75,10 +75,13 @@ export function naiveConv(x: Float32Array, w: Float32Array, bias: Float32Array |
 }
 
 export function naivePool(x: Float32Array, N: number, C: number, H: number, W: number, kh: number, kw: number,
-  o: { stride?: [number, number]; pads?: [number, number, number, number]; mode: 'max' | 'avg'; countIncludePad?: boolean }): Float32Array {
+  o: { stride?: [number, number]; pads?: [number, number, number, number]; mode: 'max' | 'avg'; countIncludePad?: boolean; ceilMode?: boolean }): Float32Array {
   const [sh, sw] = o.stride ?? [kh, kw];
   const [pt, pl, pb, pr] = o.pads ?? [0, 0, 0, 0];
-  const OH = Math.floor((H + pt + pb - kh) / sh) + 1, OW = Math.floor((W + pl + pr - kw) / sw) + 1;
+  const r = o.ceilMode ? Math.ceil : Math.floor;
+  let OH = r((H + pt + pb - kh) / sh) + 1, OW = r((W + pl + pr - kw) / sw) + 1;
+  if (o.ceilMode && (OH - 1) * sh >= H + pt) OH--;
+  if (o.ceilMode && (OW - 1) * sw >= W + pl) OW--;
   const y = new Float32Array(N * C * OH * OW);
   for (let p = 0; p < N * C; p++) for (let oy = 0; oy < OH; oy++) for (let ox = 0; ox < OW; ox++) {
     let m = -Infinity, s = 0, cnt = 0;
@@ -88,7 +91,9 @@ export function naivePool(x: Float32Array, N: number, C: number, H: number, W: n
       const v = x[(p * H + iy) * W + ix];
       m = Math.max(m, v); s += v; cnt++;
     }
-    y[(p * OH + oy) * OW + ox] = o.mode === 'max' ? m : s / (o.countIncludePad ? kh * kw : cnt);
+    const hs = oy * sh - pt, ws = ox * sw - pl;
+    const div = o.countIncludePad ? (Math.min(hs + kh, H + pb) - hs) * (Math.min(ws + kw, W + pr) - ws) : cnt;
+    y[(p * OH + oy) * OW + ox] = o.mode === 'max' ? m : s / div;
   }
   return y;
 }

@@ -12,6 +12,8 @@ const cases: Omit<PoolGeometry, 'mode'>[] = [
   { N: 3, C: 2, H: 11, W: 6, kh: 3, kw: 2, stride: [1, 2], pads: [1, 0, 0, 1] },
   { N: 1, C: 4, H: 7, W: 7, kh: 7, kw: 7 },
   { N: 64, C: 64, H: 16, W: 16, kh: 2, kw: 2 },
+  { N: 1, C: 3, H: 8, W: 7, kh: 3, kw: 3, stride: [2, 2], pads: [1, 1, 1, 1], ceilMode: true },
+  { N: 2, C: 2, H: 7, W: 7, kh: 2, kw: 2, ceilMode: true },
 ];
 
 describe.each(variants)('pool2d on $name', ({ rt }) => {
@@ -20,7 +22,7 @@ describe.each(variants)('pool2d on $name', ({ rt }) => {
       const x = rand(g.N * g.C * g.H * g.W, 7);
       for (const countIncludePad of mode === 'avg' ? [false, true] : [false]) {
         const got = pool2d(rt, x, { ...g, mode, countIncludePad });
-        const want = naivePool(x, g.N, g.C, g.H, g.W, g.kh, g.kw, { stride: g.stride, pads: g.pads, mode, countIncludePad });
+        const want = naivePool(x, g.N, g.C, g.H, g.W, g.kh, g.kw, { stride: g.stride, pads: g.pads, mode, countIncludePad, ceilMode: g.ceilMode });
         expect(got.shape).toEqual(poolOutputShape({ ...g, mode }));
         expect(relErr(got.data, want)).toBeLessThanOrEqual(1e-4);
       }

@@ -44,7 +44,7 @@ describe('executor memory', () => {
   it('chain of 4 Relus on [1,4] float32: peak = 2 x 16 bytes, 2 fresh buffers, 2 reuses', () => {
     const g = graph([relu('r0', 'x', 'a'), relu('r1', 'a', 'b'), relu('r2', 'b', 'c'), relu('r3', 'c', 'y')], 'y');
     const r = runDetailed(g, feed());
-    expect(Array.from(r.outputs.y!.data)).toEqual([0, 0, 1, 2]);
+    expect(Array.from(r.outputs.y!.data as Float32Array)).toEqual([0, 0, 1, 2]);
     expect(r.memory.peakBytes).toBe(32);
     expect(r.memory.allocations).toBe(2);
     expect(r.memory.reuses).toBe(2);

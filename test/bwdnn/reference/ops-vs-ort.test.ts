@@ -22,6 +22,10 @@ const CASES: Case[] = [
   { name: 'convT stride 2', op: 'ConvTranspose', attrs: { strides: [2, 2] }, ins: [X([1, 3, 4, 4]), W([3, 2, 3, 3]), W([2], 5)] },
   { name: 'convT stride 2 pads output_padding', op: 'ConvTranspose', attrs: { strides: [2, 2], pads: [1, 1, 1, 1], output_padding: [1, 1] }, ins: [X([2, 2, 4, 5]), W([2, 3, 3, 3])] },
   { name: 'convT groups dilation', op: 'ConvTranspose', attrs: { group: 2, dilations: [2, 1] }, ins: [X([1, 4, 3, 4]), W([4, 1, 2, 3])] },
+  { name: 'convT output_shape', op: 'ConvTranspose', attrs: { strides: [2, 2], output_shape: [9, 10] }, ins: [X([1, 2, 4, 5]), W([2, 3, 3, 3])] },
+  { name: 'convT SAME_UPPER', op: 'ConvTranspose', attrs: { strides: [2, 2], auto_pad: 'SAME_UPPER' }, ins: [X([1, 2, 3, 4]), W([2, 2, 4, 3])] },
+  { name: 'convT SAME_LOWER', op: 'ConvTranspose', attrs: { strides: [2, 2], auto_pad: 'SAME_LOWER' }, ins: [X([1, 2, 3, 4]), W([2, 2, 4, 3])] },
+  { name: 'convT 1-D', op: 'ConvTranspose', attrs: { strides: [3], pads: [1, 0] }, ins: [X([2, 2, 5]), W([2, 3, 4])] },
   { name: 'batchnorm', op: 'BatchNormalization', attrs: { epsilon: 1e-3 }, ins: [X([2, 3, 4, 4]), W([3], 1), W([3], 2), W([3], 3), { shape: [3], init: { dtype: 'float32', shape: [3], data: Float32Array.from([0.5, 1, 2]) } }] },
   { name: 'relu', op: 'Relu', ins: [X([2, 3, 4])] },
   { name: 'leakyrelu', op: 'LeakyRelu', attrs: { alpha: 0.2 }, ins: [X([2, 7])] },
@@ -76,7 +80,10 @@ const CASES: Case[] = [
   { name: 'gather axis 1', op: 'Gather', attrs: { axis: 1 }, ins: [X([2, 5, 3]), { shape: [2, 2], init: ints([0, 4, -1, 2], [2, 2]) }] },
   { name: 'elu', op: 'Elu', attrs: { alpha: 0.7 }, ins: [X([3, 4])] },
   { name: 'max variadic', op: 'Max', ins: [X([2, 3]), W([3]), W([2, 1], 4)] },
-  { name: 'sqrt of abs', op: 'Abs', ins: [X([5])] },
+  { name: 'abs', op: 'Abs', ins: [X([5])] },
+  { name: 'quantize per-tensor uint8', op: 'QuantizeLinear', ins: [X([2, 3, 4]), { shape: [], init: floats([0.01], []) }, { shape: [], init: { dtype: 'uint8', shape: [], data: Uint8Array.from([128]) } }] },
+  { name: 'quantize per-channel int8', op: 'QuantizeLinear', attrs: { axis: 1 }, ins: [X([2, 3, 4]), { shape: [3], init: floats([0.005, 0.01, 0.02]) }, { shape: [3], init: { dtype: 'int8', shape: [3], data: Int8Array.from([0, -3, 5]) } }] },
+  { name: 'dequantize per-channel int8', op: 'DequantizeLinear', attrs: { axis: 0 }, ins: [{ shape: [3, 4], feed: { dtype: 'int8', shape: [3, 4], data: Int8Array.from([-128, -5, 0, 7, 127, 1, 2, 3, 4, 5, 6, -7]) } }, { shape: [3], init: floats([0.5, 0.25, 2]) }, { shape: [3], init: { dtype: 'int8', shape: [3], data: Int8Array.from([1, 0, -2]) } }] },
 ];
 
 describe('reference kernels vs onnxruntime-node', () => {

@@ -24,7 +24,7 @@ describe('reference executor', () => {
     expect(all.shape).toEqual([3, 10]);
     for (let b = 0; b < 3; b++) {
       const xb: Tensor = { dtype: 'float32', shape: [1, 3, 8, 8], data: (x.data as Float32Array).slice(b * 192, (b + 1) * 192) };
-      expect(Array.from(run(g, { x: xb }).y!.data)).toEqual(Array.from((all.data as Float32Array).subarray(b * 10, (b + 1) * 10)));
+      expect(Array.from(run(g, { x: xb }).y!.data as Float32Array)).toEqual(Array.from((all.data as Float32Array).subarray(b * 10, (b + 1) * 10)));
     }
   });
 
@@ -64,6 +64,6 @@ describe('reference executor', () => {
     const x = randTensor([5, 2, 3]);
     const y = run(g, { x }).y!;
     expect(y.shape).toEqual([5, 6]);
-    expect(Array.from(y.data)).toEqual(Array.from(x.data));
+    expect(Array.from(y.data as Float32Array)).toEqual(Array.from(x.data as Float32Array));
   });
 });
