@@ -4,9 +4,7 @@
 import { Marked } from 'marked';
 import { writeFileAtomic, joinSource, type Cell, type Notebook, type Output } from './notebook.js';
 import { stripAnsi } from './outputs.js';
-import { plotlySource } from './plotly-source.js';
-
-const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
+import { plotlySource, PLOTLY_MIME } from '../../display/plotly.js';
 
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
