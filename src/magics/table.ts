@@ -23,6 +23,7 @@ import { helpFamily } from './core/help.js';
 import { lsmagicFamily } from './core/lsmagic.js';
 import { timeFamily } from './core/time.js';
 import { timeitFamily } from './core/timeit.js';
+import { modelFamily } from './model/index.js';
 
 export const MAGIC_FAMILIES: readonly MagicFamily[] = [
   lsmagicFamily,
@@ -31,6 +32,7 @@ export const MAGIC_FAMILIES: readonly MagicFamily[] = [
   timeitFamily,
   envFamily,
   cdFamily,
+  modelFamily,
 ];
 
 /** A registry holding every family of the table (plus any extra ones, e.g. from tests). */

@@ -1,3 +1,4 @@
 // Public surface of the session layer: the Session object and its typed store.
 export * from './session.js';
 export * from './store.js';
+export * from './models.js';
