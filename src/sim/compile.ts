@@ -4,6 +4,7 @@
 // each table row's emit(); this file only implements the Emit interface around them.
 import { type Emit, type ExecLine, type InstrDef, MAX_REGS, instr, lanes } from '../isa/index.js';
 import { chipWords, type TargetDesc } from '../target/index.js';
+import { type HazardPlan, planHazards } from './hazards.js';
 
 /** Everything the generated code closes over. ST: 0 cycle, 1 bank events, 2..5 stall totals (dep, bank, dma, branch). */
 export interface LineEnv {
@@ -75,32 +76,19 @@ export function staticConflict(nLanes: number, stride: number, banks: number): n
   return Math.max(...count.values()) - 1;
 }
 
-/** Registers written anywhere with latency > 1: only these need interlock checks. */
-export function slowRegisters(lines: readonly ExecLine[], t: TargetDesc): Set<number> {
-  const slow = new Set<number>();
-  for (const line of lines) {
-    for (const s of line.slots) {
-      const d = instr(s.op)!;
-      const deps = d.deps(s.f);
-      if (t.latency[d.lat] > 1) for (const r of deps.writes) slow.add(r);
-      if (t.latency.agu > 1) for (const r of deps.agWrites ?? []) slow.add(r);
-    }
-  }
-  return slow;
-}
-
 /** JavaScript source of the function for line `pc`. */
-export function lineSource(line: ExecLine, pc: number, t: TargetDesc, slow: Set<number>, loopEnds: Set<number>): string {
+export function lineSource(line: ExecLine, pc: number, t: TargetDesc, plan: HazardPlan, loopEnds: Set<number>): string {
   const e = new LineEmitter(pc, t);
-  const readRegs = new Set<number>();
+  const readRegs = plan.checks[pc]!;
   const rdy: string[] = [];
+  const track = (r: number, lat: number): void => {
+    if (lat > 1 && plan.tracked.has(r)) rdy.push(`if (RDY[${r}] < t + ${lat}) RDY[${r}] = t + ${lat};`);
+  };
   for (const s of line.slots) {
     const d: InstrDef = instr(s.op)!;
     const deps = d.deps(s.f);
-    for (const r of deps.reads) if (slow.has(r)) readRegs.add(r);
-    const lat = t.latency[d.lat];
-    for (const r of deps.writes) if (slow.has(r)) rdy.push(`if (RDY[${r}] < t + ${lat}) RDY[${r}] = t + ${lat};`);
-    for (const r of deps.agWrites ?? []) if (slow.has(r)) rdy.push(`if (RDY[${r}] < t + ${t.latency.agu}) RDY[${r}] = t + ${t.latency.agu};`);
+    for (const r of deps.writes) track(r, t.latency[d.lat]);
+    for (const r of deps.agWrites ?? []) track(r, t.latency.agu);
     d.emit(e, s.f);
   }
   const out: string[] = [`let t = ST[0]; let npc = ${pc + 1}; let x = 0;`];
@@ -131,13 +119,13 @@ export function lineSource(line: ExecLine, pc: number, t: TargetDesc, slow: Set<
 
 /** Compile every line (plus the end-of-program sentinel at index lines.length). */
 export function compileLines(lines: readonly ExecLine[], t: TargetDesc, env: LineEnv): LineFn[] {
-  const slow = slowRegisters(lines, t);
+  const plan = planHazards(lines, t);
   const loopEnds = new Set<number>();
   lines.forEach((line, pc) => {
     for (const s of line.slots) if (s.op === 'loop' || s.op === 'loopr') loopEnds.add(pc + s.f.L!);
   });
   const fns: LineFn[] = lines.map((line, pc) => {
-    const body = lineSource(line, pc, t, slow, loopEnds);
+    const body = lineSource(line, pc, t, plan, loopEnds);
     const make = new Function('K', `const {I, F, A, MI, MF, RDY, ST, STALL, CNT, BA, H} = K;\nreturn function line_${pc}() {\n${body}\n};`);
     return make(env) as LineFn;
   });
