@@ -10,6 +10,7 @@ import { exportOnnx } from '../../../src/frontend/onnx/export.js';
 import { run } from '../../../src/bwdnn/reference/run.js';
 import type { Tensor } from '../../../src/ir/types.js';
 import { maxRelErr } from '../../bwdnn/reference/ort-support.js';
+import { verifyGraph } from '../../../src/ir/verify.js';
 
 const DIR = resolve(import.meta.dirname, '../../../fixtures/onnx');
 const MODELS = ['lenet', 'resblock', 'mobileblock', 'upsampler'];
@@ -33,6 +34,7 @@ describe('PyTorch-exported ONNX fixtures', () => {
       const file = join(DIR, `${m}_op${opset}.onnx`);
       const g = importOnnxFile(file);
       expect(g.opset).toBe(opset);
+      expect(verifyGraph(g)).toEqual([]);
       // shape plumbing (Constant/Unsqueeze/Concat) is folded away at import
       expect(g.nodes.some((n) => n.op === 'Constant' || n.op === 'Unsqueeze')).toBe(false);
       const { input, output } = io(m);
@@ -54,6 +56,9 @@ describe('PyTorch-exported ONNX fixtures', () => {
     const { input } = io('resblock');
     const one = { dtype: 'float32' as const, shape: [1, 8, 8, 8], data: Float32Array.from(input.data.slice(0, 512)) };
     expect(run(g, { input: one }).output!.shape).toEqual([1, 5]);
+    const bound = importOnnxFile(join(DIR, 'resblock_op13.onnx'), { inputShapes: { input: [4, 8, 8, 8] } });
+    expect(bound.outputs[0]!.shape).toEqual([4, 5]);
+    expect(bound.valueInfo.get(bound.nodes[0]!.outputs[0]!)!.shape).toEqual([4, 8, 8, 8]);
   });
 
   it('keeps BatchNormalization, depthwise Conv, Concat, Clip and HardSigmoid from the MobileNet block', () => {
