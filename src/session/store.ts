@@ -5,8 +5,8 @@
 /** A typed handle on one kind of entry; the type parameter is only for the compiler. */
 export interface StoreKey<T> {
   readonly kind: string;
-  /** Phantom field carrying T. */
-  readonly __type?: (t: T) => T;
+  /** Phantom field carrying T (never set). */
+  readonly __type?: T;
 }
 
 export function storeKey<T>(kind: string): StoreKey<T> {
@@ -30,7 +30,7 @@ export class TypedStore {
     return this.kinds.get(key.kind)?.get(name) as T | undefined;
   }
 
-  has(key: StoreKey<unknown>, name: string): boolean {
+  has<T>(key: StoreKey<T>, name: string): boolean {
     return this.kinds.get(key.kind)?.has(name) ?? false;
   }
 
@@ -43,7 +43,7 @@ export class TypedStore {
   }
 
   /** Names of this kind, oldest first. */
-  names(key: StoreKey<unknown>): string[] {
+  names<T>(key: StoreKey<T>): string[] {
     return [...(this.kinds.get(key.kind)?.keys() ?? [])];
   }
 
@@ -56,7 +56,7 @@ export class TypedStore {
     return [...this.kinds].filter(([, m]) => m.size > 0).map(([k]) => k);
   }
 
-  delete(key: StoreKey<unknown>, name: string): boolean {
+  delete<T>(key: StoreKey<T>, name: string): boolean {
     const m = this.kinds.get(key.kind);
     const had = m?.delete(name) ?? false;
     if (had && this.currents.get(key.kind) === name) {
@@ -74,7 +74,7 @@ export class TypedStore {
     return removed;
   }
 
-  clear(key?: StoreKey<unknown>): void {
+  clear<T>(key?: StoreKey<T>): void {
     if (key) {
       this.kinds.delete(key.kind);
       this.currents.delete(key.kind);
