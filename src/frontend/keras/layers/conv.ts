@@ -32,6 +32,13 @@ function conv(ctx: LayerCtx, x: Value, w: Tensor, bias: Tensor | undefined, g: G
   return { name: out, shape: [x.shape[0]!, wy.out, wx.out, w.shape[0]!], layout: 'nchw', dtype: 'float32' };
 }
 
+/** depth_multiplier; tfjs omits it from SeparableConv2D configs, so fall back to the kernel's last dim. */
+function multiplier(ctx: LayerCtx): number {
+  if (ctx.has('depth_multiplier')) return ctx.dim('depth_multiplier');
+  const k = ctx.optWeight('depthwise_kernel');
+  return k && k.shape.length === 4 && k.shape[3]! > 0 ? k.shape[3]! : 1;
+}
+
 const conv2d: LayerConverter = (ctx) => {
   const x = ctx.one();
   const g = geom(ctx);
@@ -48,7 +55,7 @@ const depthwise: LayerConverter = (ctx) => {
   const x = ctx.one();
   const g = geom(ctx);
   const cin = ctx.channels(x);
-  const m = ctx.dim('depth_multiplier', 1);
+  const m = multiplier(ctx);
   const k = ctx.weight('depthwise_kernel', [g.kernel[0], g.kernel[1], cin, m]);
   const bias = ctx.bool('use_bias', true) ? ctx.weight('bias', [cin * m]) : undefined;
   return [applyActivation(ctx, conv(ctx, x, depthwiseToOihw(k), bias, g, cin, ctx.name))];
@@ -58,7 +65,7 @@ const separable: LayerConverter = (ctx) => {
   const x = ctx.one();
   const g = geom(ctx);
   const cin = ctx.channels(x);
-  const m = ctx.dim('depth_multiplier', 1);
+  const m = multiplier(ctx);
   const filters = ctx.dim('filters');
   const dk = ctx.weight('depthwise_kernel', [g.kernel[0], g.kernel[1], cin, m]);
   const pk = ctx.weight('pointwise_kernel', [1, 1, cin * m, filters]);
