@@ -50,6 +50,10 @@ function scheduleWarmup(): void {
 }
 
 async function handle(msg: ToChild): Promise<void> {
+  if (msg.t === 'interrupt') {
+    send({ t: 'interrupt-ack' });
+    return executor.interrupt();
+  }
   if (msg.t === 'input-reply') {
     const waiter = inputs.get(msg.inputId);
     inputs.delete(msg.inputId);

@@ -9,10 +9,13 @@ export type ForwardedMethod =
 
 export type ToChild =
   | { t: 'call'; id: number; method: ForwardedMethod; args: unknown[] }
-  | { t: 'input-reply'; id: number; inputId: number; value?: string; error?: string };
+  | { t: 'input-reply'; id: number; inputId: number; value?: string; error?: string }
+  /** Interrupt while the child's event loop is free (awaits); SIGINT follows if it is not acked. */
+  | { t: 'interrupt' };
 
 export type FromChild =
   | { t: 'ready'; pid: number }
+  | { t: 'interrupt-ack' }
   | { t: 'event'; id: number; ev: ExecutorEvent }
   | { t: 'input'; id: number; inputId: number; prompt: string; password: boolean }
   | { t: 'result'; id: number; value?: unknown; error?: { name: string; message: string } };

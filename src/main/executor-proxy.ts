@@ -46,10 +46,15 @@ interface Worker {
   /** Killed on purpose by restart/shutdown: do not start another one. */
   retired?: boolean;
   interruptTimer?: NodeJS.Timeout;
+  sigintTimer?: NodeJS.Timeout;
+  /** The child answered the IPC interrupt (its event loop was free). */
+  acked?: boolean;
   exitedPromise: Promise<void>;
 }
 
 const LOST = 'its state was lost; a fresh executor process was started';
+/** Wait this long for the child to ack an IPC interrupt before sending SIGINT (ms). */
+const SIGINT_AFTER_MS = 100;
 
 export class ChildExecutor implements Executor {
   private w: Worker | undefined;
@@ -97,19 +102,30 @@ export class ChildExecutor implements Executor {
     return this.call('commInfo', [targetName]);
   }
 
+  /**
+   * Ask over IPC first (answered at once when the child awaits); when no ack comes within
+   * SIGINT_AFTER_MS the child is busy in synchronous code: SIGINT stops code running in the vm.
+   * A SIGINT is only sent then, because one landing as a vm run ends can be held by Node and
+   * break the next cell. Still running after the grace period: kill and start a fresh child.
+   */
   async interrupt(): Promise<void> {
     const w = this.w;
     if (!w || w.exited || ![...w.pending.values()].some((p) => WITH_CONTEXT.has(p.method))) return;
-    w.proc.kill('SIGINT');
+    w.proc.send({ t: 'interrupt' } satisfies ToChild, () => {});
     if (w.interruptTimer) return;
     const inFlight = [...w.pending.keys()];
+    const busy = () => !w.exited && inFlight.some((id) => w.pending.has(id));
+    w.acked = false;
+    w.sigintTimer = setTimeout(() => {
+      if (busy() && !w.acked) w.proc.kill('SIGINT');
+    }, SIGINT_AFTER_MS);
+    const grace = this.opts.interruptGraceMs ?? 1000;
     w.interruptTimer = setTimeout(() => {
       w.interruptTimer = undefined;
-      if (w.exited || !inFlight.some((id) => w.pending.has(id))) return;
-      const grace = this.opts.interruptGraceMs ?? 1000;
+      if (!busy()) return;
       w.deathNote = { ename: 'KeyboardInterrupt', text: `the cell did not stop within ${grace} ms of the interrupt (busy in code that cannot be interrupted), so the executor process was killed; ${LOST}` };
       w.proc.kill('SIGKILL');
-    }, this.opts.interruptGraceMs ?? 1000);
+    }, grace);
   }
 
   async restart(): Promise<void> {
@@ -189,12 +205,15 @@ export class ChildExecutor implements Executor {
       if (m.t === 'ready') {
         w.isReady = true;
         onReady();
+      } else if (m.t === 'interrupt-ack') {
+        w.acked = true;
       } else this.onMessage(w, m);
     });
     const exit = (code: number | null, signal: string | null, error?: Error) => {
       if (w.exited) return;
       w.exited = true;
       if (w.interruptTimer) clearTimeout(w.interruptTimer);
+      if (w.sigintTimer) clearTimeout(w.sigintTimer);
       if (!w.isReady) {
         const missing = existsSync(this.entry) ? '' : ' (the file does not exist)';
         onFail(new BwvmError('EXECUTOR_START', `the executor process ${this.entry}${missing} ${error ? `could not start: ${error.message}` : `exited with ${code !== null ? `code ${code}` : `signal ${signal}`} before it was ready`}`, { hint: 'run `npm run build` so dist/ is current; the kernel log shows the child\'s stderr' }));
