@@ -11,6 +11,7 @@ import { run } from '../../../src/bwdnn/reference/run.js';
 import type { Tensor } from '../../../src/ir/types.js';
 import { maxRelErr } from '../../bwdnn/reference/ort-support.js';
 import { verifyGraph } from '../../../src/ir/verify.js';
+import { nodeCost } from '../../../src/ir/cost.js';
 
 const DIR = resolve(import.meta.dirname, '../../../fixtures/onnx');
 const MODELS = ['lenet', 'resblock', 'mobileblock', 'upsampler'];
@@ -46,6 +47,29 @@ describe('PyTorch-exported ONNX fixtures', () => {
       expect(maxRelErr(got, fromOrt)).toBeLessThanOrEqual(1e-4);
       const roundTrip = await ortRun(exportOnnx(g), x);
       expect(maxRelErr(roundTrip, fromOrt)).toBeLessThanOrEqual(1e-5);
+    });
+  }
+
+  for (const opset of [9, 13]) {
+    it(`lenet_dyn opset ${opset}: x.view(x.size(0), -1) with a symbolic batch infers [batch,256] and runs`, async () => {
+      const file = join(DIR, `lenet_dyn_op${opset}.onnx`);
+      const g = importOnnxFile(file);
+      expect(verifyGraph(g)).toEqual([]);
+      const reshape = g.nodes.find((n) => n.op === 'Reshape')!;
+      expect(g.valueInfo.get(reshape.outputs[0]!)!.shape).toEqual(['batch', 256]);
+      expect(g.outputs[0]!.shape).toEqual(['batch', 10]);
+      const fc1 = g.nodes.find((n) => n.op === 'Gemm')!;
+      expect(nodeCost(g, fc1).flops).toBe(2 * 256 * 32 + 32);
+      const { input, output } = io('lenet_dyn');
+      const x = f32(input);
+      const got = run(g, { input: x }).output!;
+      expect(maxRelErr(got, f32(output))).toBeLessThanOrEqual(1e-4);
+      const fromOrt = await ortRun(readFileSync(file), x);
+      expect(maxRelErr(await ortRun(exportOnnx(g), x), fromOrt)).toBeLessThanOrEqual(1e-5);
+      // binding the batch folds the shape plumbing away
+      const bound = importOnnxFile(file, { inputShapes: { input: [3, 1, 28, 28] } });
+      expect(bound.nodes.map((n) => n.op)).not.toContain('Shape');
+      expect(maxRelErr(run(bound, { input: x }).output!, got)).toBe(0);
     });
   }
 
