@@ -2,7 +2,8 @@
 // folding of shape plumbing (Constant, Shape, Gather... become initializers).
 import type { Graph, TensorInfo } from './types.js';
 import { requireOp } from './ops/index.js';
-import { makeContext } from './context.js';
+import { makeContext, type SymValues } from './context.js';
+import type { OpContext, OpDef } from './ops/schema.js';
 import { topoSort, valueInfoOf, removeDead } from './graph.js';
 import { shapeStr } from './shape.js';
 import { BwvmError } from '../util/errors.js';
@@ -12,10 +13,12 @@ export function inferShapes(g: Graph): Graph {
   g.nodes = topoSort(g);
   g.valueInfo = new Map();
   const info = (n: string) => g.valueInfo.get(n) ?? valueInfoOf(g, n);
+  const sym: SymValues = new Map();
   for (const node of g.nodes) {
     const def = requireOp(node.op, node.name);
-    const ctx = makeContext(g, node, def, info);
+    const ctx = makeContext(g, node, def, info, [], sym);
     const outs = def.infer(ctx);
+    propagate(def, ctx, node.outputs[0], sym);
     node.outputs.forEach((o, i) => {
       if (!o || !outs[i]) return;
       const prev = g.valueInfo.get(o);
@@ -45,6 +48,12 @@ export function bindInputShapes(g: Graph, shapes: Record<string, TensorInfo['sha
   return inferShapes(g);
 }
 
+function propagate(def: OpDef, ctx: OpContext, out: string | undefined, sym: SymValues): void {
+  if (!def.propagate || !out) return;
+  const v = def.propagate(ctx);
+  if (v) sym.set(out, v);
+}
+
 /** Info for any value after inferShapes. */
 export function infoOf(g: Graph, name: string): TensorInfo | undefined {
   return g.valueInfo.get(name) ?? valueInfoOf(g, name);
@@ -61,10 +70,12 @@ export function foldConstants(g: Graph): number {
   const info = (n: string) => g.valueInfo.get(n) ?? valueInfoOf(g, n);
   const keep = [];
   const outputNames = new Set(g.outputs.map((o) => o.name));
+  const sym: SymValues = new Map();
   for (const node of g.nodes) {
     const def = requireOp(node.op, node.name);
-    const ctx = makeContext(g, node, def, info);
+    const ctx = makeContext(g, node, def, info, [], sym);
     const outs = def.infer(ctx);
+    propagate(def, ctx, node.outputs[0], sym);
     node.outputs.forEach((o, i) => { if (o && outs[i]) g.valueInfo.set(o, { name: o, dtype: outs[i]!.dtype, shape: outs[i]!.shape }); });
     const allConst = node.inputs.every((i) => !i || g.initializers.has(i));
     const canFold = def.fold && (allConst || node.op === 'Shape') && !node.outputs.some((o) => outputNames.has(o));

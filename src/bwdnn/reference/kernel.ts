@@ -33,6 +33,7 @@ export function kernelContext(node: Node, def: OpDef, opset: number, x: (Tensor 
     has: (name) => node.attrs[name] !== undefined,
     constant: (i) => x[i],
     constNumbers: (i) => (x[i] ? toNumbers(x[i]!.data) : undefined),
+    symbolic: (i) => (x[i] ? toNumbers(x[i]!.data) : undefined),
     fail: fail as OpContext['fail'],
     out(i) {
       outs ??= def.infer(ctx).map((o) => {

@@ -13,7 +13,8 @@ const viewFold = (ctx: OpContext): Tensor[] | undefined => {
   return [{ dtype: t.dtype, shape: s as number[], data: t.data }];
 };
 
-export function reshapeTarget(inp: Dim[], spec: number[], allowZero: boolean, fail: (m: string) => never): Dim[] {
+/** Reshape target dims: 0 copies the input dim (unless allowzero), -1 is inferred; symbols pass. */
+export function reshapeTarget(inp: Dim[], spec: Dim[], allowZero: boolean, fail: (m: string) => never): Dim[] {
   const out: Dim[] = spec.map((d, i) => (d === 0 && !allowZero ? (inp[i] ?? fail(`0 at position ${i} but input has rank ${inp.length}`)) : d));
   const neg = out.filter((d) => d === -1).length;
   if (neg > 1) fail(`shape [${spec}] has more than one -1`);
@@ -43,7 +44,7 @@ export function reshapeTarget(inp: Dim[], spec: number[], allowZero: boolean, fa
 export const Reshape: OpDef = {
   op: 'Reshape', fuse: 'reshape', inputs: [2, 2], outputs: [1, 1], attrs: { allowzero: { type: 'int', default: 0 } },
   infer(ctx) {
-    const spec = ctx.constNumbers(1);
+    const spec = ctx.constNumbers(1) ?? ctx.symbolic(1);
     if (!spec) {
       // shape computed at run time (e.g. from a symbolic batch): only the rank is known
       const s = ctx.inputs[1]!.shape;
@@ -89,7 +90,7 @@ export const Squeeze: OpDef = {
     for (const a of axes) if (typeof x[a] === 'number' && x[a] !== 1) ctx.fail('IR_SHAPE', `cannot squeeze axis ${a} of size ${x[a]}`);
     return [{ dtype: ctx.inputs[0]!.dtype, shape: x.filter((_, i) => !axes.includes(i)) }];
   },
-  params: () => 0, fold: viewFold,
+  params: () => 0, fold: viewFold, propagate: (ctx) => ctx.symbolic(0),
 };
 
 export const Unsqueeze: OpDef = {
@@ -105,7 +106,7 @@ export const Unsqueeze: OpDef = {
     for (let i = 0; i < r; i++) out.push(axes.includes(i) ? 1 : x[k++]!);
     return [{ dtype: ctx.inputs[0]!.dtype, shape: out }];
   },
-  params: () => 0, fold: viewFold,
+  params: () => 0, fold: viewFold, propagate: (ctx) => ctx.symbolic(0),
 };
 
 export const Concat: OpDef = {
@@ -127,6 +128,11 @@ export const Concat: OpDef = {
     }
     out[axis] = sum;
     return [{ dtype: ins[0]!.dtype, shape: out }];
+  },
+  propagate(ctx) {
+    if (ctx.inputs.some((t) => !t || t.shape.length > 1)) return undefined;
+    const parts = ctx.node.inputs.map((_, i) => ctx.symbolic(i));
+    return parts.every((p) => p) ? parts.flatMap((p) => p!) : undefined;
   },
   fold(ctx) {
     const ts = ctx.node.inputs.map((_, i) => ctx.constant(i));
@@ -179,6 +185,7 @@ const passthrough = (op: string, outs: [number, number], attrs: OpDef['attrs'] =
     return o;
   },
   params: () => 0,
+  propagate: (ctx) => ctx.symbolic(0),
   fold: (ctx) => { const t = ctx.constant(0); return t && ctx.node.outputs.length === 1 ? [t] : undefined; },
 });
 

@@ -33,6 +33,7 @@ function shapeRange(ctx: OpContext, r: number): [number, number] {
 export const Shape: OpDef = {
   op: 'Shape', fuse: 'opaque', inputs: [1, 1], outputs: [1, 1], attrs: { start: { type: 'int' }, end: { type: 'int' } },
   infer(ctx) { const [s, e] = shapeRange(ctx, ctx.inputs[0]!.shape.length); return [{ dtype: 'int64', shape: [e - s] }]; },
+  propagate(ctx) { const x = ctx.inputs[0]!.shape; const [s, e] = shapeRange(ctx, x.length); return x.slice(s, e); },
   fold(ctx) {
     const x = ctx.inputs[0]!.shape;
     const [s, e] = shapeRange(ctx, x.length);
@@ -48,6 +49,12 @@ export const Gather: OpDef = {
     if (idx.dtype !== 'int64' && idx.dtype !== 'int32') ctx.fail('IR_SHAPE', `indices dtype ${idx.dtype} must be int32/int64`);
     const axis = normAxis(ctx.attr<number>('axis'), x.length, ctx.node.name);
     return [{ dtype: ctx.inputs[0]!.dtype, shape: [...x.slice(0, axis), ...idx.shape, ...x.slice(axis + 1)] }];
+  },
+  propagate(ctx) {
+    const v = ctx.symbolic(0), idx = ctx.constNumbers(1);
+    if (!v || !idx || ctx.inputs[0]!.shape.length !== 1) return undefined;
+    const out = idx.map((i) => v[i < 0 ? i + v.length : i]);
+    return out.every((d) => d !== undefined) ? (out as Dim[]) : undefined;
   },
   fold(ctx) {
     const t = ctx.constant(0), i = ctx.constant(1);
@@ -66,6 +73,7 @@ export const Cast: OpDef = {
     if (!isDType(to)) return ctx.fail('IR_ATTR', `Cast to ONNX type ${ctx.attr('to')} is not supported`);
     return [{ dtype: to, shape: [...ctx.inputs[0]!.shape] }];
   },
+  propagate: (ctx) => ctx.symbolic(0),
   fold(ctx) {
     const t = ctx.constant(0);
     const to = this.infer(ctx)[0]!.dtype;

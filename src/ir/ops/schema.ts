@@ -1,7 +1,7 @@
 // The op-table row contract: attribute schema, arity, shape inference, cost model (FLOPs,
 // parameters, activation bytes) and fuse class. One file per op family exports rows; the
 // table in ops/index.ts lists the families. Adding an op = one row + its test.
-import type { AttrValue, DType, Node, Shape, Tensor, TensorInfo } from '../types.js';
+import type { AttrValue, DType, Dim, Node, Shape, Tensor, TensorInfo } from '../types.js';
 
 export type AttrType = 'int' | 'float' | 'string' | 'ints' | 'floats' | 'strings' | 'tensor';
 export interface AttrSpec {
@@ -29,6 +29,11 @@ export interface OpContext {
   constant(i: number): Tensor | undefined;
   /** Constant input i as plain numbers, if it is a constant. */
   constNumbers(i: number): number[] | undefined;
+  /**
+   * Elements of a small integer input known at inference time: constants, or values propagated
+   * symbolically (Shape of a ['N',16,4,4] tensor is ['N',16,4,4]). Undefined when unknown.
+   */
+  symbolic(i: number): Dim[] | undefined;
   /** Throw IR_SHAPE / IR_ATTR naming the node. */
   fail(code: 'IR_SHAPE' | 'IR_ATTR' | 'IR_INPUT', msg: string): never;
 }
@@ -50,6 +55,8 @@ export interface OpDef {
   params?(ctx: OpContext): number;
   /** Bytes of activations this op materializes. Default: the bytes of its outputs. */
   activationBytes?(ctx: OpContext): number;
+  /** Symbolic value of the (single, small, integer) output from ctx.symbolic of the inputs. */
+  propagate?(ctx: OpContext): Dim[] | undefined;
   /** Values this row can compute at import/inference time (small int tensors: Shape, Gather...). */
   fold?(ctx: OpContext): Tensor[] | undefined;
 }
