@@ -2,7 +2,7 @@
 // (an npm dependency, no external toolchain): a plain SIMD build and a relaxed-SIMD build,
 // written to dist/wasm/. Run by `npm run build:wasm` (and so by `npm run build`).
 import asc from 'assemblyscript/asc';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,11 +22,14 @@ const variants = [
 
 for (const v of variants) {
   const out = join(outDir, v.name);
-  const { error, stderr } = await asc.main([...common, '--enable', v.features, '-o', out]);
+  // write aside, then rename: a concurrent reader never sees a half-written module
+  const tmp = `${out}.${process.pid}.tmp`;
+  const { error, stderr } = await asc.main([...common, '--enable', v.features, '-o', tmp]);
   if (error) {
     process.stderr.write(stderr.toString());
     console.error(`build-wasm: ${v.name} failed: ${error.message}`);
     process.exit(1);
   }
+  renameSync(tmp, out);
   console.log(`build-wasm: wrote ${out}`);
 }

@@ -11,7 +11,7 @@ export interface PoolGeometry {
   /** [top, left, bottom, right] */
   pads?: [number, number, number, number];
   dilation?: [number, number];
-  /** avg: divide by kh*kw even where the window covers padding */
+  /** avg: count padded positions in the divisor (the window clipped to the padded input) */
   countIncludePad?: boolean;
   ceilMode?: boolean;
 }
@@ -36,9 +36,9 @@ const PARALLEL_MIN_OUTPUTS = 1 << 16;
 export function pool2dPtr(rt: DnnRuntime, g: PoolGeometry, x: number, y: number): void {
   const [, , OH, OW] = poolOutputShape(g);
   const [sh, sw] = g.stride ?? [g.kh, g.kw];
-  const [pt, pl] = g.pads ?? [0, 0, 0, 0];
+  const [pt, pl, pb, pr] = g.pads ?? [0, 0, 0, 0];
   const [dh, dw] = g.dilation ?? [1, 1];
-  const p = rt.params([g.N, g.C, g.H, g.W, g.kh, g.kw, sh, sw, pt, pl, dh, dw, OH, OW, g.mode === 'avg' ? 1 : 0, g.countIncludePad ? 1 : 0]);
+  const p = rt.params([g.N, g.C, g.H, g.W, g.kh, g.kw, sh, sw, pt, pl, dh, dw, OH, OW, g.mode === 'avg' ? 1 : 0, g.countIncludePad ? 1 : 0, pb, pr]);
   try {
     const planes = g.N * g.C;
     const T = planes * OH * OW * g.kh * g.kw >= PARALLEL_MIN_OUTPUTS * 4 ? rt.threads : 1;

@@ -55,18 +55,25 @@ describe.each(variants)('fast kernels vs the reference executor on $name', ({ rt
     expect(relErr(got, f32(want))).toBeLessThanOrEqual(1e-4);
   });
 
-  it.each([
-    ['MaxPool', { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }],
-    ['AveragePool', { kernel_shape: [2, 2], strides: [2, 2] }],
-    ['AveragePool', { kernel_shape: [3, 3], strides: [1, 1], pads: [1, 1, 1, 1], count_include_pad: 1 }],
-  ] as const)('%s %j', (op, attrs) => {
-    const { graph, feeds } = singleNode(op, { ...attrs }, [{ shape: [2, 5, 11, 9] }]);
+  interface PoolCase { op: 'MaxPool' | 'AveragePool'; k: number[]; s: number[]; pads?: number[]; includePad?: boolean; ceil?: boolean }
+  const poolCases: PoolCase[] = [
+    { op: 'MaxPool', k: [3, 3], s: [2, 2], pads: [1, 1, 1, 1] },
+    { op: 'MaxPool', k: [2, 2], s: [2, 2], ceil: true },
+    { op: 'AveragePool', k: [2, 2], s: [2, 2] },
+    { op: 'AveragePool', k: [3, 3], s: [1, 1], pads: [1, 1, 1, 1], includePad: true },
+    { op: 'AveragePool', k: [3, 3], s: [2, 2], pads: [1, 1, 1, 1], includePad: true, ceil: true },
+  ];
+  it.each(poolCases.map((c) => [JSON.stringify(c), c] as const))('%s', (_, c) => {
+    const attrs: Record<string, number | number[]> = { kernel_shape: c.k, strides: c.s };
+    if (c.pads) attrs.pads = c.pads;
+    if (c.includePad) attrs.count_include_pad = 1;
+    if (c.ceil) attrs.ceil_mode = 1;
+    const { graph, feeds } = singleNode(c.op, attrs, [{ shape: [2, 5, 11, 9] }]);
     const want = run(graph, feeds).out0;
-    const pads = ('pads' in attrs ? attrs.pads : [0, 0, 0, 0]) as number[];
+    const p = c.pads ?? [0, 0, 0, 0];
     const got = pool2d(rt, f32(feeds.in0), {
-      N: 2, C: 5, H: 11, W: 9, kh: attrs.kernel_shape[0], kw: attrs.kernel_shape[1], mode: op === 'MaxPool' ? 'max' : 'avg',
-      stride: [attrs.strides[0], attrs.strides[1]], pads: [pads[0], pads[1], pads[2], pads[3]],
-      countIncludePad: 'count_include_pad' in attrs,
+      N: 2, C: 5, H: 11, W: 9, kh: c.k[0], kw: c.k[1], mode: c.op === 'MaxPool' ? 'max' : 'avg',
+      stride: [c.s[0], c.s[1]], pads: [p[0], p[1], p[2], p[3]], countIncludePad: c.includePad, ceilMode: c.ceil,
     });
     expect(got.shape).toEqual(want.shape);
     expect(relErr(got.data, f32(want))).toBeLessThanOrEqual(1e-4);
