@@ -44,6 +44,11 @@ export async function completeCell(code: string, cursor: number, registry: Magic
     const matches = registry.names(pct.length === 2 ? 'cell' : 'line').filter((n) => n.startsWith(name[3]!)).map((n) => pct + n);
     return { matches, cursor_start: lineStart + name[1]!.length, cursor_end: cursor, metadata: {} };
   }
+  const helpArg = /^\s*%help\s+(%{0,2})(\w*)$/.exec(before);
+  if (helpArg) {
+    const matches = registry.names().filter((n) => n.startsWith(helpArg[2]!)).map((n) => helpArg[1] + n);
+    return { matches, cursor_start: cursor - helpArg[1]!.length - helpArg[2]!.length, cursor_end: cursor, metadata: {} };
+  }
   const flag = /^\s*%{1,2}(\w+)\s(?:.*\s)?(-{1,2}[\w-]*)$/.exec(before);
   const spec = flag ? registry.get(flag[1]!) : undefined;
   if (flag && spec) {
@@ -66,7 +71,12 @@ export async function inspectCell(code: string, cursor: number, detail: number, 
     if (!spec) return { found: false, data: {}, metadata: {} };
     return { found: true, data: { ...helpValue(spec).data }, metadata: {} };
   }
-  return repl.inspect(maskMagics(code, registry), cursor, detail);
+  const r = await repl.inspect(maskMagics(code, registry), cursor, detail);
+  if (r.found) return r;
+  // a bare magic name (`timeit` without %) that is not a TypeScript name
+  const word = (/\w*$/.exec(line.slice(0, col))![0] + /^\w*/.exec(line.slice(col))![0]);
+  const spec = registry.get(word);
+  return spec ? { found: true, data: { ...helpValue(spec).data }, metadata: {} } : r;
 }
 
 export function isCellComplete(code: string, registry: MagicRegistry, repl: Repl): IsCompleteResult {

@@ -157,6 +157,7 @@ export class InProcessExecutor implements Executor {
       stderr: (text) => this.emit({ type: 'stream', name: 'stderr', text }),
       repl: this.repl,
       registry: this.registry,
+      comms: this.comms,
       input: (p, pw = false) => this.input(p, pw),
       line,
       runMagic: (n, a, b) => this.runMagic(n, a, b, state, line),

@@ -6,6 +6,7 @@ import type { Repl } from '../repl/api.js';
 import type { Session } from '../session/index.js';
 import type { MagicArgs } from './args.js';
 import type { MagicRegistry } from './registry.js';
+import type { CommManager } from './comms.js';
 
 export type FlagType = 'string' | 'number' | 'boolean' | 'list' | 'range';
 
@@ -79,6 +80,8 @@ export interface MagicContext {
   repl: Repl;
   /** All magics (for %lsmagic / %help). */
   registry: MagicRegistry;
+  /** Comm targets and kernel-opened comms (widgets, live views). */
+  comms: CommManager;
   /** Ask the user on stdin; rejects with a BwvmError when the front end does not allow stdin. */
   input(prompt: string, password?: boolean): Promise<string>;
   /** 0-based cell line the magic is on (for TypeScript evaluated by the magic). */

@@ -1,6 +1,7 @@
 // Comms through the executor: registered targets, messages both ways, comm_info, unknown targets.
 import { describe, expect, it } from 'vitest';
 import type { ExecutorEvent } from '../../src/jupyter/executor-api.js';
+import type { MagicFamily } from '../../src/magics/types.js';
 import { context, makeExecutor } from './support/harness.js';
 
 describe('comms', () => {
@@ -39,5 +40,18 @@ describe('comms', () => {
     await exec.restart();
     expect(ev.at(-1)).toMatchObject({ type: 'comm_close', comm_id: comm.id });
     expect(await exec.commInfo()).toEqual({});
+  });
+  it('a magic registers a target through ctx.comms', async () => {
+    const family: MagicFamily = {
+      name: 'test.comm', magics: [{
+        name: 'listen', kind: 'line', summary: 's', usage: '%listen', flags: [], positionals: [],
+        run: (_a, ctx) => { ctx.comms.registerTarget('live', (comm) => comm.send({ ready: true })); },
+      }],
+    };
+    const { exec } = makeExecutor({ families: [family] });
+    await exec.execute({ code: '%listen', silent: false, storeHistory: true, userExpressions: {}, allowStdin: false, executionCount: 1 }, context([]));
+    const ev: ExecutorEvent[] = [];
+    await exec.commOpen('c9', 'live', {}, context(ev));
+    expect(ev).toEqual([{ type: 'comm_msg', comm_id: 'c9', data: { ready: true } }]);
   });
 });

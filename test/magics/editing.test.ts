@@ -62,3 +62,15 @@ describe('isComplete', () => {
     expect((await exec.isComplete('a\n%%time')).status).toBe('invalid');
   });
 });
+
+describe('completion and inspection extras', () => {
+  it('completes magic names after %help and inspects bare magic names', async () => {
+    const { exec } = makeExecutor();
+    const code = '%help tim';
+    expect(await exec.complete(code, code.length)).toMatchObject({ matches: ['time', 'timeit'], cursor_start: 6 });
+    const r = await exec.inspect('timeit', 3, 0);
+    expect(r.found).toBe(true);
+    expect(r.data['text/plain']).toContain('%timeit:');
+    expect((await exec.inspect('zzz', 1, 0)).found).toBe(false);
+  });
+});
