@@ -1,0 +1,21 @@
+// The CLI verb table: name, one-line summary, usage text and the function running it. Adding a
+// verb is one row here (and its file).
+import { INSTALL_SUMMARY, INSTALL_USAGE, installVerb } from './verb-install.js';
+import { KERNEL_SUMMARY, KERNEL_USAGE, kernelVerb } from './verb-kernel.js';
+
+export interface Verb {
+  name: string;
+  summary: string;
+  usage: string;
+  /** Exit status: 0 ok, 1 failure, 2 usage error. */
+  run(args: string[]): Promise<number>;
+}
+
+export const VERBS: readonly Verb[] = [
+  { name: 'install', summary: INSTALL_SUMMARY, usage: INSTALL_USAGE, run: installVerb },
+  { name: 'kernel', summary: KERNEL_SUMMARY, usage: KERNEL_USAGE, run: kernelVerb },
+];
+
+export function findVerb(name: string, verbs: readonly Verb[] = VERBS): Verb | undefined {
+  return verbs.find((v) => v.name === name);
+}
