@@ -1,7 +1,8 @@
 // Rewrites one TypeScript cell into a script for the persistent vm context, line for line:
 // top-level declarations become global `var`s (so later cells see them and may redeclare
 // consts), imports read modules preloaded by the REPL, cells with top-level await run in an
-// async wrapper, and the last expression statement's value is returned.
+// async wrapper, and the last expression statement's value is returned. Rewrites that start a
+// statement with `(` put a `;` before it, so the previous line cannot swallow it as a call.
 //
 // Value rule: a cell has a value when its last runtime statement is an expression statement
 // that does NOT end with `;` (IPython convention: a trailing semicolon suppresses the output).
@@ -60,7 +61,7 @@ export function transformCell(code: string): CellPlan {
       const kw = sf.text.slice(kwStart).match(/^(const|let|var)\b/)?.[1];
       if (!kw) continue; // `using` declarations stay block scoped
       hoisted.push(...names);
-      edits.replace(kwStart, kwStart + kw.length, (isAsync ? '(' : 'var').padEnd(kw.length));
+      edits.replace(kwStart, kwStart + kw.length, (isAsync ? ';(' : 'var').padEnd(kw.length));
       for (const d of list.declarations) if (!d.initializer && kw !== 'var') edits.insert(d.end, ' = void 0');
       if (isAsync) edits.insert(list.end, ')');
     } else if (ts.isFunctionDeclaration(st) && st.name && st.body) {
@@ -86,7 +87,7 @@ export function transformCell(code: string): CellPlan {
       } else {
         rhs = ref.getText(sf);
       }
-      edits.replace(st.getStart(sf), st.end, isAsync ? `(${st.name.text} = ${rhs});` : `var ${st.name.text} = ${rhs};`);
+      edits.replace(st.getStart(sf), st.end, isAsync ? `;(${st.name.text} = ${rhs});` : `var ${st.name.text} = ${rhs};`);
     }
   }
 
@@ -134,7 +135,7 @@ function importStatement(ts: Ts, st: TS.ImportDeclaration, spec: string, isAsync
     target = `{${props.join(', ')}}`;
   }
   const body = [`${target} = ${call}`, ...assigns].join(', ');
-  return isAsync ? `(${body});` : `var ${body};`;
+  return isAsync ? `;(${body});` : `var ${body};`;
 }
 
 /** Emit a statement with non-erasable syntax through TypeScript, as one line of global vars. */
@@ -158,7 +159,7 @@ function unwrapNestedVars(ts: Ts, sf: TS.SourceFile, node: TS.Node, edits: EditL
       const start = n.getStart(sf);
       n.declarations.forEach((d) => names.push(...bindingNames(ts, d.name)));
       const inStatement = ts.isVariableStatement(n.parent);
-      edits.replace(start, start + 3, inStatement ? '(  ' : '   ');
+      edits.replace(start, start + 3, inStatement ? 'void (' : '   '); // `if (c) var x` stays one statement
       if (inStatement) edits.insert(n.end, ')');
     }
     ts.forEachChild(n, visit);

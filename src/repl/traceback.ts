@@ -65,7 +65,8 @@ export function runtimeError(err: unknown, current: CellSource, sources: (seq: n
   let lastCell = -1;
   frames.forEach((f, i) => { if (FRAME_RE.test(f)) lastCell = i; });
   const kept = (lastCell >= 0 ? frames.slice(0, lastCell + 1) : frames)
-    .filter((f) => !/\(node:internal|at node:internal|[/\\]repl[/\\][\w-]+\.[jt]s/.test(f));
+    .filter((f) => !/\(node:internal|at node:internal|[/\\]repl[/\\][\w-]+\.[jt]s/.test(f))
+    .filter((f) => !isWrapperFrame(f, sources));
   let first: { src: CellSource; line: number; col: number } | undefined;
   const shown = kept.map((f) => {
     const m = f.match(FRAME_RE);
@@ -82,4 +83,11 @@ export function runtimeError(err: unknown, current: CellSource, sources: (seq: n
   const tb = [`${name}: ${message}`, ...shown];
   if (first) tb.push('', ...excerpt(first.src, first.line));
   return new CellError(name, message, tb);
+}
+
+/** A frame on a line past the end of its chunk: the async wrapper's own call, not user code. */
+function isWrapperFrame(frame: string, sources: (seq: number) => CellSource | undefined): boolean {
+  const m = frame.match(FRAME_RE);
+  const src = m ? sources(Number(m[1])) : undefined;
+  return !!src && Number(m![2]) > src.code.split('\n').length;
 }

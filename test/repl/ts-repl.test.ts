@@ -78,6 +78,8 @@ describe('values and await', () => {
     expect(await value('w')).toBe(21);
     await run('for await (const z of [Promise.resolve(1)]) { var seen = z }');
     expect(await value('seen')).toBe(1);
+    await run('await null\nif (seen > 5) var big = true\nconst after = await 2\nlet l = after;\n(l)');
+    expect(await value('[big, after, l]')).toEqual([undefined, 2, 2]);
     expect(await value('async function later() { return 7 }\nawait later()')).toBe(7);
     expect(await value('later.name')).toBe('later');
   });
@@ -141,6 +143,12 @@ describe('errors', () => {
     const e = await failure('const n: number = 1\nconst f = (a: { x: number }): number =>\n  (a as any).y.z\nf({ x: 1 })');
     expect(e.ename).toBe('TypeError');
     expect(e.traceback.join('\n')).toContain('cell line 3');
+  });
+
+  it('async cells show the cell frames only, not the wrapper', async () => {
+    const e = await failure('await null\nconst o: any = null\no.x');
+    const cellFrames = e.traceback.filter((l) => /cell line/.test(l));
+    expect(cellFrames).toEqual(['    at cell line 3']);
   });
 
   it('handles thrown non-Error values', async () => {
