@@ -61,9 +61,13 @@ export function tensorFromProto(p: PTensor, ctx: TensorReadCtx, where: string): 
   const fail = (what: string, have: number) => new BwvmError('ONNX_TENSOR_SIZE', `${ctx.file}: ${label} has dims [${shape}] (${n} elements) but ${what} holds ${have}`, { hint: 'the file is truncated or corrupt' });
   let raw: Uint8Array | undefined = p.raw_data && p.raw_data.length > 0 ? p.raw_data : undefined;
   if (p.data_location === 1) raw = readExternal(p, ctx, n * elem);
-  const data = allocFor(dtype, n, raw, elem, fail);
+  const field: unknown[] | undefined = isDouble ? p.double_data : dtype === 'float32' ? p.float_data : dtype === 'int64' ? p.int64_data : p.int32_data;
+  const fieldName = isDouble ? 'double_data' : dtype === 'float32' ? 'float_data' : dtype === 'int64' ? 'int64_data' : 'int32_data';
+  // the element count must match the bytes actually present before anything is allocated
+  if (raw && raw.length !== n * elem) throw fail('raw_data', Math.floor(raw.length / elem));
+  if (!raw && (field?.length ?? 0) !== n) throw fail(fieldName, field?.length ?? 0);
+  const data = allocData(dtype, n);
   if (raw) {
-    if (raw.length !== n * elem) throw fail('raw_data', Math.floor(raw.length / elem));
     const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
     for (let i = 0; i < n; i++) {
       switch (isDouble ? 'double' : dtype) {
@@ -78,21 +82,12 @@ export function tensorFromProto(p: PTensor, ctx: TensorReadCtx, where: string): 
     }
     return { dtype, shape, data };
   }
-  const field: unknown[] | undefined = isDouble ? p.double_data : dtype === 'float32' ? p.float_data : dtype === 'int64' ? p.int64_data : p.int32_data;
   const vals = field ?? [];
-  if (vals.length !== n) throw fail(isDouble ? 'double_data' : dtype === 'float32' ? 'float_data' : dtype === 'int64' ? 'int64_data' : 'int32_data', vals.length);
   for (let i = 0; i < n; i++) {
     if (data instanceof BigInt64Array) data[i] = BigInt(num(vals[i]));
     else (data as Float32Array)[i] = num(vals[i]);
   }
   return { dtype, shape, data };
-}
-
-function allocFor(dtype: DType, n: number, raw: Uint8Array | undefined, elem: number, fail: (w: string, h: number) => Error) {
-  // refuse absurd sizes before allocating: raw data must already hold them
-  if (raw && raw.length !== n * elem) throw fail('raw_data', Math.floor(raw.length / elem));
-  if (!raw && n > 1 << 26) throw fail('the typed field', 0);
-  return allocData(dtype, n);
 }
 
 /** Encode an IR tensor as a TensorProto object (raw_data, little-endian). */

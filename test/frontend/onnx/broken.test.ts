@@ -70,6 +70,13 @@ describe('broken ONNX inputs', () => {
     expectError(() => importOnnx(b, { file: 'm.onnx' }), 'ONNX_TENSOR_SIZE', /initializer 'fw'/, /10000000000 elements/);
   });
 
+  it('typed data field (float_data) with fewer values than dims', () => {
+    const b = mutate((m) => { const t = m.graph.initializer.find((x: Obj) => x.name === 'cb'); delete t.raw_data; t.float_data = [1, 2]; });
+    expectError(() => importOnnx(b, { file: 'm.onnx' }), 'ONNX_TENSOR_SIZE', /initializer 'cb' has dims \[4\] \(4 elements\) but float_data holds 2/);
+    const ok = mutate((m) => { const t = m.graph.initializer.find((x: Obj) => x.name === 'cb'); delete t.raw_data; t.float_data = [1, 2, 3, 4]; });
+    expect(Array.from(importOnnx(ok).initializers.get('cb')!.data as Float32Array)).toEqual([1, 2, 3, 4]);
+  });
+
   it('unknown op', () => {
     const b = mutate((m) => { m.graph.node[1].op_type = 'Frobnicate'; });
     expectError(() => importOnnx(b, { file: 'm.onnx' }), 'ONNX_UNSUPPORTED_OP', /m\.onnx/, /node 'relu'/, /'Frobnicate'/);
