@@ -1,0 +1,47 @@
+// Evaluation of a classifier on a dataset with the reference executor (inference semantics):
+// accuracy, mean cross-entropy loss, confusion matrix and per-class accuracy.
+import type { Graph } from '../../ir/types.js';
+import type { Dataset } from '../data/dataset.js';
+import { run } from '../reference/run.js';
+import { softmaxCrossEntropy } from './loss.js';
+
+export interface Evaluation {
+  accuracy: number;
+  loss: number;
+  n: number;
+  /** confusion[true][predicted] */
+  confusion: number[][];
+  perClass: { label: number; name?: string; accuracy: number; n: number }[];
+}
+
+export interface EvaluateOptions { batchSize?: number; signal?: AbortSignal; limit?: number }
+
+export async function evaluate(g: Graph, ds: Dataset, o: EvaluateOptions = {}): Promise<Evaluation> {
+  const bs = o.batchSize ?? 100, n = Math.min(ds.n, o.limit ?? Infinity);
+  const per = ds.shape[0] * ds.shape[1] * ds.shape[2];
+  const input = g.inputs[0]!.name, output = g.outputs[0]!.name;
+  let k = 0, lossSum = 0, correct = 0;
+  let confusion: number[][] = [];
+  for (let s = 0; s < n; s += bs) {
+    o.signal?.throwIfAborted();
+    const m = Math.min(bs, n - s);
+    const x = { dtype: 'float32' as const, shape: [m, ...ds.shape], data: ds.images.subarray(s * per, (s + m) * per) };
+    const logits = run(g, { [input]: x })[output]!.data as Float32Array;
+    if (!k) { k = logits.length / m; confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0)); }
+    const labels = ds.labels.subarray(s, s + m);
+    const r = softmaxCrossEntropy(logits, labels, m);
+    lossSum += r.loss * m;
+    correct += r.correct;
+    for (let i = 0; i < m; i++) {
+      let arg = 0;
+      for (let j = 1; j < k; j++) if (logits[i * k + j]! > logits[i * k + arg]!) arg = j;
+      confusion[labels[i]!]![arg]! += 1;
+    }
+    await new Promise((r2) => setImmediate(r2));
+  }
+  const perClass = confusion.map((row, label) => {
+    const t = row.reduce((a, b) => a + b, 0);
+    return { label, ...(ds.classes?.[label] ? { name: ds.classes[label] } : {}), accuracy: t ? row[label]! / t : 0, n: t };
+  });
+  return { accuracy: correct / n, loss: lossSum / n, n, confusion, perClass };
+}

@@ -1,0 +1,48 @@
+// Forward pass for training: runs the graph op by op with the reference kernels, keeping every
+// value (the tape) for the backward pass; BatchNormalization uses batch statistics in training
+// mode and updates its running statistics in place.
+import type { Graph, Node, Tensor } from '../../ir/types.js';
+import { requireOp } from '../../ir/ops/index.js';
+import { topoSort } from '../../ir/graph.js';
+import { allocData } from '../../ir/dtype.js';
+import { BwvmError } from '../../util/errors.js';
+import { KERNELS } from '../reference/kernels/index.js';
+import { kernelContext } from '../reference/kernel.js';
+import { bnForward } from './grads/norm.js';
+
+export interface Tape {
+  graph: Graph;
+  order: Node[];
+  values: Map<string, Tensor>;
+  /** Per-node forward caches (BN batch statistics). */
+  caches: Map<string, unknown>;
+  training: boolean;
+}
+
+export function forwardTape(g: Graph, feeds: Record<string, Tensor>, training: boolean, order: Node[] = topoSort(g)): Tape {
+  const values = new Map<string, Tensor>();
+  for (const [k, t] of g.initializers) values.set(k, t);
+  for (const i of g.inputs) {
+    const t = feeds[i.name];
+    if (!t) throw new BwvmError('TRAIN_FEED', `missing input '${i.name}'`);
+    values.set(i.name, t);
+  }
+  const caches = new Map<string, unknown>();
+  const alloc = (dtype: Tensor['dtype'], shape: number[]): Tensor => ({ dtype, shape, data: allocData(dtype, shape.reduce((a, b) => a * b, 1)) });
+  for (const node of order) {
+    const x = node.inputs.map((n) => (n ? values.get(n) : undefined));
+    if (node.op === 'BatchNormalization' && training) {
+      const X = x[0]!;
+      const y: Tensor = { dtype: 'float32', shape: [...X.shape], data: new Float32Array(X.data.length) };
+      const eps = (node.attrs.epsilon as number | undefined) ?? 1e-5, mom = (node.attrs.momentum as number | undefined) ?? 0.9;
+      caches.set(node.name, bnForward(X, x[1]!, x[2]!, x[3]!, x[4]!, eps, mom, true, y.data as Float32Array));
+      values.set(node.outputs[0]!, y);
+      continue;
+    }
+    const kernel = KERNELS.get(node.op);
+    if (!kernel) throw new BwvmError('EXEC_NO_KERNEL', `node '${node.name}': no kernel for op '${node.op}'`);
+    const outs = kernel(x, kernelContext(node, requireOp(node.op, node.name), g.opset, x, alloc));
+    node.outputs.forEach((o, i) => { if (o && outs[i]) values.set(o, outs[i]!); });
+  }
+  return { graph: g, order, values, caches, training };
+}
