@@ -1,6 +1,6 @@
 // Op rows for constants and shape plumbing from PyTorch exports (Constant, Shape, Gather, Cast),
 // plus Pad (constant/edge/reflect; pads as attribute < opset 11, input >= 11) and
-// Resize/Upsample (nearest, scales or sizes).
+// Resize/Upsample (nearest or linear, scales or sizes).
 import type { OpContext, OpDef } from './schema.js';
 import { gatherTensor } from './fold-helpers.js';
 import { dataFrom, isDType, toNumbers } from '../dtype.js';
@@ -119,7 +119,7 @@ export function resizeShape(ctx: OpContext): number[] | Dim[] {
 }
 
 const resizeAttrs = {
-  mode: { type: 'string', default: 'nearest' },
+  mode: { type: 'string', default: 'nearest', oneOf: ['nearest', 'linear', 'bilinear', 'cubic'] },
   coordinate_transformation_mode: { type: 'string', default: 'half_pixel' },
   nearest_mode: { type: 'string', default: 'round_prefer_floor' },
   cubic_coeff_a: { type: 'float', default: -0.75 },
@@ -132,7 +132,7 @@ const resizeRow = (op: string): OpDef => ({
   op, fuse: 'opaque', inputs: [1, 4], outputs: [1, 1], attrs: { ...resizeAttrs },
   infer(ctx) {
     const mode = ctx.attr<string>('mode');
-    if (mode !== 'nearest') ctx.fail('IR_ATTR', `${op} mode '${mode}' is not supported (only 'nearest')`);
+    if (mode !== 'nearest' && mode !== 'linear' && mode !== 'bilinear') ctx.fail('IR_ATTR', `${op} mode '${mode}' is not supported (nearest or linear)`);
     return [{ dtype: ctx.inputs[0]!.dtype, shape: resizeShape(ctx) }];
   },
   params: () => 0,

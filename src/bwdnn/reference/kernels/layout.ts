@@ -1,5 +1,5 @@
 // Reference kernels that move data: views (Reshape, Flatten, Squeeze, Unsqueeze, Identity,
-// Dropout copy their input), Transpose, Concat, Slice, Gather, Pad, Resize/Upsample (nearest).
+// Dropout copy their input), Transpose, Concat, Slice, Gather, Pad.
 import type { Tensor } from '../../../ir/types.js';
 import { normAxis, strides } from '../../../ir/shape.js';
 import { sliceParams } from '../../../ir/ops/layout.js';
@@ -13,7 +13,7 @@ const copyView: Kernel = (x, ctx) => {
 };
 
 /** Visit every output coordinate, calling f(flatOut, coords). */
-function forEachIndex(shape: number[], f: (i: number, c: number[]) => void): void {
+export function forEachIndex(shape: number[], f: (i: number, c: number[]) => void): void {
   const n = shape.reduce((a, b) => a * b, 1);
   const c = new Array<number>(shape.length).fill(0);
   for (let i = 0; i < n; i++) {
@@ -109,47 +109,7 @@ const pad: Kernel = (x, ctx) => {
   return [y];
 };
 
-/** Nearest-neighbour source index for output coordinate o along one axis. */
-function nearestIndex(o: number, inLen: number, outLen: number, scale: number, coord: string, round: string): number {
-  let xo: number;
-  switch (coord) {
-    case 'asymmetric': xo = o / scale; break;
-    case 'align_corners': xo = outLen === 1 ? 0 : (o * (inLen - 1)) / (outLen - 1); break;
-    case 'pytorch_half_pixel': xo = outLen > 1 ? (o + 0.5) / scale - 0.5 : 0; break;
-    case 'tf_half_pixel_for_nn': xo = (o + 0.5) / scale; break;
-    default: xo = (o + 0.5) / scale - 0.5; // half_pixel
-  }
-  let i: number;
-  switch (round) {
-    case 'floor': i = Math.floor(xo); break;
-    case 'ceil': i = Math.ceil(xo); break;
-    case 'round_prefer_ceil': i = Math.round(xo); break;
-    default: i = Number.isInteger(xo - 0.5) ? xo - 0.5 : Math.round(xo); // round_prefer_floor
-  }
-  return Math.min(Math.max(i, 0), inLen - 1);
-}
-
-const resize: Kernel = (x, ctx) => {
-  const X = x[0]!;
-  const y = allocOut(ctx);
-  const isUp = ctx.node.op === 'Upsample';
-  // Upsample (opset <= 9) and Resize at opset 10 index with the asymmetric/floor rule
-  const legacy = isUp || ctx.opset < 11;
-  const coord = legacy ? 'asymmetric' : ctx.attr<string>('coordinate_transformation_mode');
-  const round = legacy ? 'floor' : ctx.attr<string>('nearest_mode');
-  const scalesIdx = legacy ? 1 : 2;
-  const given = x[scalesIdx] && x[scalesIdx]!.data.length ? Array.from(x[scalesIdx]!.data, Number) : ctx.has('scales') ? ctx.attr<number[]>('scales') : undefined;
-  const scales = y.shape.map((o, d) => (given && !(x[3] && x[3].data.length) ? given[d]! : o / X.shape[d]!));
-  const xs = strides(X.shape);
-  forEachIndex(y.shape, (i, c) => {
-    let k = 0;
-    for (let d = 0; d < c.length; d++) k += nearestIndex(c[d]!, X.shape[d]!, y.shape[d]!, scales[d]!, coord, round) * xs[d]!;
-    copyElem(X, k, y, i);
-  });
-  return [y];
-};
-
 export const LAYOUT_KERNELS: Record<string, Kernel> = {
   Reshape: copyView, Flatten: copyView, Squeeze: copyView, Unsqueeze: copyView, Identity: copyView, Dropout: copyView,
-  Transpose: transpose, Concat: concat, Slice: slice, Gather: gather, Pad: pad, Resize: resize, Upsample: resize,
+  Transpose: transpose, Concat: concat, Slice: slice, Gather: gather, Pad: pad,
 };
