@@ -5,3 +5,4 @@ export { gemmPtr, matmul, dense, type GemmPtrArgs, type MatmulOptions } from './
 export { conv2d, conv2dPtr, convOutputShape, chooseConvAlgo, CONV_ALGOS, type ConvGeometry, type ConvAlgo } from './conv.js';
 export { pool2d, pool2dPtr, poolOutputShape, type PoolGeometry } from './pool.js';
 export { activation, activationPtr, binary, binaryPtr, batchNorm, batchNormPtr, channelAffine, channelAffinePtr, type BatchNormParams } from './eltwise.js';
+export { FAST_OPS, fastKernels } from './ops.js';
