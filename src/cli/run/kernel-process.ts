@@ -30,11 +30,13 @@ export class RunningKernel {
   private exited = false;
   private log = '';
   info!: Message;
+  /** Resolves when the kernel process has exited. */
+  readonly exit: Promise<void>;
 
   private constructor(
     readonly proc: ChildProcess, readonly client: KernelClient, readonly connection: ConnectionInfo, private readonly dir: string,
   ) {
-    proc.on('exit', () => { this.exited = true; });
+    this.exit = new Promise((resolve) => proc.once('exit', () => { this.exited = true; resolve(); }));
   }
 
   static async start(opts: StartOptions = {}): Promise<RunningKernel> {
@@ -78,7 +80,7 @@ export class RunningKernel {
   /** Wait for the process to exit, up to `ms`; true if it did. */
   async waitExit(ms: number): Promise<boolean> {
     if (this.exited) return true;
-    await Promise.race([new Promise((r) => this.proc.once('exit', r)), sleep(ms)]);
+    await Promise.race([this.exit, sleep(ms)]);
     return this.exited;
   }
 

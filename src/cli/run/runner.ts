@@ -109,7 +109,7 @@ async function runCell(
     if (m.header.msg_type === 'execute_input') collector.setExecutionCount(m.content.execution_count);
     else collector.handle(m.header.msg_type, m.content);
   }, { stopOnError: !opts.allowErrors });
-  const exited = new Promise<'exited'>((r) => kernel.proc.once('exit', () => r('exited')));
+  const exited = kernel.exit.then(() => 'exited' as const);
   const timer = opts.timeout ? sleep(opts.timeout * 1000).then(() => 'timeout' as const) : new Promise<never>(() => undefined);
   let outcome = await Promise.race([done, timer, exited]);
   let timedOut = false;

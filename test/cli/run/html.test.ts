@@ -40,7 +40,7 @@ describe('renderReport', () => {
     expect(html).toContain('E: v');
     expect(html).not.toContain('\x1b');
     expect(html).not.toContain('Plotly.newPlot');
-    expect(html).toContain('<title>T</title>');
+    expect(html).toContain('<title>Heading</title>');
   });
 
   it('embeds plotly.js once for several figures, with no network script', () => {
