@@ -1,12 +1,17 @@
 // Graph builder shared by the Keras and TF.js importers: values carry their *logical* shape
 // (as the source framework sees it, channels-last) and the layout the IR tensor is stored in.
 // Rank-4 values are converted NHWC <-> NCHW lazily with one cached Transpose per direction.
+// A flattened NCHW value stays 'chw-flat' (features in C,H,W order) so a following Dense/MatMul
+// permutes its weight rows instead of transposing activations back to channels-last.
 import { createGraph, dataFrom } from '../../ir/index.js';
 import type { Attrs, DType, Graph, Initializer, Shape, Tensor } from '../../ir/index.js';
 import { BwvmError } from '../../util/errors.js';
 
-/** 'nhwc': IR tensor stored as the source shape; 'nchw': rank-4 NHWC value stored transposed. */
-export type Layout = 'nhwc' | 'nchw';
+/**
+ * 'nhwc': IR tensor stored as the source shape; 'nchw': rank-4 NHWC value stored transposed;
+ * 'chw-flat': a rank-2 [N, H*W*C] value whose features are stored in C,H,W order (see `chw`).
+ */
+export type Layout = 'nhwc' | 'nchw' | 'chw-flat';
 
 export interface Value {
   name: string;
@@ -14,6 +19,8 @@ export interface Value {
   shape: Shape;
   layout: Layout;
   dtype: DType;
+  /** For 'chw-flat': the [C, H, W] dims the features were flattened from. */
+  chw?: [number, number, number];
 }
 
 export const TO_NCHW = [0, 3, 1, 2];
@@ -75,9 +82,14 @@ export class GraphBuilder {
     return out;
   }
 
-  /** The value stored in `layout` (inserting and caching a Transpose when needed). */
+  /**
+   * The value stored in `layout` (inserting and caching a Transpose when needed). A 'chw-flat'
+   * value asked for any other layout is re-ordered to the channels-last flatten order.
+   */
   as(v: Value, layout: Layout): Value {
-    if (v.shape.length !== 4 || v.layout === layout) return v;
+    if (v.layout === layout) return v;
+    if (v.layout === 'chw-flat') return this.unflat(v);
+    if (v.shape.length !== 4 || layout === 'chw-flat') return v;
     const key = `${v.name}->${layout}`;
     const hit = this.converted.get(key);
     if (hit) return hit;
@@ -85,6 +97,28 @@ export class GraphBuilder {
     const out: Value = { ...v, name: this.node('Transpose', `${v.name}_to_${layout}`, [v.name], { perm }), layout };
     this.converted.set(key, out);
     this.converted.set(`${out.name}->${v.layout}`, v);
+    return out;
+  }
+
+  /** Flatten a rank-4 value to [N, H*W*C]: NCHW values become 'chw-flat' (no transpose). */
+  flatten(v: Value, name: string): Value {
+    const [n, h, w, c] = v.shape;
+    if (typeof h !== 'number' || typeof w !== 'number' || typeof c !== 'number') return this.fail('FRONTEND_DYNAMIC_SHAPE', `cannot flatten '${v.name}' with unknown dims`);
+    const out = this.node('Flatten', name, [v.name], { axis: 1 });
+    if (v.layout === 'nchw') return { name: out, shape: [n!, h * w * c], layout: 'chw-flat', dtype: v.dtype, chw: [c, h, w] };
+    return { name: out, shape: [n!, h * w * c], layout: 'nhwc', dtype: v.dtype };
+  }
+
+  /** Channels-last order for a 'chw-flat' value: reshape to NCHW, transpose, flatten (cached). */
+  private unflat(v: Value): Value {
+    const key = `${v.name}->nhwc`;
+    const hit = this.converted.get(key);
+    if (hit) return hit;
+    const [c, h, w] = v.chw!;
+    const r = this.node('Reshape', `${v.name}_unflat`, [v.name, this.ints(`${v.name}_chw`, [0, c, h, w])]);
+    const t = this.node('Transpose', `${v.name}_to_nhwc`, [r], { perm: TO_NHWC });
+    const out: Value = { name: this.node('Flatten', `${v.name}_hwc`, [t], { axis: 1 }), shape: [...v.shape], layout: 'nhwc', dtype: v.dtype };
+    this.converted.set(key, out);
     return out;
   }
 

@@ -54,3 +54,18 @@ export function tfTransposeWindow(inp: number, k: number, s: number, d: number, 
   const before = Math.floor(total / 2);
   return { before, after: total - before, out, outputPadding: out - ((inp - 1) * s + dk - total) };
 }
+
+/**
+ * Rows of a Dense kernel [H*W*C, M] (channels-last flatten order) re-ordered for an input
+ * flattened in C,H,W order: new row (c*H + h)*W + w = old row (h*W + w)*C + c.
+ */
+export function chwRows(k: Tensor, [c, h, w]: [number, number, number]): Tensor {
+  const m = k.shape[1]!;
+  const src = k.data as Float32Array;
+  const out = new Float32Array(src.length);
+  for (let ci = 0; ci < c; ci++) for (let hi = 0; hi < h; hi++) for (let wi = 0; wi < w; wi++) {
+    const to = ((ci * h + hi) * w + wi) * m, from = ((hi * w + wi) * c + ci) * m;
+    out.set(src.subarray(from, from + m), to);
+  }
+  return { dtype: 'float32', shape: [...k.shape], data: out };
+}

@@ -109,4 +109,27 @@ describe('Keras layer table against tfjs', () => {
     const bn = L.batchNormalization({ name: 'bn' }).apply(d2) as tf.SymbolicTensor;
     await roundTrip(tf.model({ inputs: x, outputs: [bn, d4] }), [2, 3, 3, 4]);
   });
+
+  it('Flatten of an NCHW value: Dense permutes its rows; other consumers get channels-last order', async () => {
+    await tfReady();
+    const x = tf.input({ shape: [3, 4, 2], name: 'x' });
+    const c = L.conv2d({ filters: 3, kernelSize: 2, padding: 'same', name: 'c' }).apply(x) as tf.SymbolicTensor;
+    const f = L.flatten({ name: 'f' }).apply(c) as tf.SymbolicTensor;
+    const act = L.activation({ activation: 'relu', name: 'act' }).apply(f) as tf.SymbolicTensor;
+    const d = L.dense({ units: 4, name: 'd' }).apply(act) as tf.SymbolicTensor;
+    const f2 = L.flatten({ name: 'f2' }).apply(x) as tf.SymbolicTensor;
+    const cat = L.concatenate({ name: 'cat' }).apply([act, f2]) as tf.SymbolicTensor;
+    const d2 = L.dense({ units: 2, name: 'd2' }).apply(cat) as tf.SymbolicTensor;
+    await roundTrip(tf.model({ inputs: x, outputs: [d, act, d2] }), [2, 3, 4, 2]);
+  });
+});
+
+describe('channels-last plumbing', () => {
+  it('the Sequential CNN and the graph model need no transpose before their classifier', async () => {
+    const { importKerasH5 } = await import('../../../src/frontend/keras/import-h5.js');
+    const seq = await importKerasH5('fixtures/keras/sequential_cnn.h5');
+    expect(seq.nodes.filter((n) => n.op === 'Transpose').map((n) => n.inputs[0])).toEqual(['conv2d_1_input']);
+    const graph = await importTfjs('fixtures/tfjs/graph');
+    expect(graph.nodes.filter((n) => n.op === 'Transpose').map((n) => n.inputs[0])).toEqual(['input']);
+  });
 });

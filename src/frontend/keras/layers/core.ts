@@ -4,12 +4,16 @@
 import type { Dim } from '../../../ir/index.js';
 import type { LayerConverter } from './context.js';
 import { applyActivation } from './activation.js';
+import { chwRows } from '../kernels.js';
 
 const dense: LayerConverter = (ctx) => {
-  const x = ctx.b.as(ctx.one(), 'nhwc');
+  const x0 = ctx.one();
+  const flat = x0.layout === 'chw-flat';
+  const x = flat ? x0 : ctx.b.as(x0, 'nhwc');
   const units = ctx.dim('units');
   const cin = ctx.channels(x);
-  const k = ctx.weight('kernel', [cin, units]);
+  const k0 = ctx.weight('kernel', [cin, units]);
+  const k = flat ? chwRows(k0, x0.chw!) : k0; // features arrive in C,H,W order: permute rows, not activations
   const bias = ctx.bool('use_bias', true) ? ctx.weight('bias', [units]) : undefined;
   const b = ctx.b;
   const shape = [...x.shape.slice(0, -1), units];
@@ -27,8 +31,10 @@ const dense: LayerConverter = (ctx) => {
 
 const flatten: LayerConverter = (ctx) => {
   ctx.channelsLast();
-  const x = ctx.b.as(ctx.one(), 'nhwc');
-  if (x.shape.length === 2) return [x];
+  const x0 = ctx.one();
+  if (x0.shape.length === 2) return [x0];
+  if (x0.shape.length === 4) return [ctx.b.flatten(x0, ctx.name)];
+  const x = ctx.b.as(x0, 'nhwc');
   const rest = x.shape.slice(1);
   if (!rest.every((d) => typeof d === 'number')) ctx.fail('KERAS_DYNAMIC_SHAPE', `cannot flatten a value with unknown dims (${x.shape.join('x')})`);
   const n = (rest as number[]).reduce((a, c) => a * c, 1);

@@ -4,9 +4,12 @@ import type { Dim } from '../../../ir/index.js';
 import { TO_NCHW, type Layout, type Value } from '../builder.js';
 import type { LayerConverter, LayerCtx } from './context.js';
 
-/** Inputs in a common layout: NCHW if any rank-4 input is already stored so. */
-function aligned(ctx: LayerCtx): Value[] {
+/** Inputs in a common layout: kept when all agree (elementwise ops), else NCHW if any rank-4 input is stored so. */
+function aligned(ctx: LayerCtx, keepFlat = true): Value[] {
   if (ctx.inputs.length < 2) ctx.fail('KERAS_CONFIG', `needs at least 2 inputs, got ${ctx.inputs.length}`);
+  const v0 = ctx.inputs[0]!;
+  const same = ctx.inputs.every((v) => v.layout === v0.layout && String(v.chw) === String(v0.chw));
+  if (same && (keepFlat || v0.layout !== 'chw-flat')) return ctx.inputs;
   const layout: Layout = ctx.inputs.some((v) => v.layout === 'nchw') ? 'nchw' : 'nhwc';
   return ctx.inputs.map((v) => ctx.b.as(v, layout));
 }
@@ -38,7 +41,7 @@ const average: LayerConverter = (ctx) => {
 };
 
 const concatenate: LayerConverter = (ctx) => {
-  const vs = aligned(ctx);
+  const vs = aligned(ctx, false); // features of separately flattened values cannot be joined in C,H,W order
   const rank = vs[0]!.shape.length;
   const raw = ctx.cfg.axis ?? -1;
   if (!Number.isInteger(raw) || (raw as number) < -rank || (raw as number) >= rank || raw === 0 || raw === -rank) {

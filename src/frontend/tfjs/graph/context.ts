@@ -21,12 +21,12 @@ export class OpCtx {
     throw new BwvmError(code, `${this.b.file}: node '${this.node.name}' (${this.node.op}): ${msg}`, hint ? { hint } : {});
   }
 
-  /** Runtime input i (fails when it is a constant or missing). */
-  value(i: number): Value {
+  /** Runtime input i (fails when it is a constant or missing); 'chw-flat' values re-ordered unless keepFlat. */
+  value(i: number, keepFlat = false): Value {
     const g = this.inputs[i];
     if (!g) this.fail('TFJS_GRAPH', `input ${i} is missing`);
     if (g.kind !== 'value') this.fail('TFJS_UNSUPPORTED_OP', `input ${i} is a constant; only computed inputs are supported there`);
-    return g.v;
+    return keepFlat || g.v.layout !== 'chw-flat' ? g.v : this.b.as(g.v, 'nhwc');
   }
 
   /** Constant input i (weights, axes, shapes). */

@@ -66,8 +66,14 @@ const addN: OpConverter = (ctx) => {
 };
 
 const reshape: OpConverter = (ctx) => {
-  const x = ctx.b.as(ctx.value(0), 'nhwc');
+  const x0 = ctx.value(0);
   const target = ctx.constNumbers(1);
+  if (x0.shape.length === 4 && x0.shape.slice(1).every((d) => typeof d === 'number') && target.length === 2) {
+    const per = (x0.shape.slice(1) as number[]).reduce((p, d) => p * d, 1);
+    const batchOk = target[0] === -1 ? target[1] === per : target[0] === x0.shape[0] && (target[1] === per || target[1] === -1);
+    if (batchOk) return val(ctx.b.flatten(x0, ctx.node.name)); // a flatten: NCHW values stay in C,H,W order
+  }
+  const x = ctx.b.as(x0, 'nhwc');
   if (!target.every((d) => Number.isInteger(d) && (d > 0 || d === -1)) || target.filter((d) => d === -1).length > 1) {
     ctx.fail('TFJS_BAD_DIM', `target shape ${JSON.stringify(target)} must be positive integers (at most one -1)`);
   }

@@ -4,7 +4,7 @@
 import type { Tensor } from '../../../ir/index.js';
 import { ACTIVATIONS } from '../../keras/activations.js';
 import type { Value } from '../../keras/builder.js';
-import { depthwiseToOihw, hwioToOihw, permute, tfWindow } from '../../keras/kernels.js';
+import { chwRows, depthwiseToOihw, hwioToOihw, permute, tfWindow } from '../../keras/kernels.js';
 import type { GVal, OpConverter, OpCtx } from './context.js';
 
 const val = (v: Value): GVal[] => [{ kind: 'value', v }];
@@ -123,12 +123,14 @@ const fusedBatchNorm: OpConverter = (ctx) => {
 
 function matmul(fused: boolean): OpConverter {
   return (ctx) => {
-    const x = ctx.b.as(ctx.value(0), 'nhwc');
+    const x0 = ctx.value(0, true);
+    const x = x0.layout === 'chw-flat' ? x0 : ctx.b.as(x0, 'nhwc');
     let w = ctx.constant(1);
     if (ctx.bool('transpose_a', false)) ctx.fail('TFJS_UNSUPPORTED_OP', 'transpose_a=true is not supported');
     if (x.shape.length !== 2 || w.shape.length !== 2) ctx.fail('TFJS_SHAPE', 'only 2-D x [N, K] times constant [K, M] is supported');
     if (ctx.bool('transpose_b', false)) w = permute(w, [1, 0]);
     if (w.shape[0] !== x.shape[1]) ctx.fail('TFJS_SHAPE', `cannot multiply [${x.shape.join(',')}] by [${w.shape.join(',')}]`);
+    if (x.layout === 'chw-flat') w = chwRows(w, x.chw!); // features arrive in C,H,W order: permute rows, not activations
     const b = ctx.b;
     const ops = fused ? ctx.strs('fused_ops') : [];
     const ins = [x.name, b.weight(`${ctx.node.name}_W`, w)];
