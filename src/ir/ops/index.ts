@@ -10,9 +10,10 @@ import { MATMUL_OPS } from './matmul.js';
 import { LAYOUT_OPS } from './layout.js';
 import { MISC_OPS } from './misc.js';
 import { QUANT_OPS } from './quant.js';
+import { REDUCE_OPS } from './reduce.js';
 import { BwvmError } from '../../util/errors.js';
 
-const FAMILIES: OpDef[][] = [CONV_OPS, ACTIVATION_OPS, ELEMENTWISE_OPS, POOL_OPS, NORM_OPS, MATMUL_OPS, LAYOUT_OPS, MISC_OPS, QUANT_OPS];
+const FAMILIES: OpDef[][] = [CONV_OPS, ACTIVATION_OPS, ELEMENTWISE_OPS, POOL_OPS, NORM_OPS, MATMUL_OPS, LAYOUT_OPS, MISC_OPS, QUANT_OPS, REDUCE_OPS];
 
 export const OPS: ReadonlyMap<string, OpDef> = new Map(FAMILIES.flat().map((d) => [d.op, d]));
 

@@ -5,7 +5,7 @@ import { run } from '../../../src/bwdnn/reference/run.js';
 import { floats, ints, maxRelErr, randTensor, runOrt, singleNode, type InSpec } from './ort-support.js';
 import type { Attrs } from '../../../src/ir/types.js';
 
-interface Case { name: string; op: string; attrs?: Attrs; ins: (InSpec | null)[]; opset?: number }
+interface Case { name: string; op: string; attrs?: Attrs; ins: (InSpec | null)[]; opset?: number; outputs?: number }
 const W = (shape: number[], seed = 3): InSpec => ({ shape, init: randTensor(shape, seed) });
 const X = (shape: number[]): InSpec => ({ shape });
 
@@ -87,6 +87,13 @@ const CASES: Case[] = [
   { name: 'elu', op: 'Elu', attrs: { alpha: 0.7 }, ins: [X([3, 4])] },
   { name: 'max variadic', op: 'Max', ins: [X([2, 3]), W([3]), W([2, 1], 4)] },
   { name: 'abs', op: 'Abs', ins: [X([5])] },
+  { name: 'reducemean spatial keepdims', op: 'ReduceMean', attrs: { axes: [2, 3] }, ins: [X([2, 3, 4, 5])] },
+  { name: 'reducemean no keepdims', op: 'ReduceMean', attrs: { axes: [-1], keepdims: 0 }, ins: [X([2, 3, 4])] },
+  { name: 'reducesum axes input (opset 13)', op: 'ReduceSum', ins: [X([2, 3, 4]), { shape: [2], init: ints([0, 2]) }], opset: 13 },
+  { name: 'reducemax all', op: 'ReduceMax', attrs: { keepdims: 0 }, ins: [X([2, 3, 4])] },
+  { name: 'split equal (opset 11)', op: 'Split', attrs: { axis: 1 }, ins: [X([2, 6, 3])], opset: 11, outputs: 3 },
+  { name: 'split sizes input (opset 13)', op: 'Split', attrs: { axis: -1 }, ins: [X([2, 3, 5]), { shape: [2], init: ints([2, 3]) }], opset: 13, outputs: 2 },
+  { name: 'reducemin axis 1', op: 'ReduceMin', attrs: { axes: [1] }, ins: [X([2, 3, 4])] },
   { name: 'quantize per-tensor uint8', op: 'QuantizeLinear', ins: [X([2, 3, 4]), { shape: [], init: floats([0.01], []) }, { shape: [], init: { dtype: 'uint8', shape: [], data: Uint8Array.from([128]) } }] },
   { name: 'quantize per-channel int8', op: 'QuantizeLinear', attrs: { axis: 1 }, ins: [X([2, 3, 4]), { shape: [3], init: floats([0.005, 0.01, 0.02]) }, { shape: [3], init: { dtype: 'int8', shape: [3], data: Int8Array.from([0, -3, 5]) } }] },
   { name: 'dequantize per-channel int8', op: 'DequantizeLinear', attrs: { axis: 0 }, ins: [{ shape: [3, 4], feed: { dtype: 'int8', shape: [3, 4], data: Int8Array.from([-128, -5, 0, 7, 127, 1, 2, 3, 4, 5, 6, -7]) } }, { shape: [3], init: floats([0.5, 0.25, 2]) }, { shape: [3], init: { dtype: 'int8', shape: [3], data: Int8Array.from([1, 0, -2]) } }] },
@@ -95,12 +102,13 @@ const CASES: Case[] = [
 describe('reference kernels vs onnxruntime-node', () => {
   for (const c of CASES) {
     it(c.name, async () => {
-      const { graph, feeds } = singleNode(c.op, c.attrs ?? {}, c.ins, c.opset ?? 13);
+      const { graph, feeds } = singleNode(c.op, c.attrs ?? {}, c.ins, c.opset ?? 13, c.outputs ?? 1);
       const ref = run(graph, feeds);
       const ort = await runOrt(graph, feeds);
-      const o = graph.outputs[0]!.name;
-      expect(ref[o]!.shape).toEqual(ort[o]!.shape);
-      expect(maxRelErr(ref[o]!, ort[o]!)).toBeLessThanOrEqual(1e-4);
+      for (const { name: o } of graph.outputs) {
+        expect(ref[o]!.shape).toEqual(ort[o]!.shape);
+        expect(maxRelErr(ref[o]!, ort[o]!)).toBeLessThanOrEqual(1e-4);
+      }
     });
   }
 });

@@ -9,7 +9,8 @@ import { LAYOUT_KERNELS } from './layout.js';
 import { MISC_KERNELS } from './misc.js';
 import { QUANT_KERNELS } from './quant.js';
 import { RESIZE_KERNELS } from './resize.js';
+import { REDUCE_KERNELS } from './reduce.js';
 
 export const KERNELS: ReadonlyMap<string, Kernel> = new Map(Object.entries({
-  ...ELEMENTWISE_KERNELS, ...ACTIVATION_KERNELS, ...CONV_KERNELS, ...POOL_KERNELS, ...MATMUL_KERNELS, ...LAYOUT_KERNELS, ...MISC_KERNELS, ...QUANT_KERNELS, ...RESIZE_KERNELS,
+  ...ELEMENTWISE_KERNELS, ...ACTIVATION_KERNELS, ...CONV_KERNELS, ...POOL_KERNELS, ...MATMUL_KERNELS, ...LAYOUT_KERNELS, ...MISC_KERNELS, ...QUANT_KERNELS, ...RESIZE_KERNELS, ...REDUCE_KERNELS,
 }));
