@@ -4,7 +4,7 @@
 import { type ExecLine, N_GLOBAL_REGS, type Program, UNIT_CLASSES, checkLine, instr, lanes, lineUsage } from '../isa/index.js';
 import { getTarget, chipWords, type TargetDesc } from '../target/index.js';
 import { BwvmError } from '../util/errors.js';
-import { type LineEnv, type LineFn, type LineHelpers, compileLines } from './compile.js';
+import { type LineEnv, type LineFn, type LineHelpers, compileLines, fuseLoops } from './compile.js';
 import { DmaEngine, type DmaEvent } from './dma.js';
 import { ChipMemory, DdrMemory, Registers } from './memory.js';
 import { type LineStatic, type Profile, type TimelineSample, buildProfile, rangeFigures } from './profile.js';
@@ -33,11 +33,15 @@ export class Simulator {
   private dmaEngine: DmaEngine;
   private env: LineEnv;
   private fns: LineFn[];
+  private fastFns: LineFn[] | undefined;
   private ls: LineStatic;
   private loopStart = new Int32Array(64);
   private loopEnd = new Int32Array(64);
   private loopLeft = new Float64Array(64);
   private lsp = 0;
+  private bankGen = 0;
+  private stamp = new Int32Array(0);
+  private count = new Int32Array(0);
   private events: TraceEvent[] | undefined;
   private last: Profile | undefined;
 
@@ -114,6 +118,10 @@ export class Simulator {
   private helpers(fault: (code: string, pc: number, msg: string, hint?: string) => never): LineHelpers {
     const chipW = chipWords(this.target);
     const t = this.target;
+    const banks = t.memory.banksPerBlock;
+    const blockWords = t.memory.blockWords;
+    this.stamp = new Int32Array(banks * t.memory.blocks + banks);
+    this.count = new Int32Array(banks * t.memory.blocks + banks);
     return {
       f2i: (x) => (Number.isNaN(x) ? 0 : x >= 2147483647 ? 2147483647 : x <= -2147483648 ? -2147483648 : Math.trunc(x)),
       fault: (code, pc, msg) => fault(code, pc, msg),
@@ -123,23 +131,20 @@ export class Simulator {
       misaligned: (pc, addr, w) => fault('SIM_MISALIGNED', pc, `${w}-word access at address ${addr} is not ${w}-word aligned`,
         `align the array to ${w} words (.align ${w}) or use one access per macro`),
       conflicts: (n) => {
+        // bank conflicts among n word addresses in BA: max over (block, bank) of distinct addresses - 1
         const BA = this.env.BA;
+        const gen = ++this.bankGen;
+        const { stamp, count } = this;
         let worst = 0;
         for (let i = 0; i < n; i++) {
-          let c = 0;
-          const ai = BA[i]!;
+          const a = BA[i]!;
+          const k = (a % banks) + banks * Math.floor(a / blockWords);
+          if (stamp[k] !== gen) { stamp[k] = gen; count[k] = 1; continue; }
           let dup = false;
-          for (let j = 0; j < i; j++) if (BA[j] === ai) { dup = true; break; }
+          for (let j = 0; j < i; j++) if (BA[j] === a) { dup = true; break; }
           if (dup) continue;
-          const bi = ai % t.memory.banksPerBlock, ki = Math.floor(ai / t.memory.blockWords);
-          for (let j = i + 1; j < n; j++) {
-            const aj = BA[j]!;
-            if (aj === ai) continue;
-            let seen = false;
-            for (let q = i + 1; q < j; q++) if (BA[q] === aj) { seen = true; break; }
-            if (!seen && aj % t.memory.banksPerBlock === bi && Math.floor(aj / t.memory.blockWords) === ki) c++;
-          }
-          if (c > worst) worst = c;
+          const c = ++count[k]!;
+          if (c - 1 > worst) worst = c - 1;
         }
         return worst;
       },
@@ -149,6 +154,9 @@ export class Simulator {
         if (this.lsp >= t.loopDepth) fault('SIM_LOOP_DEPTH', pc, `more than ${t.loopDepth} nested zero-overhead loops`, 'use a counted branch for the outer loop');
         this.loopStart[this.lsp] = pc + 1; this.loopEnd[this.lsp] = end; this.loopLeft[this.lsp] = count; this.lsp++;
         return pc + 1;
+      },
+      loopDepthCheck: (pc) => {
+        if (this.lsp >= t.loopDepth) fault('SIM_LOOP_DEPTH', pc, `more than ${t.loopDepth} nested zero-overhead loops`, 'use a counted branch for the outer loop');
       },
       loopEnd: (next) => {
         while (this.lsp > 0 && this.loopEnd[this.lsp - 1] === next) {
@@ -265,9 +273,10 @@ export class Simulator {
       snap!.cnt.set(e.CNT); snap!.stall.set(e.STALL);
       state.sampleStart = now;
     };
+    if (!traced) this.fastFns ??= fuseLoops(this.program.lines, this.target, this.env, this.fns);
     const step = (): boolean => {
       // returns true when finished
-      const fns = this.fns;
+      const fns = traced ? this.fns : this.fastFns!;
       const ST = this.env.ST;
       let pc = state.pc;
       if (!traced) {
