@@ -18,12 +18,15 @@
 import type { MagicFamily } from './types.js';
 import { MagicRegistry } from './registry.js';
 import { cdFamily } from './core/cd.js';
+import { displayFamily } from './core/display.js';
 import { envFamily } from './core/env.js';
 import { helpFamily } from './core/help.js';
 import { lsmagicFamily } from './core/lsmagic.js';
 import { timeFamily } from './core/time.js';
 import { timeitFamily } from './core/timeit.js';
+import { writefileFamily } from './core/writefile.js';
 import { modelFamily } from './model/index.js';
+import { trainFamily } from './train/index.js';
 
 export const MAGIC_FAMILIES: readonly MagicFamily[] = [
   lsmagicFamily,
@@ -32,7 +35,10 @@ export const MAGIC_FAMILIES: readonly MagicFamily[] = [
   timeitFamily,
   envFamily,
   cdFamily,
+  displayFamily,
+  writefileFamily,
   modelFamily,
+  trainFamily,
 ];
 
 /** A registry holding every family of the table (plus any extra ones, e.g. from tests). */
