@@ -26,7 +26,6 @@ import { timeFamily } from './core/time.js';
 import { timeitFamily } from './core/timeit.js';
 import { writefileFamily } from './core/writefile.js';
 import { modelFamily } from './model/index.js';
-import { trainFamily } from './train/index.js';
 
 export const MAGIC_FAMILIES: readonly MagicFamily[] = [
   lsmagicFamily,
@@ -38,7 +37,6 @@ export const MAGIC_FAMILIES: readonly MagicFamily[] = [
   displayFamily,
   writefileFamily,
   modelFamily,
-  trainFamily,
 ];
 
 /** A registry holding every family of the table (plus any extra ones, e.g. from tests). */
