@@ -26,6 +26,7 @@ import { timeFamily } from './core/time.js';
 import { timeitFamily } from './core/timeit.js';
 import { writefileFamily } from './core/writefile.js';
 import { modelFamily } from './model/index.js';
+import { trainFamily } from './train/index.js';
 
 export const MAGIC_FAMILIES: readonly MagicFamily[] = [
   lsmagicFamily,
@@ -37,6 +38,7 @@ export const MAGIC_FAMILIES: readonly MagicFamily[] = [
   displayFamily,
   writefileFamily,
   modelFamily,
+  trainFamily,
 ];
 
 /** A registry holding every family of the table (plus any extra ones, e.g. from tests). */

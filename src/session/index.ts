@@ -2,3 +2,4 @@
 export * from './session.js';
 export * from './store.js';
 export * from './models.js';
+export * from './datasets.js';
