@@ -1,5 +1,5 @@
-// TF.js graph-model layers: Conv2D / DepthwiseConv2dNative and their fused forms (BiasAdd or
-// FusedBatchNorm + activation), MaxPool/AvgPool, FusedBatchNorm(V2/V3), MatMul/_FusedMatMul
+// TF.js graph-model layers: Conv2D / DepthwiseConv2dNative and their fused forms (BiasAdd +
+// activation; tfjs itself runs no other fusion), MaxPool/AvgPool, FusedBatchNorm(V2/V3), MatMul/_FusedMatMul
 // and Mean/Max over H,W (global pooling). NHWC in, NCHW values out.
 import type { Tensor } from '../../../ir/index.js';
 import { ACTIVATIONS } from '../../keras/activations.js';
@@ -90,10 +90,6 @@ function conv(depthwise: boolean, fused: boolean): OpConverter {
     }
     const convName = rest.length ? `${ctx.node.name}_conv` : ctx.node.name;
     let y: Value = { name: b.node('Conv', convName, ins, { kernel_shape: k, strides: s, dilations: d, group, pads: geo.pads }), shape: [x.shape[0]!, geo.out[0], geo.out[1], w.shape[0]!], layout: 'nchw', dtype: 'float32' };
-    if (rest[0] === 'FusedBatchNorm') {
-      y = batchNorm(ctx, y, [2, 3, 4, 5].map((i) => ctx.constant(i)), ctx.float('epsilon', 1e-3), rest.length > 1 ? `${ctx.node.name}_bn` : ctx.node.name);
-      rest = rest.slice(1);
-    }
     if (rest.length > 1) ctx.fail('TFJS_UNSUPPORTED_OP', `fused_ops ${JSON.stringify(ops)} are not supported`);
     if (rest.length === 1) y = tfActivation(ctx, rest[0]!, y, ctx.node.name);
     return val(y);
