@@ -87,7 +87,8 @@ export class InProcessExecutor implements Executor {
     this.current = state;
     this.emit = (ev) => ctx.emit(ev);
     const stream = (name: 'stdout' | 'stderr') => (text: string): void => this.emit({ type: 'stream', name, text });
-    this.repl.setConsole({ stdout: stream('stdout'), stderr: stream('stderr') });
+    const sink = { stdout: stream('stdout'), stderr: stream('stderr') };
+    this.repl.setConsole(sink);
     try {
       let last: { show: boolean; value?: unknown } = { show: false };
       for (const seg of parseCell(req.code)) {
@@ -99,6 +100,7 @@ export class InProcessExecutor implements Executor {
         this.emit({ type: 'execute_result', data, metadata });
       }
       const userExpressions = await this.userExpressions(req.userExpressions, state);
+      this.repl.setConsole(sink); // late output of this cell (timers) still goes to it
       return { status: 'ok', userExpressions, payload: [] };
     } catch (e) {
       return { status: 'error', ...errorTriple(e), userExpressions: {}, payload: [] };

@@ -42,4 +42,12 @@ describe('InProcessExecutor on TsRepl', () => {
     expect(r.stdout).toContain('per loop');
     expect(r.stdout).toContain('Wall time');
   });
+  it('completion knows the cell globals (declarations) and works after magic lines', async () => {
+    const exec = make();
+    const code = '%env BWVM_X=1\ndisplay.ht';
+    const r = await exec.complete(code, code.length);
+    expect(r.matches).toContain('html');
+    expect(code.slice(r.cursor_start, r.cursor_end)).toBe('ht');
+    delete process.env.BWVM_X;
+  });
 });
