@@ -14,7 +14,7 @@ import { verifyGraph } from '../../../src/ir/verify.js';
 import { nodeCost } from '../../../src/ir/cost.js';
 
 const DIR = resolve(import.meta.dirname, '../../../fixtures/onnx');
-const MODELS = ['lenet', 'resblock', 'mobileblock', 'upsampler'];
+const MODELS = ['lenet', 'resblock', 'mobileblock', 'upsampler', 'seqmlp'];
 const OPSETS = [9, 11, 13, 17];
 
 interface IO { input: { shape: number[]; data: number[] }; output: { shape: number[]; data: number[] } }
