@@ -2,7 +2,7 @@
 // an independent tfjs model built from the same file.
 import { describe, expect, it } from 'vitest';
 import { importKerasH5 } from '../../../src/frontend/keras/import-h5.js';
-import { inferShapes } from '../../../src/ir/index.js';
+import { inferShapes, verifyGraph } from '../../../src/ir/index.js';
 import { run } from '../../../src/bwdnn/reference/index.js';
 import { maxRelError, randomInput, tfModelFromH5, toTf } from './oracle.js';
 import type * as tf from '@tensorflow/tfjs';
@@ -11,6 +11,7 @@ const FIX = 'fixtures/keras';
 
 async function compare(file: string, inputShape: number[]): Promise<void> {
   const g = inferShapes(await importKerasH5(`${FIX}/${file}`));
+  expect(verifyGraph(g)).toEqual([]);
   expect(g.inputs.map((i) => i.shape)).toEqual([['N', ...inputShape.slice(1)]]);
   const model = await tfModelFromH5(`${FIX}/${file}`);
   for (const seed of [1, 2]) {

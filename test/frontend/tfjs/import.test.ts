@@ -3,13 +3,14 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { importTfjs } from '../../../src/frontend/tfjs/import.js';
-import { inferShapes, type Graph } from '../../../src/ir/index.js';
+import { inferShapes, verifyGraph, type Graph } from '../../../src/ir/index.js';
 import { run } from '../../../src/bwdnn/reference/index.js';
 import { maxRelError, randomInput, tfReady, tfjsArtifacts, toTf } from '../keras/oracle.js';
 
 const FIX = 'fixtures/tfjs';
 
 function check(g: Graph, want: tf.Tensor[], x: ReturnType<typeof randomInput>): void {
+  expect(verifyGraph(g)).toEqual([]);
   const got = run(g, { [g.inputs[0]!.name]: x });
   expect(g.outputs.length).toBe(want.length);
   g.outputs.forEach((o, i) => {
