@@ -85,25 +85,39 @@ function spread(xs: number[]): string {
   return `±${((100 * (Math.max(...xs) - Math.min(...xs))) / 2 / m).toFixed(0)}%`;
 }
 
-function timeSync(fn: () => void): number[] {
+/** Wall-clock ms and process CPU ms (all threads) of each run. */
+interface Times { wall: number[]; cpu: number[] }
+const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+
+function timeSync(fn: () => void): Times {
   fn(); fn();
-  const t: number[] = [];
-  for (let i = 0; i < REPS; i++) { const t0 = performance.now(); fn(); t.push(performance.now() - t0); }
+  const t: Times = { wall: [], cpu: [] };
+  for (let i = 0; i < REPS; i++) {
+    const c0 = cpuMs(), t0 = performance.now();
+    fn();
+    t.wall.push(performance.now() - t0); t.cpu.push(cpuMs() - c0);
+  }
   return t;
 }
 
-async function timeOrt(w: Workload, threads: number): Promise<number[]> {
+async function timeOrt(w: Workload, threads: number): Promise<Times> {
   const { model, feeds } = w.onnx();
   const sess = await ort.InferenceSession.create(model, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential' });
   await sess.run(feeds); await sess.run(feeds);
-  const t: number[] = [];
-  for (let i = 0; i < REPS; i++) { const t0 = performance.now(); await sess.run(feeds); t.push(performance.now() - t0); }
+  const t: Times = { wall: [], cpu: [] };
+  for (let i = 0; i < REPS; i++) {
+    const c0 = cpuMs(), t0 = performance.now();
+    await sess.run(feeds);
+    t.wall.push(performance.now() - t0); t.cpu.push(cpuMs() - c0);
+  }
   await sess.release();
   return t;
 }
 
 async function main(): Promise<void> {
-  const rows: string[][] = [['workload', 'threads', 'bwDNN simd ms', 'GFLOPS', 'bwDNN relaxed ms', 'GFLOPS', 'ORT ms', 'GFLOPS', 'ORT/relaxed time']];
+  // GFLOPS from wall time; in brackets per CPU-second (flops / process CPU time: robust to a
+  // loaded machine, and for 2 threads the per-thread efficiency, spinning included)
+  const rows: string[][] = [['workload', 'threads', 'simd ms', 'GFLOPS [/cpu-s]', 'relaxed ms', 'GFLOPS [/cpu-s]', 'ORT ms', 'GFLOPS [/cpu-s]', 'ORT/relaxed time']];
   const plain = [createRuntime({ threads: 1, relaxed: 'off' }), createRuntime({ threads: 2, relaxed: 'off' })];
   const relaxed = [createRuntime({ threads: 1, relaxed: 'auto' }), createRuntime({ threads: 2, relaxed: 'auto' })];
   console.log(`bwDNN kernels: ${relaxed[0].variant} build active with auto; ${REPS} reps, median (± half range)`);
@@ -112,10 +126,9 @@ async function main(): Promise<void> {
       const tp = timeSync(w.prepare(plain[threads - 1]));
       const tr = timeSync(w.prepare(relaxed[threads - 1]));
       const to = await timeOrt(w, threads);
-      const gf = (ms: number) => (w.flops / ms / 1e6).toFixed(1);
-      const [mp, mr, mo] = [median(tp), median(tr), median(to)];
-      rows.push([w.name, String(threads), `${mp.toFixed(2)} ${spread(tp)}`, gf(mp), `${mr.toFixed(2)} ${spread(tr)}`, gf(mr),
-        `${mo.toFixed(2)} ${spread(to)}`, gf(mo), (mo / mr).toFixed(2)]);
+      const gf = (t: Times) => `${(w.flops / median(t.wall) / 1e6).toFixed(1)} [${(w.flops / median(t.cpu) / 1e6).toFixed(1)}]`;
+      const ms = (t: Times) => `${median(t.wall).toFixed(2)} ${spread(t.wall)}`;
+      rows.push([w.name, String(threads), ms(tp), gf(tp), ms(tr), gf(tr), ms(to), gf(to), (median(to.wall) / median(tr.wall)).toFixed(2)]);
     }
     for (const rt of [...plain, ...relaxed]) rt.arena.reset();
   }
