@@ -3,7 +3,7 @@
 import type { Graph, Node } from './types.js';
 import { requireOp } from './ops/index.js';
 import { makeContext } from './context.js';
-import { infoOf } from './infer.js';
+import { infoOf, inferShapes } from './infer.js';
 import { dtypeBytes } from './dtype.js';
 import { numel } from './shape.js';
 
@@ -37,6 +37,7 @@ export function nodeCost(g: Graph, node: Node): NodeCost {
 export interface GraphCost { nodes: NodeCost[]; flops: number; params: number; activationBytes: number; weightBytes: number }
 
 export function graphCost(g: Graph): GraphCost {
+  if (g.nodes.some((n) => n.outputs.some((o) => o && !infoOf(g, o)))) inferShapes(g);
   const nodes = g.nodes.map((n) => nodeCost(g, n));
   let weightBytes = 0;
   for (const t of g.initializers.values()) weightBytes += t.data.byteLength;

@@ -52,6 +52,9 @@ export function verifyGraph(g: Graph): VerifyIssue[] {
   for (const n of g.nodes) {
     const row = getOp(n.op);
     if (!row) { add('IR_UNKNOWN_OP', `node '${n.name}' has unknown op '${n.op}'`, n.name); continue; }
+    if (row.opsets && (g.opset < row.opsets[0] || g.opset > row.opsets[1])) {
+      add('IR_OPSET', `node '${n.name}': ${n.op} does not exist at opset ${g.opset} (opsets ${row.opsets[0]}..${row.opsets[1] === Infinity ? '' : row.opsets[1]})`, n.name);
+    }
     const nin = n.inputs.length, nout = n.outputs.length;
     if (nin < row.inputs[0] || nin > row.inputs[1]) add('IR_ARITY', `node '${n.name}' (${n.op}) has ${nin} inputs, expected ${row.inputs[0]}..${row.inputs[1]}`, n.name);
     if (nout < row.outputs[0] || nout > row.outputs[1]) add('IR_ARITY', `node '${n.name}' (${n.op}) has ${nout} outputs, expected ${row.outputs[0]}..${row.outputs[1]}`, n.name);

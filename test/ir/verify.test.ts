@@ -56,6 +56,14 @@ describe('verifier', () => {
     expect(i[0]!.code).toBe('IR_SHAPE');
     expect(i[0]!.node).toBe('fc');
   });
+  it('ops outside their opset range', () => {
+    const g = smallCnn();
+    g.opset = 13;
+    g.nodes[1]!.op = 'HardSwish';
+    expect(verifyGraph(g).map((i) => i.message)).toEqual(["node 'relu': HardSwish does not exist at opset 13 (opsets 14..)"]);
+    g.opset = 14;
+    expect(codes(g)).toEqual([]);
+  });
   it('assertValid throws IR_VERIFY listing the problems', () => {
     const g = smallCnn();
     g.outputs.push({ name: 'ghost', dtype: 'float32', shape: [] });

@@ -44,7 +44,7 @@ export const ACTIVATION_OPS: OpDef[] = [
   act('Sigmoid', 4),
   act('Tanh', 4),
   act('HardSigmoid', 3, { alpha: { type: 'float', default: 0.2 }, beta: { type: 'float', default: 0.5 } }),
-  act('HardSwish', 4),
+  { ...act('HardSwish', 4), opsets: [14, Infinity] },
   act('Elu', 3, { alpha: { type: 'float', default: 1 } }),
   Clip,
   Softmax,

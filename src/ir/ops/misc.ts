@@ -138,4 +138,4 @@ const resizeRow = (op: string): OpDef => ({
   params: () => 0,
 });
 
-export const MISC_OPS: OpDef[] = [Constant, Shape, Gather, Cast, Pad, resizeRow('Resize'), resizeRow('Upsample')];
+export const MISC_OPS: OpDef[] = [Constant, Shape, Gather, Cast, Pad, { ...resizeRow('Resize'), opsets: [10, Infinity] }, { ...resizeRow('Upsample'), opsets: [7, 9] }];

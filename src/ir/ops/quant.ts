@@ -14,7 +14,7 @@ function checkParams(ctx: OpContext): void {
 }
 
 export const QuantizeLinear: OpDef = {
-  op: 'QuantizeLinear', fuse: 'elementwise', inputs: [2, 3], outputs: [1, 1], attrs: { axis: { type: 'int', default: 1 } },
+  op: 'QuantizeLinear', fuse: 'elementwise', opsets: [10, Infinity], inputs: [2, 3], outputs: [1, 1], attrs: { axis: { type: 'int', default: 1 } },
   infer(ctx) {
     checkParams(ctx);
     const zdt = ctx.inputs[2]?.dtype ?? 'uint8';
@@ -26,7 +26,7 @@ export const QuantizeLinear: OpDef = {
 };
 
 export const DequantizeLinear: OpDef = {
-  op: 'DequantizeLinear', fuse: 'elementwise', inputs: [2, 3], outputs: [1, 1], attrs: { axis: { type: 'int', default: 1 } },
+  op: 'DequantizeLinear', fuse: 'elementwise', opsets: [10, Infinity], inputs: [2, 3], outputs: [1, 1], attrs: { axis: { type: 'int', default: 1 } },
   infer(ctx) {
     checkParams(ctx);
     return [{ dtype: 'float32', shape: [...ctx.inputs[0]!.shape] }];

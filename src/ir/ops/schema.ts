@@ -44,6 +44,8 @@ export interface OpDef {
   op: string;
   fuse: FuseClass;
   attrs: Record<string, AttrSpec>;
+  /** Opsets in which the op exists, when narrower than all ([first, last]). */
+  opsets?: [number, number];
   /** [min, max] input count (trailing optional inputs may be omitted). */
   inputs: [number, number];
   outputs: [number, number];
