@@ -27,6 +27,7 @@ import { timeitFamily } from './core/timeit.js';
 import { writefileFamily } from './core/writefile.js';
 import { modelFamily } from './model/index.js';
 import { trainFamily } from './train/index.js';
+import { dspFamily } from './dsp.js';
 
 export const MAGIC_FAMILIES: readonly MagicFamily[] = [
   lsmagicFamily,
@@ -39,6 +40,7 @@ export const MAGIC_FAMILIES: readonly MagicFamily[] = [
   writefileFamily,
   modelFamily,
   trainFamily,
+  dspFamily,
 ];
 
 /** A registry holding every family of the table (plus any extra ones, e.g. from tests). */
