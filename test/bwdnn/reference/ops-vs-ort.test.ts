@@ -4,10 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { run } from '../../../src/bwdnn/reference/run.js';
 import { floats, ints, maxRelErr, randTensor, runOrt, singleNode, type InSpec } from './ort-support.js';
 import type { Attrs } from '../../../src/ir/types.js';
+import { OPS } from '../../../src/ir/ops/index.js';
 
 interface Case { name: string; op: string; attrs?: Attrs; ins: (InSpec | null)[]; opset?: number; outputs?: number }
 const W = (shape: number[], seed = 3): InSpec => ({ shape, init: randTensor(shape, seed) });
 const X = (shape: number[]): InSpec => ({ shape });
+/** Positive inputs (for Sqrt, Pow, Reciprocal). */
+const P = (shape: number[]): InSpec => { const t = randTensor(shape, 13); (t.data as Float32Array).forEach((v, i, a) => { a[i] = Math.abs(v) + 0.1; }); return { shape, feed: t }; };
 
 const CASES: Case[] = [
   { name: 'conv basic + bias', op: 'Conv', ins: [X([2, 3, 7, 7]), W([4, 3, 3, 3]), W([4], 5)] },
@@ -87,6 +90,18 @@ const CASES: Case[] = [
   { name: 'elu', op: 'Elu', attrs: { alpha: 0.7 }, ins: [X([3, 4])] },
   { name: 'max variadic', op: 'Max', ins: [X([2, 3]), W([3]), W([2, 1], 4)] },
   { name: 'abs', op: 'Abs', ins: [X([5])] },
+  { name: 'neg', op: 'Neg', ins: [X([5])] },
+  { name: 'exp', op: 'Exp', ins: [X([2, 5])] },
+  { name: 'sqrt', op: 'Sqrt', ins: [P([2, 5])] },
+  { name: 'reciprocal', op: 'Reciprocal', ins: [P([2, 5])] },
+  { name: 'pow broadcast', op: 'Pow', ins: [P([2, 5]), { shape: [5], init: floats([0.5, 1, 2, 3, -1]) }] },
+  { name: 'min variadic', op: 'Min', ins: [X([2, 3]), W([3])] },
+  { name: 'sum variadic', op: 'Sum', ins: [X([2, 3]), W([3]), W([2, 3], 8)] },
+  { name: 'instancenorm', op: 'InstanceNormalization', attrs: { epsilon: 1e-4 }, ins: [X([2, 3, 4, 5]), W([3], 1), W([3], 2)] },
+  { name: 'constant tensor', op: 'Constant', attrs: { value: floats([1, 2, 3, 4.5], [2, 2]) }, ins: [] },
+  { name: 'shape (int64 output)', op: 'Shape', ins: [X([2, 3, 4])] },
+  { name: 'shape start/end (opset 15)', op: 'Shape', attrs: { start: 1, end: -1 }, ins: [X([2, 3, 4, 5])], opset: 15 },
+  { name: 'cast float -> int32', op: 'Cast', attrs: { to: 6 }, ins: [{ shape: [6], feed: floats([-2.7, -0.5, 0, 0.9, 3.5, 100.2]) }] },
   { name: 'reducemean spatial keepdims', op: 'ReduceMean', attrs: { axes: [2, 3] }, ins: [X([2, 3, 4, 5])] },
   { name: 'reducemean no keepdims', op: 'ReduceMean', attrs: { axes: [-1], keepdims: 0 }, ins: [X([2, 3, 4])] },
   { name: 'reducesum axes input (opset 13)', op: 'ReduceSum', ins: [X([2, 3, 4]), { shape: [2], init: ints([0, 2]) }], opset: 13 },
@@ -100,6 +115,11 @@ const CASES: Case[] = [
 ];
 
 describe('reference kernels vs onnxruntime-node', () => {
+  it('every op of the op table has a case here', () => {
+    const tested = new Set(CASES.map((c) => c.op));
+    expect([...OPS.keys()].filter((op) => !tested.has(op))).toEqual([]);
+  });
+
   for (const c of CASES) {
     it(c.name, async () => {
       const { graph, feeds } = singleNode(c.op, c.attrs ?? {}, c.ins, c.opset ?? 13, c.outputs ?? 1);
