@@ -110,6 +110,15 @@ describe('Keras layer table against tfjs', () => {
     await roundTrip(tf.model({ inputs: x, outputs: [bn, d4] }), [2, 3, 3, 4]);
   });
 
+  it('Rescaling, Cropping2D, nearest UpSampling2D', async () => {
+    await tfReady();
+    const x = tf.input({ shape: [5, 6, 2], name: 'x' });
+    const r = L.rescaling({ scale: 1 / 127.5, offset: -1, name: 'rs' }).apply(x) as tf.SymbolicTensor;
+    const c = L.cropping2D({ cropping: [[1, 0], [2, 1]], name: 'crop' }).apply(r) as tf.SymbolicTensor;
+    const u = L.upSampling2d({ size: [2, 3], name: 'up' }).apply(c) as tf.SymbolicTensor;
+    await roundTrip(tf.model({ inputs: x, outputs: u }), [2, 5, 6, 2]);
+  });
+
   it('Flatten of an NCHW value: Dense permutes its rows; other consumers get channels-last order', async () => {
     await tfReady();
     const x = tf.input({ shape: [3, 4, 2], name: 'x' });

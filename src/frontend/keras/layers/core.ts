@@ -1,4 +1,4 @@
-// Keras core layers: Dense (Gemm on 2-D, MatMul+Add on higher rank), Flatten and Reshape (in the
+// Keras core layers: Dense (Gemm on 2-D, MatMul+Add on higher rank), Rescaling, Flatten and Reshape (in the
 // channels-last order Keras uses, so NCHW values are transposed back first), and layers that
 // are the identity at inference (Dropout and friends).
 import type { Dim } from '../../../ir/index.js';
@@ -62,10 +62,20 @@ const reshape: LayerConverter = (ctx) => {
 
 const identity: LayerConverter = (ctx) => [ctx.one()];
 
+/** Rescaling: x * scale + offset with scalar scale/offset (pointwise, any layout). */
+const rescaling: LayerConverter = (ctx) => {
+  const x = ctx.one();
+  const scale = ctx.num('scale'), offset = ctx.num('offset', 0);
+  const b = ctx.b;
+  const y = b.node('Mul', offset === 0 ? ctx.name : `${ctx.name}_scale`, [x.name, b.scalar(`${ctx.name}_s`, scale)]);
+  return [{ ...x, name: offset === 0 ? y : b.node('Add', ctx.name, [y, b.scalar(`${ctx.name}_o`, offset)]) }];
+};
+
 export const CORE_LAYERS: Record<string, LayerConverter> = {
   Dense: dense,
   Flatten: flatten,
   Reshape: reshape,
+  Rescaling: rescaling,
   Dropout: identity,
   SpatialDropout2D: identity,
   GaussianNoise: identity,

@@ -1,6 +1,6 @@
-// Keras pooling and padding layers on NCHW values: MaxPooling2D, AveragePooling2D (padding
-// excluded from the average, as TensorFlow does), GlobalAverage/MaxPooling2D (keepdims) and
-// ZeroPadding2D.
+// Keras pooling and spatial layers on NCHW values: MaxPooling2D, AveragePooling2D (padding
+// excluded from the average, as TensorFlow does), GlobalAverage/MaxPooling2D (keepdims),
+// ZeroPadding2D, Cropping2D and nearest UpSampling2D.
 import { tfWindow } from '../kernels.js';
 import type { LayerConverter, LayerCtx } from './context.js';
 
@@ -34,16 +34,16 @@ function globalPool(op: 'GlobalAveragePool' | 'GlobalMaxPool'): LayerConverter {
   };
 }
 
-/** ZeroPadding2D padding: n, [h, w] or [[top, bottom], [left, right]]. */
-function paddingOf(ctx: LayerCtx): [number, number, number, number] {
-  const p = ctx.cfg.padding ?? 1;
+/** ZeroPadding2D padding / Cropping2D cropping: n, [h, w] or [[top, bottom], [left, right]]. */
+function paddingOf(ctx: LayerCtx, key = 'padding', dflt = 1): [number, number, number, number] {
+  const p = ctx.cfg[key] ?? dflt;
   const nat = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
   if (nat(p)) return [p as number, p as number, p as number, p as number];
   if (Array.isArray(p) && p.length === 2 && p.every(nat)) return [p[0], p[0], p[1], p[1]];
   if (Array.isArray(p) && p.length === 2 && p.every((q) => Array.isArray(q) && q.length === 2 && q.every(nat))) {
     return [p[0][0], p[0][1], p[1][0], p[1][1]];
   }
-  return ctx.fail('KERAS_BAD_DIM', `padding ${JSON.stringify(p)} must be non-negative integers`);
+  return ctx.fail('KERAS_BAD_DIM', `${key} ${JSON.stringify(p)} must be non-negative integers`);
 }
 
 const zeroPad: LayerConverter = (ctx) => {
@@ -56,6 +56,29 @@ const zeroPad: LayerConverter = (ctx) => {
   return [{ name, shape: [x.shape[0]!, h + t + bt, w + l + r, x.shape[3]!], layout: 'nchw', dtype: 'float32' }];
 };
 
+const crop: LayerConverter = (ctx) => {
+  ctx.channelsLast();
+  const x = ctx.one();
+  const [h, w] = ctx.spatial(x);
+  const [t, bt, l, r] = paddingOf(ctx, 'cropping', 0);
+  if (t + bt >= h || l + r >= w) ctx.fail('KERAS_SHAPE', `cropping ${JSON.stringify(ctx.cfg.cropping)} removes the whole ${h}x${w} input`);
+  const b = ctx.b;
+  const ins = [b.as(x, 'nchw').name, b.ints(`${ctx.name}_starts`, [t, l]), b.ints(`${ctx.name}_ends`, [h - bt, w - r]), b.ints(`${ctx.name}_axes`, [2, 3])];
+  return [{ name: b.node('Slice', ctx.name, ins), shape: [x.shape[0]!, h - t - bt, w - l - r, x.shape[3]!], layout: 'nchw', dtype: 'float32' }];
+};
+
+const upsample: LayerConverter = (ctx) => {
+  ctx.channelsLast();
+  const x = ctx.one();
+  const [h, w] = ctx.spatial(x);
+  const [sh, sw] = ctx.pair('size', 2);
+  ctx.str('interpolation', ['nearest'] as const, 'nearest');
+  const b = ctx.b;
+  const scales = b.weight(`${ctx.name}_scales`, { dtype: 'float32', shape: [4], data: new Float32Array([1, 1, sh, sw]) });
+  const name = b.node('Resize', ctx.name, [b.as(x, 'nchw').name, '', scales], { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' });
+  return [{ name, shape: [x.shape[0]!, h * sh, w * sw, x.shape[3]!], layout: 'nchw', dtype: 'float32' }];
+};
+
 export const POOL_LAYERS: Record<string, LayerConverter> = {
   MaxPooling2D: pool('MaxPool'),
   MaxPool2D: pool('MaxPool'),
@@ -66,4 +89,6 @@ export const POOL_LAYERS: Record<string, LayerConverter> = {
   GlobalMaxPooling2D: globalPool('GlobalMaxPool'),
   GlobalMaxPool2D: globalPool('GlobalMaxPool'),
   ZeroPadding2D: zeroPad,
+  Cropping2D: crop,
+  UpSampling2D: upsample,
 };
