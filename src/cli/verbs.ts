@@ -1,7 +1,9 @@
 // The CLI verb table: name, one-line summary, usage text and the function running it. Adding a
 // verb is one row here (and its file).
+import { ASM_SUMMARY, ASM_USAGE, asmVerb } from './verb-asm.js';
 import { INSTALL_SUMMARY, INSTALL_USAGE, installVerb } from './verb-install.js';
 import { KERNEL_SUMMARY, KERNEL_USAGE, kernelVerb } from './verb-kernel.js';
+import { SIM_SUMMARY, SIM_USAGE, simVerb } from './verb-sim.js';
 
 export interface Verb {
   name: string;
@@ -12,8 +14,10 @@ export interface Verb {
 }
 
 export const VERBS: readonly Verb[] = [
+  { name: 'asm', summary: ASM_SUMMARY, usage: ASM_USAGE, run: asmVerb },
   { name: 'install', summary: INSTALL_SUMMARY, usage: INSTALL_USAGE, run: installVerb },
   { name: 'kernel', summary: KERNEL_SUMMARY, usage: KERNEL_USAGE, run: kernelVerb },
+  { name: 'sim', summary: SIM_SUMMARY, usage: SIM_USAGE, run: simVerb },
 ];
 
 export function findVerb(name: string, verbs: readonly Verb[] = VERBS): Verb | undefined {
