@@ -51,17 +51,37 @@ function tiles(src: usize, Wp: i32, wt: usize, kh: i32, kw: i32, dh: i32, dw: i3
     for (let ox = 0; ox < OW; ox += 16) {
       let a0 = f32x4.splat(bias), a1 = a0, a2 = a0, a3 = a0;
       let c0 = a0, c1 = a0, c2 = a0, c3 = a0;
-      let wq = wt;
-      for (let ky = 0; ky < kh; ky++) {
-        let r0 = src + <usize>(oy + ky * dh) * rowB + (<usize>ox << 2);
-        for (let kx = 0; kx < kw; kx++) {
-          const wv = v128.load32_splat(wq);
-          const r1 = r0 + rowB;
-          a0 = madd(wv, v128.load(r0), a0); a1 = madd(wv, v128.load(r0, 16), a1);
-          a2 = madd(wv, v128.load(r0, 32), a2); a3 = madd(wv, v128.load(r0, 48), a3);
-          c0 = madd(wv, v128.load(r1), c0); c1 = madd(wv, v128.load(r1, 16), c1);
-          c2 = madd(wv, v128.load(r1, 32), c2); c3 = madd(wv, v128.load(r1, 48), c3);
-          wq += 4; r0 += <usize>dw << 2;
+      if (dh == 1) {
+        // each input row feeds output row 0 (tap r) and output row 1 (tap r-1): loaded once
+        for (let r = 0; r <= kh; r++) {
+          let rp = src + <usize>(oy + r) * rowB + (<usize>ox << 2);
+          const w0 = wt + (<usize>(r * kw) << 2), w1 = wt + (<usize>((r - 1) * kw) << 2);
+          for (let kx = 0; kx < kw; kx++) {
+            const v0 = v128.load(rp), v1 = v128.load(rp, 16), v2 = v128.load(rp, 32), v3 = v128.load(rp, 48);
+            if (r < kh) {
+              const wv = v128.load32_splat(w0 + (<usize>kx << 2));
+              a0 = madd(wv, v0, a0); a1 = madd(wv, v1, a1); a2 = madd(wv, v2, a2); a3 = madd(wv, v3, a3);
+            }
+            if (r > 0) {
+              const wv = v128.load32_splat(w1 + (<usize>kx << 2));
+              c0 = madd(wv, v0, c0); c1 = madd(wv, v1, c1); c2 = madd(wv, v2, c2); c3 = madd(wv, v3, c3);
+            }
+            rp += <usize>dw << 2;
+          }
+        }
+      } else {
+        let wq = wt;
+        for (let ky = 0; ky < kh; ky++) {
+          let r0 = src + <usize>(oy + ky * dh) * rowB + (<usize>ox << 2);
+          for (let kx = 0; kx < kw; kx++) {
+            const wv = v128.load32_splat(wq);
+            const r1 = r0 + rowB;
+            a0 = madd(wv, v128.load(r0), a0); a1 = madd(wv, v128.load(r0, 16), a1);
+            a2 = madd(wv, v128.load(r0, 32), a2); a3 = madd(wv, v128.load(r0, 48), a3);
+            c0 = madd(wv, v128.load(r1), c0); c1 = madd(wv, v128.load(r1, 16), c1);
+            c2 = madd(wv, v128.load(r1, 32), c2); c3 = madd(wv, v128.load(r1, 48), c3);
+            wq += 4; r0 += <usize>dw << 2;
+          }
         }
       }
       if (act != 0) {
