@@ -11,7 +11,7 @@ import { WITH_CONTEXT } from './executor-ipc.js';
 /** Build the language service this long after a cell when no request is running. */
 const LS_WARMUP_IDLE_MS = 1500;
 
-const repl = new TsRepl({ cwd: process.cwd() });
+const repl = new TsRepl({ cwd: process.cwd(), languageService: 'worker' });
 const executor: Executor = new InProcessExecutor(repl);
 const inputs = new Map<number, { resolve: (v: string) => void; reject: (e: Error) => void }>();
 let nextInput = 1;
@@ -45,7 +45,7 @@ function scheduleWarmup(): void {
   setTimeout(() => {
     if (running > 0 || lsWarm) return scheduleWarmup();
     lsWarm = true;
-    repl.prepareLanguageService();
+    repl.prepareLanguageService().catch((e: unknown) => reportStray('Language service failed to start', e));
   }, LS_WARMUP_IDLE_MS).unref();
 }
 

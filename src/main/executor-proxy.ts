@@ -45,8 +45,8 @@ interface Worker {
   deathNote?: { ename: string; text: string };
   /** Killed on purpose by restart/shutdown: do not start another one. */
   retired?: boolean;
-  interruptTimer?: NodeJS.Timeout;
-  sigintTimer?: NodeJS.Timeout;
+  /** Pending interrupt timers (SIGINT fallback, kill after the grace period). */
+  timers: Set<NodeJS.Timeout>;
   /** The child answered the IPC interrupt (its event loop was free). */
   acked?: boolean;
   exitedPromise: Promise<void>;
@@ -111,21 +111,21 @@ export class ChildExecutor implements Executor {
   async interrupt(): Promise<void> {
     const w = this.w;
     if (!w || w.exited || ![...w.pending.values()].some((p) => WITH_CONTEXT.has(p.method))) return;
+    w.acked = false;
     w.proc.send({ t: 'interrupt' } satisfies ToChild, () => {});
-    if (w.interruptTimer) return;
     const inFlight = [...w.pending.keys()];
     const busy = () => !w.exited && inFlight.some((id) => w.pending.has(id));
-    w.acked = false;
-    w.sigintTimer = setTimeout(() => {
-      if (busy() && !w.acked) w.proc.kill('SIGINT');
-    }, SIGINT_AFTER_MS);
     const grace = this.opts.interruptGraceMs ?? 1000;
-    w.interruptTimer = setTimeout(() => {
-      w.interruptTimer = undefined;
+    const timer = (ms: number, fn: () => void) => {
+      const t = setTimeout(() => { w.timers.delete(t); fn(); }, ms);
+      w.timers.add(t);
+    };
+    timer(SIGINT_AFTER_MS, () => { if (busy() && !w.acked) w.proc.kill('SIGINT'); });
+    timer(grace, () => {
       if (!busy()) return;
       w.deathNote = { ename: 'KeyboardInterrupt', text: `the cell did not stop within ${grace} ms of the interrupt (busy in code that cannot be interrupted), so the executor process was killed; ${LOST}` };
       w.proc.kill('SIGKILL');
-    }, grace);
+    });
   }
 
   async restart(): Promise<void> {
@@ -196,7 +196,7 @@ export class ChildExecutor implements Executor {
     let onFail!: (e: Error) => void;
     let onExit!: () => void;
     const w: Worker = {
-      proc, isReady: false, exited: false, pending: new Map(),
+      proc, isReady: false, exited: false, pending: new Map(), timers: new Set(),
       ready: new Promise<void>((res, rej) => { onReady = res; onFail = rej; }),
       exitedPromise: new Promise<void>((res) => { onExit = res; }),
     };
@@ -212,8 +212,7 @@ export class ChildExecutor implements Executor {
     const exit = (code: number | null, signal: string | null, error?: Error) => {
       if (w.exited) return;
       w.exited = true;
-      if (w.interruptTimer) clearTimeout(w.interruptTimer);
-      if (w.sigintTimer) clearTimeout(w.sigintTimer);
+      for (const t of w.timers) clearTimeout(t);
       if (!w.isReady) {
         const missing = existsSync(this.entry) ? '' : ' (the file does not exist)';
         onFail(new BwvmError('EXECUTOR_START', `the executor process ${this.entry}${missing} ${error ? `could not start: ${error.message}` : `exited with ${code !== null ? `code ${code}` : `signal ${signal}`} before it was ready`}`, { hint: 'run `npm run build` so dist/ is current; the kernel log shows the child\'s stderr' }));

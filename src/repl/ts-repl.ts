@@ -8,13 +8,15 @@ import type { ConsoleSink, EvalOptions, EvalResult, Repl } from './api.js';
 import { CellSyntaxError, transformCell, type CellPlan } from './cell-transform.js';
 import { createReplContext, type ReplContext } from './context.js';
 import { isComplete } from './is-complete.js';
-import { CellLanguageService } from './language-service.js';
+import { InThreadLanguage, WorkerLanguage, type LanguageBackend } from './language-client.js';
 import { ModuleLoader, packageRoot } from './modules.js';
 import { cellFileName, keyboardInterrupt, runtimeError, syntaxError, type CellSource } from './traceback.js';
 
 export interface TsReplOptions {
   /** Folder imports resolve from first (default: process.cwd()). */
   cwd?: string;
+  /** Run the language service in this thread (default) or in a worker thread (needs dist/). */
+  languageService?: 'thread' | 'worker';
 }
 
 const NULL_SINK: ConsoleSink = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
@@ -22,7 +24,7 @@ const NULL_SINK: ConsoleSink = { stdout: (t) => process.stdout.write(t), stderr:
 export class TsRepl implements Repl {
   private readonly cwd: string;
   private readonly loader: ModuleLoader;
-  private readonly ls: CellLanguageService;
+  private readonly ls: LanguageBackend;
   private sink: ConsoleSink = NULL_SINK;
   private ctx!: ReplContext;
   private globals: Record<string, unknown> = {};
@@ -32,7 +34,9 @@ export class TsRepl implements Repl {
   constructor(opts: TsReplOptions = {}) {
     this.cwd = opts.cwd ?? process.cwd();
     this.loader = new ModuleLoader(this.cwd);
-    this.ls = new CellLanguageService(this.cwd, packageRoot());
+    this.ls = opts.languageService === 'worker'
+      ? new WorkerLanguage(this.cwd, packageRoot())
+      : new InThreadLanguage(this.cwd, packageRoot());
     this.reset();
   }
 
@@ -101,8 +105,13 @@ export class TsRepl implements Repl {
   }
 
   /** Build the language service now (call while idle so the first completion is quick). */
-  prepareLanguageService(): void {
-    this.ls.prepare();
+  prepareLanguageService(): Promise<void> {
+    return this.ls.prepare();
+  }
+
+  /** True once the language service has been created (evaluating cells never does). */
+  get languageServiceStarted(): boolean {
+    return this.ls.started;
   }
 
   /** Fresh context and history; globals given to defineGlobals are defined again. */

@@ -61,6 +61,8 @@ describe('ChildExecutor', () => {
     expect(r.result()?.data['text/plain']).toBe('42');
     expect(await ex.isComplete('foo(')).toMatchObject({ status: 'incomplete' });
     expect((await ex.complete('Math.ma', 7)).matches).toContain('max');
+    const info = await ex.inspect('Math.max', 6, 0);
+    expect(info.data['text/plain']).toContain('max(...values: number[]): number');
   });
 
   it('interrupts a runaway synchronous loop and keeps the state', async () => {

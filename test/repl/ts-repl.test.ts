@@ -57,6 +57,11 @@ describe('declarations persist across cells', () => {
     expect(await value('new K().v')).toBe(2);
   });
 
+  it('evaluating cells never starts the language service', async () => {
+    await run('const cheap = 1\nfunction f() { return cheap }\nf()');
+    expect(repl.languageServiceStarted).toBe(false);
+  });
+
   it('`let x;` without initializer resets to undefined', async () => {
     await run('let u = 5');
     await run('let u: number');
