@@ -6,7 +6,7 @@ import protobuf from 'protobufjs';
 import { basename, dirname, resolve } from 'node:path';
 import type { AttrValue, Attrs, Dim, Graph, Node, TensorInfo } from '../../ir/types.js';
 import { createGraph } from '../../ir/graph.js';
-import { getOp } from '../../ir/ops/index.js';
+import { OPS, getOp } from '../../ir/ops/index.js';
 import { foldConstants } from '../../ir/infer.js';
 import { BwvmError, isBwvmError } from '../../util/errors.js';
 import { ATTR, ModelProto, num, type PAttr, type PModel, type PNode, type PValueInfo } from './proto.js';
@@ -115,7 +115,7 @@ export function importOnnx(bytes: Uint8Array, opts: OnnxImportOptions & { file?:
     used.add(name);
     if (pn.domain && pn.domain !== 'ai.onnx') throw new BwvmError('ONNX_UNSUPPORTED_OP', `${file}: node '${name}' uses op '${pn.domain}::${op}' from a custom domain`, { hint: 'only the default ONNX domain is supported' });
     const row = getOp(op);
-    if (!row) throw new BwvmError('ONNX_UNSUPPORTED_OP', `${file}: node '${name}' has op '${op}', which bwvm does not support`, { hint: 'supported ops are listed by `bwvm ops`; replace the layer or re-export', details: { node: name, op } });
+    if (!row) throw new BwvmError('ONNX_UNSUPPORTED_OP', `${file}: node '${name}' has op '${op}', which bwvm does not support`, { hint: `replace the layer or re-export; supported ops: ${[...OPS.keys()].sort().join(', ')}`, details: { node: name, op } });
     const attrs: Attrs = {};
     for (const a of pn.attribute ?? []) {
       if (!a.name) throw new BwvmError('ONNX_ATTR', `${file}: node '${name}' has an attribute without a name`);

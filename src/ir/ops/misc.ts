@@ -92,6 +92,7 @@ export const Pad: OpDef = {
   attrs: { mode: { type: 'string', default: 'constant', oneOf: ['constant', 'edge', 'reflect'] }, pads: { type: 'ints' }, value: { type: 'float', default: 0 } },
   infer(ctx) {
     const x = ctx.inputs[0]!.shape;
+    if (ctx.node.inputs[3]) ctx.fail('IR_INPUT', 'Pad with an axes input (opset 18) is not supported; give pads for every axis');
     const pads = padsOf(ctx);
     if (pads.length !== 2 * x.length) ctx.fail('IR_SHAPE', `pads has ${pads.length} values, expected ${2 * x.length}`);
     const r = x.length;
