@@ -17,7 +17,7 @@ export function checkLayers(model: KerasModel, file: string): void {
   for (const l of model.layers) {
     if (l.className === 'InputLayer' || Object.hasOwn(KERAS_LAYERS, l.className)) continue;
     if (CODE_LAYERS.has(l.className)) {
-      throw new BwvmError('KERAS_LAMBDA_REFUSED', `${file}: layer '${l.name}' is a ${l.className} layer: it holds Python code, which bwvm never runs`, { hint: 'replace the Lambda with built-in layers and re-save the model' });
+      throw new BwvmError('KERAS_LAMBDA_REFUSED', `${file}: layer '${l.name}' is a ${l.className} layer: it holds Python code (or calls TensorFlow functions by name), which bwvm never runs`, { hint: 'replace the Lambda with built-in layers and re-save the model' });
     }
     if (MODEL_CLASSES.has(l.className)) {
       throw new BwvmError('KERAS_UNKNOWN_LAYER', `${file}: layer '${l.name}' is a nested ${l.className} model, which is not supported`, { hint: 'flatten the nested model into one functional model before saving' });
