@@ -29,14 +29,15 @@ const conv: Kernel = (x, ctx) => {
     for (let oh = 0; oh < oH!; oh++) for (let ow = 0; ow < oW!; ow++) {
       let acc = bd ? bd[m]! : 0;
       for (let c = 0; c < Cg; c++) {
-        const ci = gi * Cg + c;
+        const xPlane = (n * C + gi * Cg + c) * q.H, wPlane = (m * Cg + c) * q.kH;
         for (let kh = 0; kh < q.kH; kh++) {
           const ih = oh * q.sH - q.pT + kh * q.dH;
           if (ih < 0 || ih >= q.H) continue;
+          const xRow = (xPlane + ih) * q.W, wRow = (wPlane + kh) * q.kW;
           for (let kw = 0; kw < q.kW; kw++) {
             const iw = ow * q.sW - q.pL + kw * q.dW;
             if (iw < 0 || iw >= q.W) continue;
-            acc += xd[((n * C + ci) * q.H + ih) * q.W + iw]! * wd[((m * Cg + c) * q.kH + kh) * q.kW + kw]!;
+            acc += xd[xRow + iw]! * wd[wRow + kw]!;
           }
         }
       }
