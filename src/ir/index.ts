@@ -15,3 +15,6 @@ export type { VerifyIssue } from './verify.js';
 export { printGraph } from './print.js';
 export { toDot, FUSE_COLORS } from './dot.js';
 export type { DotOptions } from './dot.js';
+export { makeContext } from './context.js';
+export type { SymValues } from './context.js';
+export type { WindowGeom } from './ops/geometry.js';
