@@ -7,17 +7,27 @@ export const KERNEL_USAGE = `usage: bwvm kernel -f CONNECTION_FILE
 
 Runs the bwvm Jupyter kernel. Jupyter starts it through the kernelspec that
 \`bwvm install\` writes; the connection file gives the ports, ip and HMAC key.
-  -f, --connection-file FILE   the JSON connection file`;
+  -f, --connection-file FILE   the JSON connection file
+  --max-message-mib N          drop (and log) incoming messages larger than N MiB (default 64)`;
 
 export async function kernelVerb(args: string[]): Promise<number> {
   let file: string | undefined;
+  let maxMessageBytes: number | undefined;
   try {
-    const { values } = parseArgs({ args, options: { 'connection-file': { type: 'string', short: 'f' }, help: { type: 'boolean', short: 'h' } } });
+    const { values } = parseArgs({
+      args,
+      options: { 'connection-file': { type: 'string', short: 'f' }, 'max-message-mib': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
     if (values.help) {
       process.stdout.write(KERNEL_USAGE + '\n');
       return 0;
     }
     file = values['connection-file'];
+    if (values['max-message-mib'] !== undefined) {
+      const mib = Number(values['max-message-mib']);
+      if (!(mib > 0)) throw new Error(`--max-message-mib must be a positive number, got '${values['max-message-mib']}'`);
+      maxMessageBytes = Math.floor(mib * 1024 * 1024);
+    }
   } catch (e) {
     process.stderr.write(`bwvm kernel: ${errorMessage(e)}\n${KERNEL_USAGE}\n`);
     return 2;
@@ -29,7 +39,7 @@ export async function kernelVerb(args: string[]): Promise<number> {
   try {
     // Loaded here so that other verbs never load the executor.
     const { runKernel } = await import('../main/kernel.js');
-    await runKernel(file);
+    await runKernel(file, { maxMessageBytes });
   } catch (e) {
     process.stderr.write(`bwvm kernel: ${errorMessage(e)}\n`);
     return 1;

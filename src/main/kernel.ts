@@ -22,9 +22,11 @@ export function kernelIdentity(): KernelIdentity {
 
 /** Run a kernel until shutdown_request (or SIGTERM). A shutdown with restart=true also ends the
  *  process: the kernel manager (jupyter_client) waits for it to exit and starts a fresh one. */
-export async function runKernel(connectionFile: string): Promise<void> {
+export async function runKernel(connectionFile: string, opts: { maxMessageBytes?: number } = {}): Promise<void> {
   const connection = readConnectionFile(connectionFile);
-  const server = new KernelServer({ connection, executor: new ChildExecutor(), identity: kernelIdentity(), restartInPlace: false });
+  const server = new KernelServer({
+    connection, executor: new ChildExecutor(), identity: kernelIdentity(), restartInPlace: false, maxMessageBytes: opts.maxMessageBytes,
+  });
   const uninstall = server.installSignalHandlers();
   const onTerm = () => { void server.stop(); };
   process.on('SIGTERM', onTerm);

@@ -86,5 +86,9 @@ describe('CLI verbs', () => {
     c = capture();
     expect(await main(['kernel', '-f', '/nonexistent/conn.json'])).toBe(1);
     expect(c.err()).toContain('cannot read connection file /nonexistent/conn.json');
+    vi.restoreAllMocks();
+    c = capture();
+    expect(await main(['kernel', '-f', 'x.json', '--max-message-mib', '-3'])).toBe(2);
+    expect(c.err()).toContain('--max-message-mib must be a positive number');
   });
 });

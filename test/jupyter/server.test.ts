@@ -125,6 +125,10 @@ describe('KernelServer (real zmq, fake executor)', () => {
     expect(search.length).toBeGreaterThanOrEqual(2);
     expect((await hist({ hist_access_type: 'search', pattern: 'result a*', unique: true })).history).toEqual([[session, start + 2, 'result alpha']]);
     expect(((await hist({ hist_access_type: 'search', pattern: 'result *', n: 2 })).history as unknown[]).length).toBe(2);
+    // store_history=false and silent cells are not recorded.
+    await h.client.execute('result unrecorded', { store_history: false });
+    await h.client.execute('result quiet', { silent: true });
+    expect(((await hist({ hist_access_type: 'tail', n: 3 })).history as [number, number, string][]).map((r) => r[2])).toEqual(['result alpha', 'result beta', 'result alpha']);
   });
 
   it('handles comm_open / comm_msg / comm_close and comm_info, each with busy/idle', async () => {
