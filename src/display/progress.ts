@@ -1,6 +1,6 @@
 // Progress bar: one display output updated through its handle; HTML <progress> with a text/plain
-// fallback, rate and ETA; updates throttled (default at most every 100 ms) except the final
-// done/failed state, which is always shown.
+// fallback, rate and ETA; updates throttled (default at most every 100 ms; a skipped update is
+// flushed by a timer so the bar never stays stale) except the final done/failed state.
 import type { Displayer, DisplayHandle } from './handle.js';
 import { escapeHtml, MIME, NO_RESULT, type MimeBundle } from './mime.js';
 
@@ -37,6 +37,7 @@ export class ProgressBar {
   private readonly now: () => number;
   private readonly minInterval: number;
   private readonly unit: string;
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(displayer: Displayer, readonly total: number, readonly label = '', opts: ProgressOptions = {}) {
     this.now = opts.now ?? (() => performance.now());
@@ -113,7 +114,19 @@ export class ProgressBar {
 
   private publish(force: boolean): void {
     const t = this.now();
-    if (!force && t - this.lastPublish < this.minInterval) return;
+    if (!force && t - this.lastPublish < this.minInterval) {
+      if (this.flushTimer === undefined) {
+        const wait = Math.min(this.minInterval, Math.max(0, this.minInterval - (t - this.lastPublish)));
+        this.flushTimer = setTimeout(() => {
+          this.flushTimer = undefined;
+          if (this.state === 'running') this.publish(true);
+        }, wait);
+        this.flushTimer.unref?.();
+      }
+      return;
+    }
+    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
     this.lastPublish = t;
     this.published++;
     this.handle.update(this.view());

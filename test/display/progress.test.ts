@@ -60,4 +60,18 @@ describe('ProgressBar', () => {
   it('formats durations', () => {
     expect([formatDuration(5), formatDuration(65), formatDuration(3725), formatDuration(NaN)]).toEqual(['0:05', '1:05', '1:02:05', '?']);
   });
+  it('a throttled update is flushed later so the bar is not left stale', async () => {
+    const ev: DisplayEvent[] = [];
+    const bar = new ProgressBar(new Displayer((e) => ev.push(e)), 10, 'x', { minIntervalMs: 20 });
+    bar.update(1);
+    bar.update(2);
+    const before = ev.length;
+    await new Promise((r) => setTimeout(r, 80));
+    expect(ev.length).toBeGreaterThan(before);
+    expect(text(ev.at(-1))).toContain('2/10');
+    bar.done();
+    const n = ev.length;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(ev.length).toBe(n);
+  });
 });
