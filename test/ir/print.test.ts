@@ -23,3 +23,22 @@ describe('printers', () => {
     expect(d.trim().endsWith('}')).toBe(true);
   });
 });
+
+describe('DOT renders with Graphviz', () => {
+  it('every PyTorch fixture and awkward names (quotes, backslashes, colons) lay out', async () => {
+    const { instance } = await import('@viz-js/viz');
+    const viz = await instance();
+    const { importOnnxFile } = await import('../../src/frontend/onnx/import.js');
+    const { readdirSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const dir = join(import.meta.dirname, '../../fixtures/onnx');
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('_op13.onnx'))) {
+      const out = viz.renderString(toDot(importOnnxFile(join(dir, f))), { format: 'svg' });
+      expect(out).toContain('<svg');
+    }
+    const g = inferShapes(smallCnn());
+    g.nodes[1]!.name = 'we"ird\\name:1';
+    const svgText = viz.renderString(toDot(g, { rankdir: 'LR' }), { format: 'svg' });
+    expect(svgText).toContain('we&quot;ird\\name:1');
+  });
+});
