@@ -1,0 +1,86 @@
+// Allocation under budgets: every strategy's plan satisfies all hard budgets, the handcrafted
+// baselines cut where they say, infeasible budgets name the budget and the smallest reachable
+// value, and counts follow the SIMD width. Sensitivity sweeps are resumable after an abort.
+import { describe, expect, it } from 'vitest';
+import { zooModel } from '../../src/bwdnn/zoo/index.js';
+import { fashionMnist, slice } from '../../src/bwdnn/data/index.js';
+import { evaluate } from '../../src/bwdnn/train/evaluate.js';
+import { analyzeGroups } from '../../src/compress/groups.js';
+import { importance } from '../../src/compress/criteria.js';
+import { allocate, STRATEGIES } from '../../src/compress/allocate.js';
+import { resolveBudgets } from '../../src/compress/budgets.js';
+import { modelCosts } from '../../src/compress/costs.js';
+import { sensitivity, type SensitivityResult } from '../../src/compress/sensitivity.js';
+import { recalibrateBn } from '../../src/compress/recalibrate.js';
+import { applyPruning } from '../../src/compress/prune.js';
+import type { Graph } from '../../src/ir/types.js';
+
+const val = slice(fashionMnist({ split: 'test', subset: 'bundled', normalize: 'standard' }), 0, 64);
+const calib = slice(fashionMnist({ split: 'train', subset: 'bundled', normalize: 'standard' }), 0, 64);
+const evalFn = async (g: Graph) => { const e = await evaluate(g, val); return { accuracy: e.accuracy, loss: e.loss }; };
+const recal = (g: Graph) => recalibrateBn(g, { dtype: 'float32', shape: [calib.n, ...calib.shape], data: calib.images });
+
+function setup(name: string, width = 0.5) {
+  const g = zooModel(name, { width, seed: 2 });
+  const groups = analyzeGroups(g);
+  const scores = new Map(groups.filter((x) => !x.locked).map((x) => [x.id, importance(g, x, 'l1')]));
+  return { g, groups, scores };
+}
+
+describe('allocation', () => {
+  it('uniform / shallow / deep plans all meet a 50 % FLOPs budget; shallow cuts the first layer hardest', () => {
+    const { g, groups, scores } = setup('vgg_small');
+    const limits = resolveBudgets({ flops: 0.5 }, modelCosts(g), g);
+    const plans = (['uniform', 'shallow', 'deep'] as const).map((strategy) => allocate(g, groups, { strategy, limits, scores, simd: 4 }));
+    for (const p of plans) {
+      expect(p.budgets.every((b) => b.ok)).toBe(true);
+      expect(p.costs.flops).toBeLessThanOrEqual(limits.flops!);
+      expect(p.costs.flops).toBeGreaterThan(limits.flops! * 0.6); // not absurdly over-pruned
+      for (const r of p.rows) expect(r.kept % 4 === 0 || r.kept === r.channels).toBe(true);
+      // the plan's costs are those of the real pruned graph
+      expect(modelCosts(applyPruning(g, groups, p.keep)).flops).toBe(p.costs.flops);
+    }
+    const [, shallow, deep] = plans;
+    expect(shallow!.rows[0]!.keep).toBeLessThan(deep!.rows[0]!.keep);
+    expect(shallow!.rows.at(-1)!.keep).toBeGreaterThan(deep!.rows.at(-1)!.keep);
+  });
+
+  it('several budgets at once are all hard constraints', () => {
+    const { g, groups, scores } = setup('resnet20');
+    const limits = resolveBudgets({ flops: 0.6, params: 0.5, activation: 0.8 }, modelCosts(g), g);
+    const p = allocate(g, groups, { strategy: 'uniform', limits, scores });
+    expect(p.budgets.map((b) => b.budget).sort()).toEqual(['activation', 'flops', 'params']);
+    expect(p.budgets.every((b) => b.ok)).toBe(true);
+  });
+
+  it('an infeasible budget names itself and the smallest reachable value', () => {
+    const { g, groups, scores } = setup('lenet5', 1);
+    const limits = resolveBudgets({ params: 100 }, modelCosts(g), g);
+    expect(() => allocate(g, groups, { strategy: 'uniform', limits, scores })).toThrow(/--params 100.*smallest reachable: \d/);
+  });
+});
+
+describe('sensitivity and auto allocation', () => {
+  it('measures curves per group, resumes after an abort, and auto/proportional meet the budget', async () => {
+    const { g, groups, scores } = setup('vgg_small', 0.25);
+    const keeps = [0.25, 0.5, 0.75];
+    const ctl = new AbortController();
+    let seen = 0;
+    const partial = await sensitivity(g, groups, { keeps, criterion: 'l1', scores, evaluate: evalFn, recalibrate: recal, signal: ctl.signal, onPoint: () => { if (++seen === 4) ctl.abort(); } });
+    expect(partial.complete).toBe(false);
+    expect(partial.curves.reduce((a, c) => a + c.points.length, 0)).toBe(4);
+    const full: SensitivityResult = await sensitivity(g, groups, { keeps, criterion: 'l1', scores, evaluate: evalFn, recalibrate: recal, resume: partial });
+    expect(full.complete).toBe(true);
+    expect(full.curves).toHaveLength(6);
+    for (const c of full.curves) expect(c.points.map((p) => p.keep).sort()).toEqual(keeps);
+    const limits = resolveBudgets({ flops: 0.5 }, modelCosts(g), g);
+    for (const strategy of ['auto', 'proportional'] as const) {
+      const p = allocate(g, groups, { strategy, limits, scores, curves: full });
+      expect(p.budgets.every((b) => b.ok), strategy).toBe(true);
+    }
+  }, 180_000);
+
+  it('knows every strategy the issue names', () => {
+    expect([...STRATEGIES].sort()).toEqual(['auto', 'deep', 'proportional', 'shallow', 'uniform']);
+  });
+});
