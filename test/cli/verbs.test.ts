@@ -88,7 +88,7 @@ describe('CLI verbs', () => {
     expect(c.err()).toContain('cannot read connection file /nonexistent/conn.json');
     vi.restoreAllMocks();
     c = capture();
-    expect(await main(['kernel', '-f', 'x.json', '--max-message-mib', '-3'])).toBe(2);
+    expect(await main(['kernel', '-f', 'x.json', '--max-message-mib', 'lots'])).toBe(2);
     expect(c.err()).toContain('--max-message-mib must be a positive number');
   });
 });
