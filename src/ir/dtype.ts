@@ -52,3 +52,9 @@ export function dtypeOfData(d: TypedData): DType {
   if (d instanceof Int32Array) return 'int32';
   return 'int64';
 }
+
+/** The Float32Array of a float32 tensor (IR_DTYPE otherwise): saves casts in float-only code. */
+export function floatData(t: { dtype: DType; data: TypedData }, what = 'tensor'): Float32Array {
+  if (t.dtype !== 'float32' || !(t.data instanceof Float32Array)) throw new BwvmError('IR_DTYPE', `${what} is ${t.dtype}, expected float32`);
+  return t.data;
+}

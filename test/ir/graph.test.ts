@@ -48,3 +48,12 @@ describe('graph utilities', () => {
     expect(uniqueName(g, 'conv')).toBe('conv_1');
   });
 });
+
+describe('dtype helpers', () => {
+  it('floatData returns the typed array or names the dtype', async () => {
+    const { floatData, dataFrom, toNumbers } = await import('../../src/ir/dtype.js');
+    expect(floatData({ dtype: 'float32', data: new Float32Array([1, 2]) })[1]).toBe(2);
+    expect(() => floatData({ dtype: 'int64', data: new BigInt64Array(1) }, 'shape')).toThrow(/shape is int64, expected float32/);
+    expect(toNumbers(dataFrom('int64', [3, -1]))).toEqual([3, -1]);
+  });
+});
