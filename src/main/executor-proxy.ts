@@ -191,6 +191,9 @@ export class ChildExecutor implements Executor {
       execArgv: CHILD_NODE_FLAGS.map((f) => f.flag),
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // Own process group: a SIGINT jupyter_client sends to the kernel's group does not hit the
+      // child at a random moment; the kernel forwards interrupts through interrupt() instead.
+      detached: true,
     });
     let onReady!: () => void;
     let onFail!: (e: Error) => void;
