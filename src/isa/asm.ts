@@ -24,7 +24,7 @@ export const ENCODING_LIMITS: IsaLimits = {
 
 interface Piece { text: string; line: number; col: number }
 const REGLIKE = /^(?:[xyzt]*f?r\d+|[uvw]\d+|dma\d+)$/;
-const LABEL = /^\s*([A-Za-z_.$][\w.$]*)\s*:/;
+const LABEL = /^\s*([A-Za-z_.$][\w.$]*)\s*:(?![\w])/;
 
 function stripComment(s: string): string {
   const a = s.indexOf('//');

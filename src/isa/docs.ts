@@ -54,7 +54,8 @@ export function renderIsaDoc(): string {
 32-bit slots. Bit 31 = P (another slot of the same execution line follows), bits 30..25 = primary
 opcode, operand fields packed from bit 24 down, optional sub-opcode in the lowest bits; unused
 bits must be zero. Opcodes ${RESERVED_OPCODES.map((o) => `0x${o.toString(16)}`).join(', ')} are
-reserved for the fixed-point extension.
+reserved for further extensions. Fixed point: \`r{d}:p\` names the accumulator pair r{d} (low word),
+r{d+1} (high word) holding a 64-bit integer (exact in the simulator up to 2^53).
 
 ## Instructions
 

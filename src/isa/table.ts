@@ -3,17 +3,17 @@
 // joins them, indexes them by id and opcode, and reserves opcodes for fixed-point extensions.
 import { COMPUTE_ROWS } from './table-compute.js';
 import { MEMCTL_ROWS } from './table-memctl.js';
+import { FIXED_ROWS } from './table-fixed.js';
 import type { InstrDef } from './types.js';
 
 /** Every instruction, in the order the assembler tries their syntax. */
-export const INSTRUCTIONS: readonly InstrDef[] = [...COMPUTE_ROWS, ...MEMCTL_ROWS];
+export const INSTRUCTIONS: readonly InstrDef[] = [...COMPUTE_ROWS, ...FIXED_ROWS, ...MEMCTL_ROWS];
 
 /**
- * Opcodes 0x30-0x3F are reserved for the fixed-point extension (16-bit dual / 8-bit quad
- * multiply-accumulate into wide accumulators, rounding shifts, saturation). Its rows will use the
- * same R3 layout (mask, d, a, b, 3-bit sub-op) and the 'MUL'/'SHF' unit classes.
+ * Opcodes 0x33-0x3F are reserved for further fixed-point / complex extensions (0x30-0x32 hold the
+ * first fixed-point rows: dual/quad MAC into accumulator pairs, rounding shift, saturation).
  */
-export const RESERVED_OPCODES: readonly number[] = Array.from({ length: 16 }, (_, i) => 0x30 + i);
+export const RESERVED_OPCODES: readonly number[] = Array.from({ length: 13 }, (_, i) => 0x33 + i);
 
 const byId = new Map<string, InstrDef>();
 const byOp = new Map<number, InstrDef[]>();

@@ -15,6 +15,12 @@ export interface LineEnv {
 
 export interface LineHelpers {
   f2i(x: number): number;
+  /** 64-bit accumulator pair <-> number. */
+  wget(lo: number, hi: number): number;
+  wlo(v: number): number;
+  whi(v: number): number;
+  /** Round v / 2^n half up and saturate to int32. */
+  rnd(v: number, n: number): number;
   fault(code: string, pc: number, msg: string): never;
   badAddr(pc: number, addr: number, span: number, store: boolean): never;
   misaligned(pc: number, addr: number, width: number): never;

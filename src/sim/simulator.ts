@@ -125,6 +125,13 @@ export class Simulator {
     return {
       f2i: (x) => (Number.isNaN(x) ? 0 : x >= 2147483647 ? 2147483647 : x <= -2147483648 ? -2147483648 : Math.trunc(x)),
       fault: (code, pc, msg) => fault(code, pc, msg),
+      wget: (lo, hi) => hi * 4294967296 + (lo >>> 0),
+      wlo: (v) => (v - Math.floor(v / 4294967296) * 4294967296) | 0,
+      whi: (v) => Math.floor(v / 4294967296) | 0,
+      rnd: (v, n) => {
+        const r = n === 0 ? v : Math.floor((v + 2 ** (n - 1)) / 2 ** n);
+        return r > 2147483647 ? 2147483647 : r < -2147483648 ? -2147483648 : r;
+      },
       badAddr: (pc, addr, span, store) => fault('SIM_BAD_ADDRESS', pc,
         `${store ? 'store to' : 'load from'} on-chip words ${addr}..${addr + span - 1} outside 0..${chipW - 1}`,
         'check the address register (u/v/w) set-up and its post-increment'),
