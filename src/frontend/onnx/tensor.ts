@@ -18,6 +18,8 @@ export function dtypeFromCode(code: number | undefined, where: string, file: str
   throw new BwvmError('ONNX_DTYPE', `${file}: ${where} has element type ${CODE_NAMES[code ?? 0] ?? code} which bwvm does not support`, { hint: 'export the model with float32 weights' });
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 export interface TensorReadCtx { file: string; baseDir?: string }
 
 /** Bytes of an external-data tensor, after confining its path to the model folder. */
@@ -67,6 +69,11 @@ export function tensorFromProto(p: PTensor, ctx: TensorReadCtx, where: string): 
   if (raw && raw.length !== n * elem) throw fail('raw_data', Math.floor(raw.length / elem));
   if (!raw && (field?.length ?? 0) !== n) throw fail(fieldName, field?.length ?? 0);
   const data = allocData(dtype, n);
+  if (raw && !isDouble && LITTLE_ENDIAN) {
+    // same byte order as the file: one copy
+    new Uint8Array(data.buffer, data.byteOffset, data.byteLength).set(raw);
+    return { dtype, shape, data };
+  }
   if (raw) {
     const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
     for (let i = 0; i < n; i++) {
