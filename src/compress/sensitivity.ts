@@ -49,8 +49,14 @@ export async function sensitivity(g: Graph, groups: ChannelGroup[], o: Sensitivi
       if (o.signal?.aborted) return res;
       const k = channelsFor(grp.size, keep);
       const pruned = applyPruning(g, groups, new Map([[grp.id, topChannels(o.scores.get(grp.id)!, k)]]));
-      await o.recalibrate?.(pruned);
-      const m = await o.evaluate(pruned);
+      let m: Metrics;
+      try {
+        await o.recalibrate?.(pruned);
+        m = await o.evaluate(pruned);
+      } catch (e) {
+        if (o.signal?.aborted) return res; // an interrupt mid-point: keep what is finished
+        throw e;
+      }
       const point = { keep, channels: k, ...m };
       curve.points.push(point);
       done++;

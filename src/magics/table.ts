@@ -27,6 +27,7 @@ import { timeitFamily } from './core/timeit.js';
 import { writefileFamily } from './core/writefile.js';
 import { modelFamily } from './model/index.js';
 import { trainFamily } from './train/index.js';
+import { compressFamily } from './compress/index.js';
 import { dspFamily } from './dsp.js';
 
 export const MAGIC_FAMILIES: readonly MagicFamily[] = [
@@ -40,6 +41,7 @@ export const MAGIC_FAMILIES: readonly MagicFamily[] = [
   writefileFamily,
   modelFamily,
   trainFamily,
+  compressFamily,
   dspFamily,
 ];
 

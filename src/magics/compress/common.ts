@@ -1,0 +1,45 @@
+// Shared state and helpers of the compression magics: per-model caches of dependency groups,
+// importance scores and sensitivity results in the session; the validation and calibration
+// data; the reference-executor evaluation function handed to the compress library.
+import type { Graph, Tensor } from '../../ir/types.js';
+import type { Dataset } from '../../bwdnn/data/dataset.js';
+import { slice } from '../../bwdnn/data/dataset.js';
+import { evaluate } from '../../bwdnn/train/evaluate.js';
+import { analyzeGroups, importance, recalibrateBn, type ChannelGroup, type Criterion, type CompressionPlan, type SensitivityResult, CRITERIA } from '../../compress/index.js';
+import { storeKey } from '../../session/store.js';
+import type { Session } from '../../session/session.js';
+import { BwvmError } from '../../util/errors.js';
+import { resolveDataset } from '../train/dataset.js';
+
+export const SENSITIVITY = storeKey<SensitivityResult>('sensitivity');
+export const PLANS = storeKey<CompressionPlan & { model: string; pruned: string }>('plan');
+
+export function criterionOf(text: string | undefined): Criterion {
+  const c = (text ?? 'l1') as Criterion;
+  if (!CRITERIA.includes(c)) throw new BwvmError('compress-criterion', `unknown criterion '${text}'`, { hint: `criteria: ${CRITERIA.join(', ')}` });
+  return c;
+}
+
+export function scoresFor(g: Graph, groups: ChannelGroup[], criterion: Criterion, seed = 1): Map<number, Float64Array> {
+  if (criterion === 'taylor') throw new BwvmError('compress-taylor', 'the taylor criterion is available from the TypeScript API (pass gradients); the magics use l1, l2, bn or random');
+  return new Map(groups.filter((x) => !x.locked).map((x) => [x.id, importance(g, x, criterion, { seed })]));
+}
+
+export function groupsOf(g: Graph): ChannelGroup[] {
+  return analyzeGroups(g);
+}
+
+export interface EvalData { val: Dataset; calib: Tensor; valName: string }
+
+export function evalData(session: Session, valName: string | undefined, samples: number, calibSamples: number): EvalData {
+  const v = resolveDataset(session, valName, 'test');
+  const t = resolveDataset(session, undefined, 'train').ds;
+  const c = slice(t, 0, Math.min(calibSamples, t.n));
+  return { val: slice(v.ds, 0, Math.min(samples, v.ds.n)), valName: v.name, calib: { dtype: 'float32', shape: [c.n, ...c.shape], data: c.images } };
+}
+
+export function evaluator(val: Dataset, signal: AbortSignal) {
+  return async (g: Graph) => { const e = await evaluate(g, val, { signal }); return { accuracy: e.accuracy, loss: e.loss }; };
+}
+
+export const recalibrator = (calib: Tensor) => (g: Graph) => recalibrateBn(g, calib);

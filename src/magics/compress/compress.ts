@@ -1,0 +1,83 @@
+// %compress: per-layer pruning ratios under hard budgets (FLOPs, params, bytes, activation,
+// on-chip memory of the target) with a strategy (auto uses the cached sensitivity curves),
+// channel counts rounded to the target's SIMD width; applies the plan physically (a new model in
+// the session, BN recalibrated) and shows the per-layer table, a bar chart and each budget's use.
+import { allocate, applyPruning, recalibrateBn, modelCosts, resolveBudgets, STRATEGIES, BUDGET_NAMES, type BudgetName, type CompressionPlan, type Strategy } from '../../compress/index.js';
+import { chipWords, resolveTarget } from '../../target/index.js';
+import { MIME, plotly, table, type MimeBundle } from '../../display/index.js';
+import { MODELS, getModel } from '../../session/models.js';
+import { BwvmError } from '../../util/errors.js';
+import { MagicOutput, type MagicSpec } from '../types.js';
+import { MODEL_FLAG } from '../model/common.js';
+import { PLANS, SENSITIVITY, criterionOf, evalData, groupsOf, scoresFor } from './common.js';
+
+export function planView(model: string, p: CompressionPlan): { [MIME](): MimeBundle } {
+  const rows = p.rows.map((r) => ({ layer: r.layer, channels: r.channels, kept: r.kept, keep: r.keep }));
+  const bars = plotly({
+    data: [
+      { type: 'bar', name: 'channels before', x: p.rows.map((r) => r.layer), y: p.rows.map((r) => r.channels) },
+      { type: 'bar', name: 'channels after', x: p.rows.map((r) => r.layer), y: p.rows.map((r) => r.kept) },
+    ],
+    layout: { title: { text: `${model}: ${p.strategy} plan` }, barmode: 'group', height: 360 },
+  });
+  const totals = [
+    { metric: 'FLOPs', before: p.original.flops, after: p.costs.flops, ratio: p.costs.flops / p.original.flops },
+    { metric: 'params', before: p.original.params, after: p.costs.params, ratio: p.costs.params / p.original.params },
+    { metric: 'peak activation bytes', before: p.original.peakActivationBytes, after: p.costs.peakActivationBytes, ratio: p.costs.peakActivationBytes / p.original.peakActivationBytes },
+  ];
+  const budgets = p.budgets.map((b) => ({ budget: b.budget, limit: b.limit, value: b.value, use: b.value / b.limit, ok: b.ok ? 'yes' : 'NO' }));
+  return {
+    [MIME]: () => {
+      const t1 = table(rows, { caption: `per-layer plan (${p.strategy})` })[MIME](), t2 = table(totals, { caption: 'model before / after' })[MIME](), t3 = table(budgets, { caption: 'budgets' })[MIME]();
+      return {
+        'text/html': `${t1['text/html'] as string}${t2['text/html'] as string}${t3['text/html'] as string}${bars[MIME]()['text/html'] as string}`,
+        'text/plain': `${t1['text/plain'] as string}\n${t2['text/plain'] as string}\n${t3['text/plain'] as string}`,
+      };
+    },
+  };
+}
+
+export const compressMagic: MagicSpec = {
+  name: 'compress',
+  kind: 'line',
+  summary: 'prune a model physically to hard budgets with a per-layer allocation strategy',
+  usage: '%compress --flops 0.5 [--params ..] [--bytes ..] [--activation ..] [--onchip target|BYTES] --strategy auto|uniform|shallow|deep|proportional [--target T] [--criterion l1] [--name NEW]',
+  flags: [
+    MODEL_FLAG,
+    ...BUDGET_NAMES.filter((b) => b !== 'onchip' && b !== 'cycles').map((b) => ({ name: b, type: 'string' as const, help: `${b} budget: a fraction of the original (0.5) or an absolute amount (120k, 2M)` })),
+    { name: 'onchip', type: 'string', help: "model bytes + peak activations must fit: 'target' (the target's data memory) or bytes" },
+    { name: 'strategy', alias: 's', type: 'string', help: STRATEGIES.join(' | '), default: 'auto' },
+    { name: 'target', type: 'string', help: 'target preset or JSON file (SIMD width, on-chip memory)', default: 'bwdsp104x' },
+    { name: 'criterion', type: 'string', help: 'channel importance: l1, l2, bn, random', default: 'l1' },
+    { name: 'min-keep', type: 'number', help: 'never keep less than this fraction of a layer', default: 0.1 },
+    { name: 'name', alias: 'n', type: 'string', help: 'name of the compressed model (default MODEL-STRATEGY)' },
+  ],
+  positionals: [],
+  async run(args, ctx) {
+    const m = getModel(ctx.session, args.str('model'));
+    const strategy = (args.str('strategy') ?? 'auto') as Strategy;
+    if (!STRATEGIES.includes(strategy)) throw new BwvmError('compress-strategy', `unknown strategy '${strategy}'`, { hint: `strategies: ${STRATEGIES.join(', ')}` });
+    const target = await resolveTarget(args.str('target') ?? 'bwdsp104x');
+    const input: Partial<Record<BudgetName, string>> = {};
+    for (const b of ['flops', 'params', 'bytes', 'activation'] as const) { const v = args.str(b); if (v !== undefined) input[b] = v; }
+    const onchip = args.str('onchip');
+    if (onchip !== undefined) input.onchip = onchip === 'target' ? String(chipWords(target) * 4) : onchip;
+    const original = modelCosts(m.graph);
+    const limits = resolveBudgets(input, original, m.graph);
+    const groups = groupsOf(m.graph);
+    const criterion = criterionOf(args.str('criterion'));
+    const curves = ctx.session.store.get(SENSITIVITY, m.name);
+    if ((strategy === 'auto' || strategy === 'proportional') && !curves) {
+      throw new BwvmError('compress-no-curves', `strategy '${strategy}' needs the sensitivity curves of '${m.name}'`, { hint: `run %sensitivity --model ${m.name} first, or use --strategy uniform|shallow|deep` });
+    }
+    const plan = allocate(m.graph, groups, { strategy, limits, scores: scoresFor(m.graph, groups, criterion), simd: target.macros, minKeep: args.num('min-keep') ?? 0.1, ...(curves ? { curves } : {}) });
+    const pruned = applyPruning(m.graph, groups, plan.keep);
+    recalibrateBn(pruned, evalData(ctx.session, undefined, 1, 64).calib);
+    const name = args.str('name') ?? `${m.name}-${strategy}`;
+    pruned.name = name;
+    ctx.session.store.set(MODELS, name, { name, graph: pruned, source: `${m.source} pruned (${strategy})`, format: m.format });
+    ctx.session.store.set(PLANS, name, { ...plan, model: m.name, pruned: name });
+    ctx.stdout(`compressed '${m.name}' -> '${name}' (now the current model): FLOPs ${(100 * plan.costs.flops / plan.original.flops).toFixed(1)} %, params ${(100 * plan.costs.params / plan.original.params).toFixed(1)} %\n`);
+    return new MagicOutput(plan, planView(m.name, plan));
+  },
+};
