@@ -28,6 +28,7 @@ export class ModuleNotFound extends Error {
 
 export class ModuleLoader {
   private readonly cache = new Map<string, unknown>();
+  private readonly raw = new Map<string, Record<string, unknown>>();
   private readonly root = packageRoot();
 
   constructor(readonly cwd: string) {}
@@ -59,7 +60,9 @@ export class ModuleLoader {
   async load(spec: string): Promise<unknown> {
     if (this.cache.has(spec)) return this.cache.get(spec);
     const url = this.resolve(spec);
-    const ns = interop(await import(url));
+    const raw = (await import(url)) as Record<string, unknown>;
+    const ns = interop(raw);
+    this.raw.set(spec, raw);
     this.cache.set(spec, ns);
     return ns;
   }
@@ -72,7 +75,8 @@ export class ModuleLoader {
 
   /** `import x = require('m')`: the CommonJS view of a preloaded module. */
   required(spec: string): unknown {
-    const ns = this.loaded(spec) as { default?: unknown; 'module.exports'?: unknown };
+    this.loaded(spec);
+    const ns = this.raw.get(spec)!;
     return ns['module.exports'] ?? ns.default ?? ns;
   }
 }

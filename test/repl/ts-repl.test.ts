@@ -144,6 +144,16 @@ describe('errors', () => {
     expect(tb).not.toMatch(/node:internal|ts-repl|vm\.js/);
   });
 
+  it('runtime error lines include the chunk offset', async () => {
+    const e = await failure('const v = 1\nnull!.x', 5);
+    expect(e.traceback.join('\n')).toContain('at cell line 7');
+  });
+
+  it('import x = require() gives the CommonJS exports', async () => {
+    await run('import pbr = require("protobufjs")');
+    expect(await value('typeof pbr.Root')).toBe('function');
+  });
+
   it('types are erased in place, so columns and lines of errors stay right', async () => {
     const e = await failure('const n: number = 1\nconst f = (a: { x: number }): number =>\n  (a as any).y.z\nf({ x: 1 })');
     expect(e.ename).toBe('TypeError');
