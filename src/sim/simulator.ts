@@ -24,6 +24,7 @@ export interface RunResult { cycles: number; profile: Profile; events?: TraceEve
 export type TraceEvent = { kind: 'bank'; pc: number; cycle: number; extra: number } | ({ kind: 'dma' } & DmaEvent);
 
 const CHUNK = 1 << 18;
+const CHUNK_CYCLES = 1 << 23;
 
 export class Simulator {
   readonly target: TargetDesc;
@@ -286,11 +287,14 @@ export class Simulator {
       const fns = traced ? this.fns : this.fastFns!;
       const ST = this.env.ST;
       let pc = state.pc;
+      // a chunk ends after CHUNK calls or CHUNK_CYCLES cycles (a fused loop is one call)
+      const stop = ST[0]! + CHUNK_CYCLES;
       if (!traced) {
         for (let i = 0; i < CHUNK; i++) {
           pc = fns[pc]!();
           if (pc < 0) return true;
           if (ST[0]! > max) this.runaway(pc, max);
+          if (ST[0]! > stop) break;
         }
       } else {
         const onLine = opts.onLine;

@@ -100,6 +100,13 @@ describe('run-time faults carry PC and source line', () => {
     setTimeout(() => ac.abort(), 20);
     await expect(run).rejects.toMatchObject({ code: 'SIM_ABORTED' });
   });
+  test('an aborted signal interrupts a long fused zero-overhead loop in fast mode', async () => {
+    const sim = new Simulator(assemble('  loop o, 30000\n  loop i, 30000\n  nop\ni:\n  nop\no:\n  halt\n'), T);
+    const ac = new AbortController();
+    const run = sim.run({ signal: ac.signal, maxCycles: 1e12 });
+    setTimeout(() => ac.abort(), 20);
+    await expect(run).rejects.toMatchObject({ code: 'SIM_ABORTED' });
+  });
   test('unknown input symbol and oversized input', () => {
     const sim = new Simulator(assemble('.data\nx: .space 2\n.text\n  halt\n'), T);
     expect(code(() => sim.setInput('y', [1])).code).toBe('SIM_UNKNOWN_SYMBOL');
