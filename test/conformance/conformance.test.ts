@@ -1,5 +1,6 @@
 // Jupyter conformance: builds dist/, installs the kernelspec into a temp prefix and runs
-// jupyter_kernel_test (test_bwvm_kernel.py) against the real bwvm kernel; must exit 0.
+// jupyter_kernel_test (test_bwvm_kernel.py) against the real bwvm kernel, plus interrupt and
+// restart through jupyter_client's KernelManager; must exit 0.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,7 +35,7 @@ describeWith(['jupyter', 'kernel-test'], 'jupyter_kernel_test conformance', () =
     expect(r.status, out).toBe(0);
     expect(out).toMatch(/Ran \d+ tests/);
     expect(out).not.toMatch(/FAIL|ERROR/);
-    for (const t of ['test_kernel_info', 'test_execute_stdout', 'test_execute_stderr', 'test_completion', 'test_is_complete', 'test_display_data', 'test_execute_result', 'test_history', 'test_inspect', 'test_clear_output', 'test_error']) {
+    for (const t of ['test_kernel_info', 'test_execute_stdout', 'test_execute_stderr', 'test_completion', 'test_is_complete', 'test_display_data', 'test_execute_result', 'test_history', 'test_inspect', 'test_clear_output', 'test_error', 'test_interrupt_kernel_stops_a_runaway_cell', 'test_restart_kernel_gives_fresh_state']) {
       expect(out, t).toMatch(new RegExp(`${t} .*\\.\\.\\. ok`));
     }
   }, 600_000);

@@ -5,9 +5,11 @@ Run by test/conformance/conformance.test.ts, which installs the kernelspec into 
 Manually, from test/conformance (from the repo root 'test' would name Python's stdlib package):
   JUPYTER_PATH=P/share/jupyter /usr/bin/python3 -m unittest -v test_bwvm_kernel.py
 """
+import time
 import unittest
 
 import jupyter_kernel_test
+from jupyter_client.manager import start_new_kernel
 
 
 class BwvmKernelTests(jupyter_kernel_test.KernelTests):
@@ -52,6 +54,52 @@ class BwvmKernelTests(jupyter_kernel_test.KernelTests):
     code_clear_output = "clear_output()"
 
     code_generate_error = 'throw new Error("boom")'
+
+
+class BwvmLifecycleTests(unittest.TestCase):
+    """Interrupt and restart driven by jupyter_client's KernelManager, as Jupyter does them
+    (interrupt_mode 'message' -> interrupt_request on control; restart -> shutdown_request
+    restart=True, the process exits, a new one starts)."""
+
+    def setUp(self):
+        self.km, self.kc = start_new_kernel(kernel_name="bwvm")
+
+    def tearDown(self):
+        self.kc.stop_channels()
+        self.km.shutdown_kernel(now=True)
+
+    def run_cell(self, code, timeout=60):
+        msg_id = self.kc.execute(code)
+        while True:
+            reply = self.kc.get_shell_msg(timeout=timeout)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                return reply
+
+    def test_interrupt_kernel_stops_a_runaway_cell(self):
+        self.assertEqual(self.km.kernel_spec.interrupt_mode, "message")
+        self.run_cell("let kept = 41")
+        msg_id = self.kc.execute("while (true) {}")
+        time.sleep(1)
+        self.km.interrupt_kernel()
+        while True:
+            reply = self.kc.get_shell_msg(timeout=30)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertEqual(self.run_cell("kept + 1")["content"]["status"], "ok")
+        self.assertTrue(self.km.is_alive())
+
+    def test_restart_kernel_gives_fresh_state(self):
+        self.run_cell("var before = 1")
+        old_proc = self.km.provisioner.process
+        self.km.restart_kernel(now=False)
+        self.assertIsNot(self.km.provisioner.process, old_proc)
+        # The old kernel exited by itself on shutdown_request (0), it was not killed (-9).
+        self.assertEqual(old_proc.wait(timeout=10), 0)
+        self.kc.wait_for_ready(timeout=60)
+        reply = self.run_cell("typeof before")
+        self.assertEqual(reply["content"]["status"], "ok")
+        self.assertEqual(reply["content"]["execution_count"], 1)
 
 
 if __name__ == "__main__":
