@@ -100,6 +100,10 @@ export function tensorFromProto(p: PTensor, ctx: TensorReadCtx, where: string): 
 /** Encode an IR tensor as a TensorProto object (raw_data, little-endian). */
 export function tensorToProto(name: string, t: Tensor): Record<string, unknown> {
   const n = t.data.length;
+  if (LITTLE_ENDIAN) {
+    const raw = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength).slice();
+    return { name, dims: [...t.shape], data_type: TO_CODE[t.dtype], raw_data: raw };
+  }
   const bytes = new Uint8Array(n * dtypeBytes(t.dtype));
   const dv = new DataView(bytes.buffer);
   for (let i = 0; i < n; i++) {
