@@ -87,15 +87,15 @@ describe('physical pruning', () => {
       expect(graphCost(pruned).flops).toBeLessThan(graphCost(g).flops);
       const x = input(g, 2, 5);
       const out = g.outputs[0]!.name;
-      const a = run(pruned, { [g.inputs[0]!.name]: x })[out]!.data;
-      const b = run(masked, { [g.inputs[0]!.name]: x })[out]!.data;
+      const a = run(pruned, { [g.inputs[0]!.name]: x })[out]!.data as Float32Array;
+      const b = run(masked, { [g.inputs[0]!.name]: x })[out]!.data as Float32Array;
       expect(Array.from(a)).toEqual(Array.from(b));
       const s = await ort.InferenceSession.create(exportOnnx(pruned));
       const r = await s.run({ [g.inputs[0]!.name]: new ort.Tensor('float32', x.data as Float32Array, x.shape) });
       await s.release();
       const o = r[out]!.data as Float32Array;
       let err = 0;
-      for (let i = 0; i < o.length; i++) err = Math.max(err, Math.abs(o[i]! - (a[i] as number)) / Math.max(1, Math.abs(a[i] as number)));
+      for (let i = 0; i < o.length; i++) err = Math.max(err, Math.abs(o[i]! - a[i]!) / Math.max(1, Math.abs(a[i]!)));
       expect(err).toBeLessThan(1e-4);
     }, 60_000);
   }
