@@ -181,6 +181,7 @@ function hasTopLevelAwait(ts: Ts, node: TS.Node): boolean {
 
 function needsFallback(ts: Ts, node: TS.Node): boolean {
   if (ts.isEnumDeclaration(node) || ts.isModuleDeclaration(node) || ts.isDecorator(node)) return true;
+  if (node.kind === ts.SyntaxKind.AccessorKeyword) return true; // auto-accessors: not in V8 yet
   return ts.forEachChild(node, (c) => needsFallback(ts, c) || undefined) ?? false;
 }
 

@@ -48,6 +48,12 @@ describe('declarations persist across cells', () => {
     expect(await value('const s: Shape = { area: () => 1 }; const p: Pair = [1, 2]; s.area() + p[1]')).toBe(3);
   });
 
+  it('compiles what V8 lacks (decorators, auto-accessors) through TypeScript', async () => {
+    await run('function twiceResult(m: any, _c: ClassMethodDecoratorContext) { return function (this: any) { return 2 * m.call(this) } }');
+    expect(await value('class Dec { @twiceResult m() { return 21 } }\nnew Dec().m()')).toBe(42);
+    expect(await value('class Acc { accessor v = 9 }\nnew Acc().v')).toBe(9);
+  });
+
   it('allows redeclaring a const in a later cell (notebook style)', async () => {
     await run('const x = 1');
     await run('const x = "two"');
