@@ -22,6 +22,7 @@ import { displayFamily } from './core/display.js';
 import { envFamily } from './core/env.js';
 import { helpFamily } from './core/help.js';
 import { lsmagicFamily } from './core/lsmagic.js';
+import { resultsFamily } from './core/results.js';
 import { timeFamily } from './core/time.js';
 import { timeitFamily } from './core/timeit.js';
 import { writefileFamily } from './core/writefile.js';
@@ -39,6 +40,7 @@ export const MAGIC_FAMILIES: readonly MagicFamily[] = [
   cdFamily,
   displayFamily,
   writefileFamily,
+  resultsFamily,
   modelFamily,
   trainFamily,
   compressFamily,
