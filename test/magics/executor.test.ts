@@ -65,6 +65,7 @@ describe('InProcessExecutor.execute', () => {
     expect(r.outcome.traceback!.join('\n')).toContain('cell:4');
     expect(process.env.BWVM_T1).toBe('1');
     expect(process.env.BWVM_T2).toBeUndefined();
+    delete process.env.BWVM_T1;
     expect(repl.evaluated.at(-1)).toEqual({ code: 'nope()', lineOffset: 3 });
   });
   it('a BwvmError from a magic names the code, hint and cell line', async () => {
