@@ -2,7 +2,7 @@
 // session) and %simulate (run a Program on the simulator, show the profile). Programs and the
 // current target live in the session store under DSP_PROGRAMS / DSP_TARGETS (codegen may add
 // programs under the same key so %simulate runs them).
-import { html, table } from '../display/index.js';
+import { html, plotly, table } from '../display/index.js';
 import { type Program, assemble } from '../isa/index.js';
 import { type Profile, Simulator, formatProfile, profileTable } from '../sim/index.js';
 import type { Session } from '../session/index.js';
@@ -77,12 +77,13 @@ const simulateMagic: MagicSpec = {
   name: 'simulate',
   kind: 'line',
   summary: 'run a Program on the cycle-level simulator: cycles, FLOP efficiency, utilization, stalls, memory traffic',
-  usage: '%simulate [--program NAME] [--target T] [--mode fast|traced] [--max-cycles N] [--show SYM,...]',
+  usage: '%simulate [--program NAME] [--target T] [--mode fast|traced] [--max-cycles N] [--sample-every N] [--show SYM,...]',
   flags: [
     { name: 'program', type: 'string', help: 'program name (default: the most recent one)' },
     { name: 'target', type: 'string', help: 'target preset or JSON file (default: current)' },
     { name: 'mode', type: 'string', help: 'fast or traced (traced adds a timeline)', default: 'fast' },
     { name: 'max-cycles', type: 'number', help: 'fault past this many cycles', default: 1e9 },
+    { name: 'sample-every', type: 'number', help: 'traced mode: cycles per timeline sample', default: 1000 },
     { name: 'show', type: 'list', help: 'data symbols whose fp32 contents to print after the run' },
   ],
   positionals: [],
@@ -96,12 +97,25 @@ const simulateMagic: MagicSpec = {
     const t = args.str('target') ? await resolveTarget(args.str('target')!) : currentTarget(ctx.session);
     const mode = args.str('mode') === 'traced' ? 'traced' : 'fast';
     const sim = new Simulator(entry.value, t);
-    const r = await sim.run({ mode, maxCycles: args.num('max-cycles'), signal: ctx.signal });
+    const r = await sim.run({ mode, maxCycles: args.num('max-cycles'), sampleEvery: args.num('sample-every'), signal: ctx.signal });
     const outputs: Record<string, number[]> = {};
     for (const s of args.list('show')) outputs[s] = Array.from(sim.readOutput(s));
     const { columns, rows } = profileTable(r.profile);
     const summary = formatProfile(r.profile).split('\n').slice(0, 2).join('<br>');
     ctx.display(html(`<p>${summary}</p>`, formatProfile(r.profile).split('\n').slice(0, 2).join('\n')));
+    const tl = r.profile.timeline;
+    if (tl && tl.samples.length > 1) {
+      const x = tl.samples.map((p) => p.start);
+      const series = [
+        { name: 'FLOP efficiency', y: tl.samples.map((p) => p.efficiency) },
+        ...(['ALU', 'MUL', 'SHF', 'SPU'] as const).map((u) => ({ name: `${u} utilization`, y: tl.samples.map((p) => p.utilization[u]) })),
+      ];
+      ctx.display(plotly({
+        data: series.map((sr) => ({ type: 'scatter', mode: 'lines', x, ...sr })),
+        layout: { title: { text: `${entry.name} on ${t.name}: timeline (${tl.every} cycles per sample)` },
+          xaxis: { title: { text: 'cycle' } }, yaxis: { range: [0, 1], tickformat: '.0%' }, height: 320 },
+      }));
+    }
     for (const [k, v] of Object.entries(outputs)) ctx.display(html(`<p><b>${k}</b> = [${v.join(', ')}]</p>`, `${k} = [${v.join(', ')}]`));
     const result: { profile: Profile; outputs: Record<string, number[]> } = { profile: r.profile, outputs };
     return new MagicOutput(result, table({ columns, rows }, { caption: `${entry.name} on ${t.name} (${mode})` }));

@@ -20,10 +20,11 @@ describe('dsp magics', () => {
     const a = await run(exec, '%%asm --name dot\n.data\nv: .float 1, 2, 3, 4\nout: .space 1\n.text\n  u0 = v || w0 = out\n  xyzt r1 = [u0+=4,1]\n  xyzt fr2 = fr1 * fr1\n  xyzt fr3 = sum fr2\n  [w0+=0,0] = xr3\n  halt\n');
     expect(a.outcome.status).toBe('ok');
     expect(exec.session.store.get(DSP_PROGRAMS, 'dot')!.lines).toHaveLength(6);
-    const s = await run(exec, '%simulate --show out --mode traced');
+    const s = await run(exec, '%simulate --show out --mode traced --sample-every 2');
     expect(s.outcome.status).toBe('ok');
     expect(s.stdout + JSON.stringify(s.events)).toContain('out = [30]');
     expect(resultText(s)).toMatch(/\(total\)/);
+    expect(JSON.stringify(s.events)).toContain('application/vnd.plotly.v1+json'); // timeline figure
     const res = exec.session.results.simulate as { profile: { cycles: number } };
     // u0/w0 @0, load @1, fmul needs the load (lat 2) @3, sum needs fmul (lat 2) @5, store @7, halt @8
     expect(res.profile.cycles).toBe(9);
