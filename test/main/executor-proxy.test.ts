@@ -1,6 +1,7 @@
 // ChildExecutor against a real forked executor process (dist/, so `npm run build` first):
 // round trips with streams, interrupts of runaway loops and hanging awaits with state kept,
 // process.exit, an externally killed child, a stuck child replaced, restart, input.
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -117,6 +118,17 @@ describe('ChildExecutor', () => {
     expect(await valueOf(ex, 'typeof keptVar')).toBe("'undefined'");
   });
 
+  it('an exception thrown later by a callback is reported, and the child lives on', async () => {
+    const pid = ex.pid;
+    const r = recorder();
+    await ex.execute(req('setTimeout(() => { throw new Error("late boom") }, 10)\nPromise.reject(new Error("nobody catches"));'), r.ctx);
+    const stderr = () => r.events.flatMap((e) => (e.type === 'stream' && e.name === 'stderr' ? [e.text] : [])).join('');
+    await expect.poll(stderr, { timeout: 10_000 }).toContain('late boom');
+    await expect.poll(stderr, { timeout: 10_000 }).toContain('nobody catches');
+    expect(await valueOf(ex, '"still here"')).toBe("'still here'");
+    expect(ex.pid).toBe(pid);
+  });
+
   it('restart drops all state', async () => {
     await valueOf(ex, 'const beforeRestart = 1');
     await ex.restart();
@@ -143,5 +155,18 @@ describe('ChildExecutor with a child stuck outside the interruptible context', (
     } finally {
       await ex.shutdown();
     }
+  });
+});
+
+describe('the executor process outlives nothing', () => {
+  it('exits when the kernel process dies', async () => {
+    const proxy = join(packageRoot(), 'dist', 'main', 'executor-proxy.js');
+    const script = `const { ChildExecutor } = await import(${JSON.stringify(proxy)}); const ex = new ChildExecutor(); await ex.ready(); console.log(ex.pid); setInterval(() => {}, 1000);`;
+    const kernel = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const childPid = await new Promise<number>((resolve) => kernel.stdout!.once('data', (b) => resolve(Number(String(b).trim()))));
+    const alive = () => { try { process.kill(childPid, 0); return true; } catch { return false; } };
+    expect(alive()).toBe(true);
+    kernel.kill('SIGKILL');
+    await expect.poll(alive, { timeout: 20_000, interval: 100 }).toBe(false);
   });
 });
