@@ -3,6 +3,7 @@
 import { ASM_SUMMARY, ASM_USAGE, asmVerb } from './verb-asm.js';
 import { INSTALL_SUMMARY, INSTALL_USAGE, installVerb } from './verb-install.js';
 import { KERNEL_SUMMARY, KERNEL_USAGE, kernelVerb } from './verb-kernel.js';
+import { RUN_SUMMARY, RUN_USAGE, runVerb } from './verb-run.js';
 import { SIM_SUMMARY, SIM_USAGE, simVerb } from './verb-sim.js';
 
 export interface Verb {
@@ -17,6 +18,7 @@ export const VERBS: readonly Verb[] = [
   { name: 'asm', summary: ASM_SUMMARY, usage: ASM_USAGE, run: asmVerb },
   { name: 'install', summary: INSTALL_SUMMARY, usage: INSTALL_USAGE, run: installVerb },
   { name: 'kernel', summary: KERNEL_SUMMARY, usage: KERNEL_USAGE, run: kernelVerb },
+  { name: 'run', summary: RUN_SUMMARY, usage: RUN_USAGE, run: runVerb },
   { name: 'sim', summary: SIM_SUMMARY, usage: SIM_USAGE, run: simVerb },
 ];
 

@@ -139,4 +139,5 @@ export class KernelClient {
   }
 }
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** A delay that does not keep the process alive (used in races against replies and exits). */
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());

@@ -2,6 +2,7 @@
 // interrupt a cell past its timeout, stop at the first failing cell (unless allowErrors), write
 // the executed notebook atomically (also on failure) and an optional HTML report.
 import { dirname, resolve } from 'node:path';
+import { BwvmError } from '../../util/errors.js';
 import { sleep } from './client.js';
 import { RunningKernel } from './kernel-process.js';
 import { joinSource, readNotebook, writeNotebook, type CodeCell, type ErrorOutput, type Notebook } from './notebook.js';
@@ -61,6 +62,15 @@ export async function runNotebook(opts: RunOptions): Promise<RunResult> {
   const kernel = await RunningKernel.start({ argv: opts.kernelArgv, cwd });
   const lang = (kernel.info.content.language_info as { name?: string } | undefined)?.name;
   if (lang) nb.metadata.language_info = kernel.info.content.language_info;
+  // An empty silent request first: a kernel may start its executor lazily, and that start-up
+  // must not count against the first cell's --timeout.
+  const warm = await Promise.race([kernel.client.execute('', () => undefined, { silent: true, storeHistory: false }), kernel.exit, sleep(120_000)]);
+  if (!warm) {
+    await kernel.stop();
+    throw new BwvmError('KERNEL_START', `the kernel ${kernel.alive ? 'did not answer an empty request within 120 s' : 'exited during start-up'}\n${kernel.recentLog.trim()}`, {
+      hint: 'run the kernel by hand to see why: node bin/bwvm.js kernel -f CONN',
+    });
+  }
   const collector = new OutputCollector();
   const failures: CellFailure[] = [];
   let completed = true;
