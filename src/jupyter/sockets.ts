@@ -17,12 +17,13 @@ export interface KernelSockets {
 }
 
 export async function bindKernelSockets(info: ConnectionInfo, log: (line: string) => void): Promise<KernelSockets> {
-  const opts = { linger: 0 };
+  // No send high-water mark: ROUTER and PUB sockets silently DROP messages to a peer past the
+  // mark, and no reply or output may be lost (a client slow to read costs memory instead).
+  const opts = { linger: 0, sendHighWaterMark: 0 };
   const shell = new zmq.Router(opts);
   const control = new zmq.Router(opts);
   const stdin = new zmq.Router(opts);
-  // No high-water mark on iopub: a PUB socket drops at the mark, and no output may be lost.
-  const iopub = new zmq.Publisher({ ...opts, sendHighWaterMark: 0 });
+  const iopub = new zmq.Publisher(opts);
   const hb = new zmq.Router(opts);
   const all: [Channel, zmq.Socket & { send(f: Buffer[]): Promise<void> }][] = [['shell', shell], ['control', control], ['stdin', stdin], ['iopub', iopub], ['hb', hb]];
   const close = () => { for (const [, s] of all) if (!s.closed) s.close(); };
