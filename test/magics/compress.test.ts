@@ -12,7 +12,7 @@ describe('compression magics', () => {
     const { exec } = makeExecutor();
     const dir = mkdtempSync(join(tmpdir(), 'bwvm-sens-'));
     await run(exec, '%load_model lenet5 --no-graph');
-    const s = await run(exec, `%sensitivity --ratios 0.25:0.75:0.25 --samples 64 --csv ${join(dir, 's.csv')}`);
+    const s = await run(exec, `%sensitivity --engine ort --ratios 0.25:0.75:0.25 --samples 64 --csv ${join(dir, 's.csv')}`);
     expect(s.outcome.status).toBe('ok');
     const csv = readFileSync(join(dir, 's.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toBe('layer,group,channels,prune_ratio,kept_channels,accuracy,loss');

@@ -14,7 +14,13 @@ export interface Evaluation {
   perClass: { label: number; name?: string; accuracy: number; n: number }[];
 }
 
-export interface EvaluateOptions { batchSize?: number; signal?: AbortSignal; limit?: number }
+export interface EvaluateOptions {
+  batchSize?: number;
+  signal?: AbortSignal;
+  limit?: number;
+  /** Another forward engine (e.g. onnxruntime): input batch -> logits. Default: the reference executor. */
+  forward?: (x: import('../../ir/types.js').Tensor) => Promise<Float32Array>;
+}
 
 export async function evaluate(g: Graph, ds: Dataset, o: EvaluateOptions = {}): Promise<Evaluation> {
   const bs = o.batchSize ?? 100, n = Math.min(ds.n, o.limit ?? Infinity);
@@ -26,7 +32,7 @@ export async function evaluate(g: Graph, ds: Dataset, o: EvaluateOptions = {}): 
     o.signal?.throwIfAborted();
     const m = Math.min(bs, n - s);
     const x = { dtype: 'float32' as const, shape: [m, ...ds.shape], data: ds.images.subarray(s * per, (s + m) * per) };
-    const logits = run(g, { [input]: x })[output]!.data as Float32Array;
+    const logits = o.forward ? await o.forward(x) : (run(g, { [input]: x })[output]!.data as Float32Array);
     if (!k) { k = logits.length / m; confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0)); }
     const labels = ds.labels.subarray(s, s + m);
     const r = softmaxCrossEntropy(logits, labels, m);

@@ -3,3 +3,4 @@ export { importOnnx, importOnnxFile, decodeModel, MIN_OPSET, MAX_OPSET } from '.
 export type { OnnxImportOptions } from './import.js';
 export { exportOnnx, irVersionFor } from './export.js';
 export type { OnnxExportOptions } from './export.js';
+export { ortRunner, type OrtRunner } from './runtime.js';

@@ -10,6 +10,7 @@ import { storeKey } from '../../session/store.js';
 import type { Session } from '../../session/session.js';
 import { BwvmError } from '../../util/errors.js';
 import { resolveDataset } from '../train/dataset.js';
+import { ortRunner } from '../../frontend/onnx/runtime.js';
 
 export const SENSITIVITY = storeKey<SensitivityResult>('sensitivity');
 export const PLANS = storeKey<CompressionPlan & { model: string; pruned: string }>('plan');
@@ -38,8 +39,28 @@ export function evalData(session: Session, valName: string | undefined, samples:
   return { val: slice(v.ds, 0, Math.min(samples, v.ds.n)), valName: v.name, calib: { dtype: 'float32', shape: [c.n, ...c.shape], data: c.images } };
 }
 
-export function evaluator(val: Dataset, signal: AbortSignal) {
-  return async (g: Graph) => { const e = await evaluate(g, val, { signal }); return { accuracy: e.accuracy, loss: e.loss }; };
+export type Engine = 'bwdnn' | 'ort';
+export const ENGINE_FLAG = { name: 'engine', type: 'string' as const, help: 'forward engine for evaluation: bwdnn (reference) or ort (onnxruntime, faster)', default: 'bwdnn' };
+
+export function engineOf(text: string | undefined): Engine {
+  if (text === undefined || text === 'bwdnn' || text === 'ort') return text ?? 'bwdnn';
+  throw new BwvmError('compress-engine', `unknown engine '${text}'`, { hint: 'use --engine bwdnn or --engine ort' });
+}
+
+/** Evaluate a graph on `val` with the chosen engine. */
+export async function evaluateWith(engine: Engine, g: Graph, val: Dataset, signal: AbortSignal) {
+  if (engine === 'bwdnn') return evaluate(g, val, { signal });
+  const r = await ortRunner(g);
+  try {
+    const out = g.outputs[0]!.name, inp = g.inputs[0]!.name;
+    return await evaluate(g, val, { signal, forward: async (x) => (await r.run({ [inp]: x }))[out]!.data as Float32Array });
+  } finally {
+    await r.release();
+  }
+}
+
+export function evaluator(val: Dataset, signal: AbortSignal, engine: Engine = 'bwdnn') {
+  return async (g: Graph) => { const e = await evaluateWith(engine, g, val, signal); return { accuracy: e.accuracy, loss: e.loss }; };
 }
 
 export const recalibrator = (calib: Tensor) => (g: Graph) => recalibrateBn(g, calib);

@@ -1,11 +1,10 @@
 // %compare: a table of session models (original and compressed) with FLOPs, params, peak
 // activation bytes and accuracy/loss on the same validation data.
-import { evaluate } from '../../bwdnn/train/evaluate.js';
 import { modelCosts } from '../../compress/index.js';
 import { table } from '../../display/index.js';
 import { MODELS, getModel } from '../../session/models.js';
 import { MagicOutput, type MagicSpec } from '../types.js';
-import { PLANS, evalData } from './common.js';
+import { ENGINE_FLAG, PLANS, engineOf, evalData, evaluateWith } from './common.js';
 
 export const compareMagic: MagicSpec = {
   name: 'compare',
@@ -16,6 +15,7 @@ export const compareMagic: MagicSpec = {
     { name: 'models', type: 'list', help: 'models to compare (default: all in the session)' },
     { name: 'dataset', alias: 'd', type: 'string', help: 'validation dataset (default: bundled Fashion-MNIST test subset)' },
     { name: 'samples', type: 'number', help: 'validation samples', default: 500 },
+    ENGINE_FLAG,
   ],
   positionals: [],
   async run(args, ctx) {
@@ -26,7 +26,7 @@ export const compareMagic: MagicSpec = {
       const m = getModel(ctx.session, n);
       const want = m.graph.inputs[0]!.shape.slice(1).join(',');
       const c = modelCosts(m.graph);
-      const e = want === val.shape.join(',') ? await evaluate(m.graph, val, { signal: ctx.signal }) : undefined;
+      const e = want === val.shape.join(',') ? await evaluateWith(engineOf(args.str('engine')), m.graph, val, ctx.signal) : undefined;
       const plan = ctx.session.store.get(PLANS, n);
       rows.push({ model: n, strategy: plan?.strategy ?? '', flops: c.flops, params: c.params, peakActivationBytes: c.peakActivationBytes, accuracy: e?.accuracy ?? null, loss: e?.loss ?? null });
     }

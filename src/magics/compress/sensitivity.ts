@@ -8,7 +8,7 @@ import { MIME, ProgressBar, plotly, type MimeBundle } from '../../display/index.
 import { getModel } from '../../session/models.js';
 import { MagicOutput, type MagicSpec } from '../types.js';
 import { MODEL_FLAG } from '../model/common.js';
-import { SENSITIVITY, criterionOf, evalData, evaluator, groupsOf, recalibrator, scoresFor } from './common.js';
+import { ENGINE_FLAG, SENSITIVITY, criterionOf, engineOf, evalData, evaluator, groupsOf, recalibrator, scoresFor } from './common.js';
 
 export function sensitivityCsv(r: SensitivityResult): string {
   const lines = ['layer,group,channels,prune_ratio,kept_channels,accuracy,loss'];
@@ -33,7 +33,7 @@ export const sensitivityMagic: MagicSpec = {
   name: 'sensitivity',
   kind: 'line',
   summary: 'per-layer accuracy/loss against pruning ratio (BN recalibrated), cached per model',
-  usage: '%sensitivity [--model N] [--ratios 0.1:0.9:0.1] [--criterion l1|l2|bn|random] [--metric loss|accuracy] [--samples 200] [--csv FILE] [--fresh]',
+  usage: '%sensitivity [--model N] [--ratios 0.1:0.9:0.1] [--criterion l1|l2|bn|random] [--metric loss|accuracy] [--samples 200] [--csv FILE] [--fresh] [--engine bwdnn|ort]',
   flags: [
     MODEL_FLAG,
     { name: 'ratios', type: 'range', help: 'pruning ratios to measure (fractions removed)', default: [0.25, 0.5, 0.75] },
@@ -44,6 +44,7 @@ export const sensitivityMagic: MagicSpec = {
     { name: 'calib', type: 'number', help: 'calibration samples for BN recalibration', default: 64 },
     { name: 'csv', type: 'string', help: 'also write the curves to this CSV file' },
     { name: 'fresh', type: 'boolean', help: 'ignore the cached result', default: false },
+    ENGINE_FLAG,
   ],
   positionals: [],
   async run(args, ctx) {
@@ -57,7 +58,7 @@ export const sensitivityMagic: MagicSpec = {
     const bar = new ProgressBar(ctx.displayer, open * keeps.length, `sensitivity of ${m.name}`, { unit: 'point' });
     const res = await sensitivity(m.graph, groups, {
       keeps, criterion, scores: scoresFor(m.graph, groups, criterion),
-      evaluate: evaluator(data.val, ctx.signal), recalibrate: recalibrator(data.calib), signal: ctx.signal,
+      evaluate: evaluator(data.val, ctx.signal, engineOf(args.str('engine'))), recalibrate: recalibrator(data.calib), signal: ctx.signal,
       ...(cached ? { resume: cached } : {}),
       onPoint: (c, p, done) => { bar.update(done, `${c.layer} keep ${p.keep}: acc ${p.accuracy.toFixed(3)}`); },
     });

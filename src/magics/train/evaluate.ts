@@ -6,6 +6,8 @@ import { getModel } from '../../session/models.js';
 import { MagicOutput, type MagicSpec } from '../types.js';
 import { MODEL_FLAG } from '../model/common.js';
 import { resolveDataset } from './dataset.js';
+import { ortRunner } from '../../frontend/onnx/runtime.js';
+import { BwvmError } from '../../util/errors.js';
 
 export function evaluationView(model: string, dsName: string, e: Evaluation, classes?: string[]): { [MIME](): MimeBundle } {
   const labels = e.confusion.map((_, i) => classes?.[i] ?? String(i));
@@ -27,17 +29,26 @@ export const evaluateMagic: MagicSpec = {
   name: 'evaluate',
   kind: 'line',
   summary: 'accuracy, loss, confusion-matrix heatmap and per-class table of a model on a dataset',
-  usage: '%evaluate [--model N] [--dataset D] [--limit N]',
+  usage: '%evaluate [--model N] [--dataset D] [--limit N] [--engine bwdnn|ort]',
   flags: [
     MODEL_FLAG,
     { name: 'dataset', alias: 'd', type: 'string', help: 'dataset name (default: bundled Fashion-MNIST test subset)' },
     { name: 'limit', type: 'number', help: 'evaluate only the first N samples' },
+    { name: 'engine', type: 'string', help: 'bwdnn (reference) or ort (onnxruntime)', default: 'bwdnn' },
   ],
   positionals: [],
   async run(args, ctx) {
     const m = getModel(ctx.session, args.str('model'));
     const { name, ds } = resolveDataset(ctx.session, args.str('dataset'), 'test');
-    const e = await evaluate(m.graph, ds, { signal: ctx.signal, ...(args.num('limit') !== undefined ? { limit: args.num('limit')! } : {}) });
+    const limit = args.num('limit') !== undefined ? { limit: args.num('limit')! } : {};
+    const engine = args.str('engine') ?? 'bwdnn';
+    if (engine !== 'bwdnn' && engine !== 'ort') throw new BwvmError('evaluate-engine', `unknown engine '${engine}'`, { hint: 'use --engine bwdnn or --engine ort' });
+    let e;
+    if (engine === 'ort') {
+      const r = await ortRunner(m.graph);
+      const inp = m.graph.inputs[0]!.name, out = m.graph.outputs[0]!.name;
+      try { e = await evaluate(m.graph, ds, { signal: ctx.signal, ...limit, forward: async (x) => (await r.run({ [inp]: x }))[out]!.data as Float32Array }); } finally { await r.release(); }
+    } else e = await evaluate(m.graph, ds, { signal: ctx.signal, ...limit });
     return new MagicOutput(e, evaluationView(m.name, name, e, ds.classes));
   },
 };
