@@ -74,14 +74,16 @@ async function handle(msg: ToChild): Promise<void> {
     send({ t: 'result', id, error: { name: err.name, message: err.message } });
   } finally {
     running--;
-    if (method === 'execute' || method === 'complete' || method === 'inspect') lsWarm ||= method !== 'execute';
+    if (method === 'complete' || method === 'inspect') lsWarm = true; // built on demand already
     if (method === 'execute') scheduleWarmup();
   }
 }
 
 /** Output of callbacks that fail after their cell finished goes to the latest request's stderr. */
 function reportStray(kind: string, e: unknown): void {
-  const text = e instanceof Error ? (e.stack ?? e.message) : String(e);
+  // Errors from cells belong to the vm context's realm: not `instanceof Error` here.
+  const stack = (e as { stack?: unknown } | null)?.stack;
+  const text = typeof stack === 'string' ? stack : String(e);
   send({ t: 'event', id: lastId, ev: { type: 'stream', name: 'stderr', text: `${kind}: ${text}\n` } });
 }
 
