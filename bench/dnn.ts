@@ -133,8 +133,8 @@ async function main(): Promise<void> {
     for (const rt of [...plain, ...relaxed]) rt.arena.reset();
   }
   // fork-join cost of the pool: an empty kernel on both threads, spinning workers vs sleeping ones
-  for (const spin of [20000, 0]) {
-    const rt = createRuntime({ threads: 2, relaxed: 'off', spin });
+  for (const spin of [200, 50, 0]) {
+    const rt = createRuntime({ threads: 2, relaxed: 'off', spinMicros: spin });
     const lat: number[] = [];
     for (let i = 0; i < 200; i++) {
       if (spin === 0) await new Promise((r) => setTimeout(r, 1)); // let the worker fall asleep
@@ -142,7 +142,7 @@ async function main(): Promise<void> {
       rt.parallel('activation', [[0, 0, 0, 0, 0], [0, 0, 0, 0, 0]]);
       lat.push((performance.now() - t0) * 1000);
     }
-    console.log(`fork-join, 2 threads, ${spin ? 'spinning' : 'sleeping'} worker: median ${median(lat).toFixed(1)} us`);
+    console.log(`fork-join, 2 threads, ${spin ? `worker spinning up to ${spin} us` : 'sleeping worker'}: median ${median(lat).toFixed(1)} us`);
     rt.close();
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));

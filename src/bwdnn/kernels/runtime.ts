@@ -13,8 +13,8 @@ export interface RuntimeOptions {
   relaxed?: RelaxedChoice;
   /** Memory limit in MiB (default 1024). */
   maxMB?: number;
-  /** Busy-wait iterations before a thread sleeps. */
-  spin?: number;
+  /** Microseconds a pool thread busy-waits before sleeping (default 50). */
+  spinMicros?: number;
 }
 
 const PAGE = 65536;
@@ -38,7 +38,7 @@ export class DnnRuntime {
     const inst = new WebAssembly.Instance(loaded.module, { env: { memory: this.memory } });
     this.exports = inst.exports as unknown as KernelExports;
     this.arena = new Arena(this.memory, this.exports.heapBase(), maxBytes);
-    this.pool = new ThreadPool(loaded.module, this.memory, threads - 1, { spin: opts.spin });
+    this.pool = new ThreadPool(loaded.module, this.memory, threads - 1, { spinMicros: opts.spinMicros });
   }
 
   get threads(): number { return this.pool.threads; }

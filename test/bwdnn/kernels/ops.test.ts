@@ -11,7 +11,7 @@ import { fastKernels, FAST_OPS } from '../../../src/bwdnn/kernels/ops.js';
 import { singleNode, randTensor, floats, type InSpec } from '../reference/ort-support.js';
 import { relErr } from './naive.js';
 
-const rt = createRuntime({ threads: 2, relaxed: 'off', spin: 1000 });
+const rt = createRuntime({ threads: 2, relaxed: 'off', spinMicros: 20 });
 afterAll(() => rt.close());
 const table = fastKernels(rt);
 

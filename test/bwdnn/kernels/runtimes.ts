@@ -9,7 +9,7 @@ export function runtimeMatrix(): Variant[] {
   for (const relaxed of ['off', 'on'] as const) {
     for (const threads of [1, 2]) {
       // spin low: the test machine is shared
-      out.push({ name: `${relaxed === 'on' ? 'relaxed' : 'simd'} x${threads}`, rt: createRuntime({ relaxed, threads, spin: 2000 }) });
+      out.push({ name: `${relaxed === 'on' ? 'relaxed' : 'simd'} x${threads}`, rt: createRuntime({ relaxed, threads, spinMicros: 20 }) });
     }
   }
   afterAll(() => { for (const v of out) v.rt.close(); });

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 describe('ThreadPool', () => {
   it('runs one share per thread on the shared memory', () => {
-    const rt = createRuntime({ threads: 2, relaxed: 'off', spin: 1000 });
+    const rt = createRuntime({ threads: 2, relaxed: 'off', spinMicros: 20 });
     try {
       const n = 1000;
       const x = rt.upload(Float32Array.from({ length: 2 * n }, (_, i) => i - n));
@@ -27,7 +27,7 @@ describe('ThreadPool', () => {
   });
 
   it('reports a trap inside a worker', () => {
-    const rt = createRuntime({ threads: 2, relaxed: 'off', spin: 1000 });
+    const rt = createRuntime({ threads: 2, relaxed: 'off', spinMicros: 20 });
     try {
       const beyond = rt.memory.buffer.byteLength + 65536 * 100;
       let err: unknown;
@@ -43,7 +43,7 @@ describe('ThreadPool', () => {
   });
 
   it('close() ends the workers and later work is refused', async () => {
-    const rt = createRuntime({ threads: 2, relaxed: 'off', spin: 1000 });
+    const rt = createRuntime({ threads: 2, relaxed: 'off', spinMicros: 20 });
     const exited = rt.pool.exited();
     rt.close();
     await exited;
