@@ -49,6 +49,15 @@ export function renderIsaDoc(): string {
   loop back-edges cost nothing.
 - DMA copies happen at the start command; the program must \`dmaN wait\` before using the data.
 
+## Program (the meeting point of compiler and simulator)
+
+\`Program\` (src/isa/types.ts) = \`lines\` (execution lines of decoded slots \`{op, f}\`, PC = line
+index, optional source \`loc\`), \`data\` (initial words per space 'chip' | 'ddr' at a base word
+address), \`symbols\` (name -> space, word address or code line, size in words, global),
+\`regions\` (named line ranges for the profiler, e.g. one per layer), \`entry\`, \`chipTop\`/\`ddrTop\`.
+The assembler produces it, a compiler may build it directly; \`encodeLines\`/\`decodeLines\` and
+\`writeImage\`/\`readImage\` serialize it; the simulator (src/sim) runs it.
+
 ## Binary encoding
 
 32-bit slots. Bit 31 = P (another slot of the same execution line follows), bits 30..25 = primary
@@ -67,10 +76,4 @@ FLOPs are per macro lane (per slot for reductions).
 |---|---|---|---|---|---|---|
 ${rows.join('\n')}
 `;
-}
-
-/** Write docs/ISA.md (relative to the current directory). */
-export async function writeIsaDoc(path = 'docs/ISA.md'): Promise<void> {
-  const fs = await import('node:fs/promises');
-  await fs.writeFile(path, renderIsaDoc());
 }

@@ -8,5 +8,5 @@ export { disassemble, disasmLine } from './disasm.js';
 export { parseSlot, printSlot, isSlot } from './syntax.js';
 export { checkLine, lineUsage, unitsOf, type LineProblem } from './check.js';
 export { lanes } from './rows.js';
-export { renderIsaDoc, writeIsaDoc } from './docs.js';
+export { renderIsaDoc } from './docs.js';
 export { writeImage, readImage, isImage } from './image.js';

@@ -312,13 +312,21 @@ export class Simulator {
     const aborted = (): void => {
       if (opts.signal?.aborted) throw new BwvmError('SIM_ABORTED', `simulation interrupted at pc ${state.pc}, cycle ${this.env.ST[0]}`);
     };
+    // Anything but a BwvmError escaping a compiled line is a simulator bug: report it as data.
+    const guarded = (): boolean => {
+      try { return step(); } catch (e) {
+        if (e instanceof BwvmError) throw e;
+        throw this.fault('SIM_INTERNAL', state.pc, `internal simulator error: ${(e as Error)?.message ?? String(e)}`,
+          'please report this with the program that triggers it');
+      }
+    };
     if (!async) {
-      for (;;) { aborted(); if (step()) return finish(); }
+      for (;;) { aborted(); if (guarded()) return finish(); }
     }
     return (async () => {
       for (;;) {
         aborted();
-        if (step()) return finish();
+        if (guarded()) return finish();
         await new Promise<void>((r) => setImmediate(r));
       }
     })();
