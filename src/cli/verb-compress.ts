@@ -1,0 +1,92 @@
+// `bwvm compress MODEL --flops 0.5 --strategy S -o OUT`: prune a model file or zoo network to
+// hard budgets (measuring sensitivity first for auto/proportional) and write the smaller model
+// as ONNX or bwvm format, printing the per-layer plan and each budget's use.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
+import { loadModel } from '../frontend/load.js';
+import { exportOnnx } from '../frontend/onnx/export.js';
+import { ortRunner } from '../frontend/onnx/runtime.js';
+import { saveNative } from '../frontend/native/save.js';
+import { zooModel } from '../bwdnn/zoo/index.js';
+import { fashionMnist, slice } from '../bwdnn/data/index.js';
+import { evaluate } from '../bwdnn/train/evaluate.js';
+import { tableText } from '../display/table.js';
+import { allocate, analyzeGroups, applyPruning, importance, modelCosts, recalibrateBn, resolveBudgets, sensitivity, STRATEGIES, type BudgetName, type Criterion, type Strategy } from '../compress/index.js';
+import { parseRange } from '../magics/args.js';
+import { resolveTarget } from '../target/index.js';
+import { errorMessage } from '../util/errors.js';
+import type { Graph } from '../ir/types.js';
+
+export const COMPRESS_SUMMARY = 'prune a model to hard budgets (FLOPs, params, bytes, activations) and write it';
+export const COMPRESS_USAGE = `usage: bwvm compress MODEL -o OUT.onnx|OUT.bwvm [--flops F] [--params P] [--bytes B] [--activation A]
+                     [--strategy ${STRATEGIES.join('|')}] [--criterion l1|l2|bn|random] [--target T]
+                     [--ratios 0.25:0.75:0.25] [--samples 200]
+
+MODEL is a model file (ONNX, Keras .h5, TF.js model.json, .bwvm) or a zoo name (lenet5, vgg_small, ...).
+Budgets in (0,1) are fractions of the original model; larger values are absolute (120k, 2M).
+auto and proportional measure per-layer sensitivity first on the bundled Fashion-MNIST subset.`;
+
+async function load(source: string): Promise<Graph> {
+  return existsSync(source) ? loadModel(resolve(source)) : zooModel(source);
+}
+
+export async function compressVerb(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: {
+      output: { type: 'string', short: 'o' }, flops: { type: 'string' }, params: { type: 'string' }, bytes: { type: 'string' }, activation: { type: 'string' },
+      strategy: { type: 'string', default: 'uniform' }, criterion: { type: 'string', default: 'l1' }, target: { type: 'string', default: 'bwdsp104x' },
+      ratios: { type: 'string', default: '0.25:0.75:0.25' }, samples: { type: 'string', default: '200' }, help: { type: 'boolean', short: 'h' },
+    } });
+  } catch (e) {
+    process.stderr.write(`bwvm compress: ${errorMessage(e)}\n${COMPRESS_USAGE}\n`);
+    return 2;
+  }
+  const { values: v, positionals } = parsed;
+  if (v.help) { process.stdout.write(COMPRESS_USAGE + '\n'); return 0; }
+  if (positionals.length !== 1 || !v.output) { process.stderr.write(`bwvm compress: need one MODEL and -o OUT\n${COMPRESS_USAGE}\n`); return 2; }
+  try {
+    const g = await load(positionals[0]!);
+    const strategy = v.strategy as Strategy;
+    if (!STRATEGIES.includes(strategy)) throw new Error(`unknown strategy '${v.strategy}' (strategies: ${STRATEGIES.join(', ')})`);
+    const target = await resolveTarget(v.target!);
+    const input: Partial<Record<BudgetName, string>> = {};
+    for (const b of ['flops', 'params', 'bytes', 'activation'] as const) if (v[b] !== undefined) input[b] = v[b]!;
+    const limits = resolveBudgets(input, modelCosts(g), g);
+    const groups = analyzeGroups(g);
+    const scores = new Map(groups.filter((x) => !x.locked).map((x) => [x.id, importance(g, x, v.criterion as Criterion)]));
+    const train = fashionMnist({ split: 'train', subset: 'bundled', normalize: 'standard' });
+    const calibSet = slice(train, 0, 64);
+    const calib = { dtype: 'float32' as const, shape: [calibSet.n, ...calibSet.shape], data: calibSet.images };
+    let curves;
+    if (strategy === 'auto' || strategy === 'proportional') {
+      const val = slice(fashionMnist({ split: 'test', subset: 'bundled', normalize: 'standard' }), 0, Number(v.samples));
+      const keeps = parseRange(v.ratios!, '--ratios').filter((r) => r > 0 && r < 1).map((r) => Number((1 - r).toFixed(6)));
+      curves = await sensitivity(g, groups, {
+        keeps, criterion: v.criterion!, scores,
+        recalibrate: (p) => recalibrateBn(p, calib),
+        evaluate: async (p) => {
+          const r = await ortRunner(p);
+          try { const e = await evaluate(p, val, { forward: async (x) => (await r.run({ [p.inputs[0]!.name]: x }))[p.outputs[0]!.name]!.data as Float32Array }); return { accuracy: e.accuracy, loss: e.loss }; } finally { await r.release(); }
+        },
+        onPoint: (c, p, done, total) => process.stderr.write(`\rsensitivity ${done}/${total} ${c.layer} keep ${p.keep}   `),
+      });
+      process.stderr.write('\n');
+    }
+    const plan = allocate(g, groups, { strategy, limits, scores, simd: target.macros, ...(curves ? { curves } : {}) });
+    const pruned = applyPruning(g, groups, plan.keep);
+    recalibrateBn(pruned, calib);
+    const out = resolve(v.output);
+    mkdirSync(dirname(out), { recursive: true });
+    if (out.endsWith('.bwvm')) saveNative(pruned, out); else writeFileSync(out, exportOnnx(pruned, { producer: 'bwvm compress' }));
+    process.stdout.write(tableText({ columns: ['layer', 'channels', 'kept', 'keep'], rows: plan.rows.map((r) => [r.layer, r.channels, r.kept, r.keep]) }) + '\n');
+    process.stdout.write(tableText({ columns: ['budget', 'limit', 'value', 'ok'], rows: plan.budgets.map((b) => [b.budget, b.limit, b.value, b.ok ? 'yes' : 'NO']) }) + '\n');
+    process.stdout.write(`wrote ${out}: FLOPs ${(100 * plan.costs.flops / plan.original.flops).toFixed(1)} %, params ${(100 * plan.costs.params / plan.original.params).toFixed(1)} % of the original\n`);
+    return 0;
+  } catch (e) {
+    process.stderr.write(`bwvm compress: ${errorMessage(e)}\n`);
+    return 1;
+  }
+}
