@@ -1,7 +1,9 @@
-// Writes a graph in the bwvm native format (JSON + one weights file). Both files are written to
-// temporary names and renamed into place, weights first, so a crash never leaves a JSON that
-// points at missing or partial weights (safe for training checkpoints).
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+// Writes a graph in the bwvm native format (JSON + one weights file). The weights file name
+// carries a hash of its bytes; it is written (temp + rename) before the JSON, which is then
+// renamed into place, and only then is the previous save's weights file removed. A crash at any
+// point leaves either the old pair or the new pair complete (safe for training checkpoints).
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import type { AttrValue, Graph, Tensor } from '../../ir/types.js';
 import { BwvmError } from '../../util/errors.js';
@@ -53,7 +55,10 @@ export function saveNative(g: Graph, path: string): { json: string; weights: str
     attrs: Object.fromEntries(Object.entries(n.attrs).map(([k, v]) => [k, attrOut(v, pack)])),
   }));
   const quant = Object.fromEntries([...g.valueInfo.values()].filter((v) => v.quant).map((v) => [v.name, v.quant!]));
-  const weightsPath = `${path}${WEIGHTS_SUFFIX}`;
+  const hash = createHash('sha256');
+  for (const c of pack.chunks) hash.update(c);
+  const weightsPath = `${path}.${hash.digest('hex').slice(0, 12)}${WEIGHTS_SUFFIX}`;
+  const previous = previousWeights(path);
   const model: NativeModel = {
     format: NATIVE_FORMAT, version: NATIVE_VERSION, name: g.name, opset: g.opset, meta: { ...g.meta },
     inputs: g.inputs.map((i) => ({ ...i })), outputs: g.outputs.map((o) => ({ ...o })),
@@ -63,5 +68,17 @@ export function saveNative(g: Graph, path: string): { json: string; weights: str
   };
   writeFileAtomic(weightsPath, pack.chunks);
   writeFileAtomic(path, [Buffer.from(JSON.stringify(model, null, 1) + '\n', 'utf8')]);
+  if (previous && previous !== weightsPath) rmSync(previous, { force: true });
   return { json: path, weights: weightsPath };
+}
+
+/** The weights file an existing save at `path` points to (undefined when there is none). */
+function previousWeights(path: string): string | undefined {
+  try {
+    const old = JSON.parse(readFileSync(path, 'utf8')) as Partial<NativeModel>;
+    const f = old.format === NATIVE_FORMAT ? old.weights?.file : undefined;
+    return typeof f === 'string' && f === basename(f) && f.startsWith(basename(path)) ? join(dirname(path), f) : undefined;
+  } catch {
+    return undefined;
+  }
 }
