@@ -77,6 +77,7 @@ describe('native format', () => {
     writeFileSync(join(dir, 'ck.bwvm.000000000000.bin'), 'partial');
     writeFileSync(join(dir, '.ck.bwvm.tmp-1-x'), '{"format": "bwvm-model", "trunc');
     expect((loadNative(p).initializers.get('cw')!.data as Float32Array)[0]).toBe(7);
+    rmSync(join(dir, '.ck.bwvm.tmp-1-x'));
   });
 
   describe('validation', () => {
