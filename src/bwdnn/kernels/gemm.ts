@@ -25,6 +25,14 @@ export function gemmPtr(rt: DnnRuntime, g: GemmPtrArgs): void {
   const [act, alpha] = activationCode(g.act);
   const bias = g.bias ?? 0;
   const biasMode = bias === 0 ? 0 : g.biasPer === 'col' ? 2 : 1;
+  if (M === 0 || N === 0) return;
+  if (K === 0) { // empty sum: C = act(bias)
+    const c = rt.f32(g.c, M * N);
+    const b = bias ? rt.f32(bias, biasMode === 2 ? N : M) : undefined;
+    for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) c[i * N + j] = b ? b[biasMode === 2 ? j : i] : 0;
+    rt.parallel('activation', [[g.c, g.c, M * N, act, alpha]]);
+    return;
+  }
   const threads = 2 * M * N * K >= PARALLEL_MIN_FLOPS ? rt.threads : 1;
   rt.withWorkspaces(rt.exports.gemmWorkspaceBytes(), (ws) => {
     const byCols = N >= M;

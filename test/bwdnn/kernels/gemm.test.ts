@@ -31,6 +31,12 @@ describe.each(variants)('gemm on $name', ({ rt }) => {
     }
   });
 
+  it('K = 0 gives act(bias); empty M or N gives an empty result', () => {
+    const bias = Float32Array.from([-1, 2, 3]);
+    expect(Array.from(matmul(rt, new Float32Array(0), new Float32Array(0), 2, 3, 0, { bias, biasPer: 'col', act: 'relu' }))).toEqual([0, 2, 3, 0, 2, 3]);
+    expect(matmul(rt, new Float32Array(0), new Float32Array(12), 0, 3, 4).length).toBe(0);
+  });
+
   it('dense layer: x W^T + b', () => {
     const batch = 7, inF = 300, outF = 45;
     const x = rand(batch * inF, 8), w = rand(outF * inF, 9), b = rand(outF, 10);
