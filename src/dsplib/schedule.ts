@@ -1,0 +1,145 @@
+// List scheduler for dsplib kernels: packs a straight-line list of loads, stores, address
+// updates and fp32 multiply-accumulates into execution lines, respecting the target's issue
+// width, MUL/ALU counts, one access per address generator per line, bank conflicts, latencies
+// and a register pool (virtual operand registers get physical ones at load, freed after last use).
+import type { TargetDesc } from '../target/index.js';
+import { BwvmError } from '../util/errors.js';
+
+/** An address register: generator 0..2 (u, v, w) and index 0..15. */
+export interface Stream { ag: number; ar: number }
+
+/** A register operand: virtual (allocated from the pool) or pinned to a physical register. */
+export type Reg = { v: number } | { p: number };
+
+export type Op =
+  | { kind: 'load'; stream: number; inc: number; mask: string; n: number; dst: Reg; bank: number[]; addr: number[]; prio: number }
+  | { kind: 'store'; stream: number; inc: number; mask: string; n: number; src: Reg; bank: number[]; addr: number[]; prio: number }
+  | { kind: 'agadd'; stream: number; imm: number; prio: number }
+  | { kind: 'fmac'; acc: number; a: Reg; b: Reg; prio: number };
+
+const AGN = ['u', 'v', 'w'];
+const isP = (r: Reg): r is { p: number } => 'p' in r;
+
+/** Physical registers handed to the pool: every register of the macro not in `pinned`. */
+export function poolRegs(t: TargetDesc, pinned: Set<number>): number[] {
+  const out: number[] = [];
+  for (let r = 0; r < t.regsPerMacro; r++) if (!pinned.has(r)) out.push(r);
+  return out;
+}
+
+/**
+ * Schedule ops (given in a sensible program order: streams in access order, fmacs in reduction
+ * order per accumulator) into lines of assembly slot text. `streams` maps op.stream to a register.
+ */
+export function schedule(ops: Op[], streams: Stream[], pool: number[], t: TargetDesc): string[] {
+  const latLoad = t.latency.load, latMac = t.latency.fmac;
+  const perLine = Math.min(t.units.MUL, t.macUsesAlu ? t.units.ALU : t.units.MUL);
+  // per-stream op queues (memory + agadd), fmac list, virtual register use counts
+  const sq: number[][] = streams.map(() => []);
+  const macs: number[] = [];
+  const uses = new Map<number, number>();
+  const accSeq = new Map<number, number[]>(); // pinned register -> op indices touching it, in order
+  const touch = (p: number, i: number): void => { let a = accSeq.get(p); if (!a) accSeq.set(p, a = []); a.push(i); };
+  ops.forEach((o, i) => {
+    if (o.kind === 'fmac') {
+      macs.push(i); touch(o.acc, i);
+      for (const r of [o.a, o.b]) if (!isP(r)) uses.set(r.v, (uses.get(r.v) ?? 0) + 1);
+    } else {
+      sq[o.stream]!.push(i);
+      if (o.kind === 'load' && isP(o.dst)) touch(o.dst.p, i);
+      if (o.kind === 'store' && isP(o.src)) touch(o.src.p, i);
+      if (o.kind === 'store' && !isP(o.src)) uses.set(o.src.v, (uses.get(o.src.v) ?? 0) + 1);
+    }
+  });
+  const accPos = new Map<number, number>(); // next index into accSeq
+  const ready = new Map<string, number>(); // 'v3' / 'p5' -> cycle ready
+  const phys = new Map<number, number>();
+  const free = [...pool];
+  const head = streams.map(() => 0);
+  const done = new Uint8Array(ops.length);
+  let macHead = 0, left = ops.length, line = 0, idle = 0;
+  const lines: string[] = [];
+  const key = (r: Reg): string => (isP(r) ? `p${r.p}` : `v${r.v}`);
+  const rdy = (r: Reg): boolean => { const c = ready.get(key(r)); return c !== undefined && c <= line; };
+  const pname = (r: Reg): number => (isP(r) ? r.p : phys.get(r.v)!);
+  const accTurn = (p: number, i: number): boolean => { const s = accSeq.get(p); return !s || s[accPos.get(p) ?? 0] === i; };
+  const accNext = (p: number): void => { accPos.set(p, (accPos.get(p) ?? 0) + 1); };
+  const RESERVE = 4;
+  while (left > 0) {
+    const slots: string[] = [];
+    // 1. multiply-accumulates, oldest first
+    let nm = 0;
+    while (macHead < macs.length && done[macs[macHead]!]) macHead++;
+    for (let k = macHead, seen = 0; k < macs.length && nm < perLine && seen < 400; k++) {
+      const i = macs[k]!;
+      if (done[i]) continue;
+      seen++;
+      const o = ops[i] as Extract<Op, { kind: 'fmac' }>;
+      const acc = { p: o.acc };
+      if (!accTurn(o.acc, i) || !rdy(o.a) || !rdy(o.b)) continue;
+      if (accSeq.get(o.acc)!.indexOf(i) > 0 && !rdy(acc)) continue;
+      slots.push(`xyzt fr${o.acc} += fr${pname(o.a)} * fr${pname(o.b)}`);
+      done[i] = 1; left--; nm++; accNext(o.acc);
+      ready.set(`p${o.acc}`, line + latMac);
+      for (const r of [o.a, o.b]) {
+        if (isP(r)) continue;
+        const u = uses.get(r.v)! - 1;
+        uses.set(r.v, u);
+        if (u === 0) free.push(phys.get(r.v)!);
+      }
+    }
+    // 2. one memory access or address update per generator
+    let minLoad = Infinity;
+    streams.forEach((_, s) => {
+      const i = sq[s]![head[s]!];
+      if (i !== undefined) { const o = ops[i]!; if (o.kind === 'load' && !isP(o.dst)) minLoad = Math.min(minLoad, o.prio); }
+    });
+    const used = new Map<number, number>(); // bank key -> address
+    for (let g = 0; g < 3; g++) {
+      let best = -1, bestPrio = Infinity;
+      streams.forEach((st, s) => {
+        if (st.ag !== g) return;
+        const i = sq[s]![head[s]!];
+        if (i === undefined) return;
+        const o = ops[i]!;
+        if (o.prio >= bestPrio) return;
+        if (o.kind === 'load') {
+          if (isP(o.dst)) { if (!accTurn(o.dst.p, i)) return; } else if (free.length === 0 || (free.length <= RESERVE && o.prio > minLoad)) return;
+        }
+        if (o.kind === 'store') {
+          if (isP(o.src) && !accTurn(o.src.p, i)) return;
+          if (!rdy(o.src)) return;
+        }
+        if (o.kind === 'load' || o.kind === 'store') {
+          for (let k = 0; k < o.bank.length; k++) { const a = used.get(o.bank[k]!); if (a !== undefined && a !== o.addr[k]) return; }
+        }
+        best = s; bestPrio = o.prio;
+      });
+      if (best < 0) continue;
+      const i = sq[best]![head[best]!]!;
+      const o = ops[i]!;
+      const st = streams[best]!;
+      const ar = `${AGN[st.ag]}${st.ar}`;
+      if (o.kind === 'agadd') slots.push(`${ar} += ${o.imm}`);
+      else if (o.kind === 'load') {
+        let p: number;
+        if (isP(o.dst)) { p = o.dst.p; accNext(p); } else { p = free.shift()!; phys.set(o.dst.v, p); }
+        ready.set(key(o.dst), line + latLoad);
+        slots.push(`${o.mask} fr${p} = [${ar}+=${o.inc},${o.n}]`);
+      } else if (o.kind === 'store') {
+        if (isP(o.src)) accNext(o.src.p);
+        else { const u = (uses.get(o.src.v) ?? 1) - 1; uses.set(o.src.v, u); if (u <= 0) free.push(phys.get(o.src.v)!); }
+        slots.push(`[${ar}+=${o.inc},${o.n}] = ${o.mask} fr${pname(o.src)}`);
+      }
+      if (o.kind === 'load' || o.kind === 'store') o.bank.forEach((b, k) => used.set(b, o.addr[k]!));
+      head[best]!++; done[i] = 1; left--;
+    }
+    if (slots.length === 0) {
+      if (++idle > 64) throw new BwvmError('DSPLIB_SCHEDULE', `scheduler made no progress at line ${line} (${left} ops left)`, { hint: 'internal error in a dsplib generator: report the shape' });
+      slots.push('nop');
+    } else idle = 0;
+    lines.push(slots.join(' || '));
+    line++;
+  }
+  return lines;
+}
