@@ -1,7 +1,7 @@
 // The simulator: loads a Program for a target (legality checked and every line compiled once),
 // holds machine state, lets callers set named inputs and read outputs, and runs in 'fast' or
 // 'traced' mode (chosen per run) with a cycle limit and an AbortSignal, yielding periodically.
-import { type ExecLine, N_GLOBAL_REGS, type Program, UNIT_CLASSES, checkLine, instr, lanes, lineUsage } from '../isa/index.js';
+import { type ExecLine, N_GLOBAL_REGS, type Program, UNIT_CLASSES, checkLine, disasmLine, instr, lanes, lineUsage } from '../isa/index.js';
 import { getTarget, chipWords, type TargetDesc } from '../target/index.js';
 import { BwvmError } from '../util/errors.js';
 import { type LineEnv, type LineFn, type LineHelpers, compileLines, fuseLoops } from './compile.js';
@@ -111,9 +111,13 @@ export class Simulator {
 
   /** A BwvmError for a fault at line `pc`, naming the source line. */
   private fault(code: string, pc: number, msg: string, hint?: string): BwvmError {
-    const loc = this.program.lines[pc]?.loc;
+    const line = this.program.lines[pc];
+    const loc = line?.loc;
     const where = loc ? ` (${loc.file ?? 'source'}:${loc.line})` : '';
-    return new BwvmError(code, `pc ${pc}${where}: ${msg}`, { hint, details: { pc, line: loc?.line, cycle: this.env?.ST[0] } });
+    let text: string | undefined;
+    try { text = line ? disasmLine(line, pc) : undefined; } catch { text = undefined; }
+    return new BwvmError(code, `pc ${pc}${where}: ${msg}${text ? `\n  in: ${text}` : ''}`,
+      { hint, details: { pc, line: loc?.line, cycle: this.env?.ST[0], instruction: text } });
   }
 
   private helpers(fault: (code: string, pc: number, msg: string, hint?: string) => never): LineHelpers {

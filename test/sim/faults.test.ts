@@ -74,6 +74,7 @@ describe('run-time faults carry PC and source line', () => {
     const e = runFault('  xr1 = 1\n  u0 = 786430\n  xyzt r2 = [u0+=0,1]\n  halt\n');
     expect(e.code).toBe('SIM_BAD_ADDRESS');
     expect(e.message).toMatch(/pc 2 \(r\.s:3\): load from on-chip words 786430\.\.786433/);
+    expect(e.message).toContain('in: xyzt r2 = [u0+=0,1]');
   });
   test('negative address', () => {
     expect(runFault('  u0 += -1\n  [u0+=0,0] = xr1\n  halt\n').code).toBe('SIM_BAD_ADDRESS');
