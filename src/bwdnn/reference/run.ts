@@ -25,7 +25,7 @@ export interface RunResult {
 }
 
 /** Check one feed against the graph input it binds (dtype, rank, concrete dims). */
-function checkFeed(g: Graph, name: string, t: Tensor | undefined): Tensor {
+function checkFeed(g: Graph, name: string, t: Tensor | undefined, symbols: Map<string, number>): Tensor {
   const info = g.inputs.find((i) => i.name === name)!;
   if (!t) throw new BwvmError('EXEC_FEED', `missing input '${name}' (expected ${info.dtype} ${shapeStr(info.shape)})`);
   if (t.dtype !== info.dtype) throw new BwvmError('EXEC_FEED', `input '${name}' has dtype ${t.dtype}, expected ${info.dtype}`);
@@ -33,6 +33,13 @@ function checkFeed(g: Graph, name: string, t: Tensor | undefined): Tensor {
   if (bad) throw new BwvmError('EXEC_FEED', `input '${name}' has shape ${shapeStr(t.shape)}, expected ${shapeStr(info.shape)}`);
   const n = t.shape.reduce((a, b) => a * b, 1);
   if (t.data.length !== n) throw new BwvmError('EXEC_FEED', `input '${name}' has ${t.data.length} elements for shape ${shapeStr(t.shape)} (${n})`);
+  // a symbol (e.g. the batch 'N') must have one size across all inputs
+  info.shape.forEach((d, i) => {
+    if (typeof d !== 'string') return;
+    const prev = symbols.get(d);
+    if (prev !== undefined && prev !== t.shape[i]) throw new BwvmError('EXEC_FEED', `input '${name}' binds ${d} = ${t.shape[i]}, but an earlier input bound ${d} = ${prev}`);
+    symbols.set(d, t.shape[i]!);
+  });
   return t;
 }
 
@@ -41,7 +48,8 @@ export function runDetailed(g: Graph, feeds: Record<string, Tensor>, opts: RunOp
   const pool = new BufferPool();
   const values = new Map<string, Tensor>();
   for (const [k, t] of g.initializers) values.set(k, t);
-  for (const i of g.inputs) values.set(i.name, checkFeed(g, i.name, feeds[i.name]));
+  const symbols = new Map<string, number>();
+  for (const i of g.inputs) values.set(i.name, checkFeed(g, i.name, feeds[i.name], symbols));
   const keep = new Set<string>([...g.outputs.map((o) => o.name), ...g.inputs.map((i) => i.name), ...g.initializers.keys()]);
   const schedule = opts.keepIntermediates ? order.map(() => []) : releaseSchedule(order, keep);
   order.forEach((node, idx) => {

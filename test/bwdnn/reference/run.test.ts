@@ -43,6 +43,8 @@ describe('reference executor', () => {
     expect(code(() => run(g, {}))).toMatch(/missing input 'x'/);
     expect(code(() => run(g, { x: randTensor([1, 3, 8, 9]) }))).toMatch(/shape \[1,3,8,9\], expected \[N,3,8,8\]/);
     expect(code(() => run(g, { x: randTensor([1, 3, 8, 8], 1, 'int32') }))).toMatch(/dtype int32/);
+    g.inputs.push({ name: 'x2', dtype: 'float32', shape: ['N', 3, 8, 8] });
+    expect(code(() => run(g, { x: randTensor([2, 3, 8, 8]), x2: randTensor([3, 3, 8, 8]) }))).toMatch(/binds N = 3, but an earlier input bound N = 2/);
   });
 
   it('evaluates Shape -> Gather -> Unsqueeze -> Concat -> Reshape at run time with a symbolic batch', () => {
