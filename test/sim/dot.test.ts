@@ -68,4 +68,20 @@ describe('dot product', () => {
     expect(profile.timeline!.samples.reduce((s, x) => s + x.cycles, 0)).toBe(71);
     expect(profile.timeline!.samples.reduce((s, x) => s + x.flops, 0)).toBe(131);
   });
+
+  test('the same program on bwdsp100 (latencies load 3, fmac 3, reduce 3; MAC does not take an ALU)', () => {
+    const T100 = getTarget('bwdsp100');
+    const sim = new Simulator(assemble(src(false), { limits: T100 }), T100);
+    sim.setInput('a', a);
+    sim.setInput('b', b);
+    const { cycles, profile } = sim.runSync();
+    expect(sim.readOutput('out', 1)[0]).toBe(expected);
+    // iteration: loads @a_i, fmac @a_i+3 (2 stalls), next loads @a_i+4; a_0 = 2 -> last fmac
+    // @2+15*4+3 = 65; sum needs fr0 @68 (2 stalls), store needs fr3 @71 (2 stalls), halt @72 -> 73.
+    expect(cycles).toBe(73);
+    expect(profile.stalls.dependency).toBe(16 * 2 + 2 + 2);
+    expect(profile.utilization.MUL).toBeCloseTo((16 * 4) / (4 * 4 * 73), 12);
+    expect(profile.utilization.ALU).toBeCloseTo(4 / (8 * 4 * 73), 12);
+    expect(profile.efficiency).toBeCloseTo(131 / (32 * 73), 12);
+  });
 });
