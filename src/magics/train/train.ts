@@ -37,7 +37,7 @@ export function historyView(h: TrainHistory, title: string): { [MIME](): MimeBun
     ...(h.epochs.some((e) => e.valAccuracy !== undefined) ? [{ x: ep, y: h.epochs.map((e) => e.valAccuracy ?? null), name: 'val accuracy', type: 'scatter', mode: 'lines+markers', yaxis: 'y2' }] : []),
   ];
   const fig = plotly({ data: curves, layout: { title: { text: title }, xaxis: { title: { text: 'epoch' } }, yaxis: { title: { text: 'loss' } }, yaxis2: { title: { text: 'accuracy' }, overlaying: 'y', side: 'right', range: [0, 1] }, height: 320 } });
-  const t = table(h.epochs as unknown as Record<string, unknown>[], { caption: `${title}: ${h.steps} steps${h.interrupted ? ' (interrupted)' : ''}` });
+  const t = table(h.epochs.map((e) => ({ ...e, epoch: e.epoch + 1 })) as unknown as Record<string, unknown>[], { caption: `${title}: ${h.steps} steps${h.interrupted ? ' (interrupted)' : ''}` });
   return {
     [MIME]: () => {
       const tb = t[MIME](), fb = h.epochs.length > 1 ? fig[MIME]() : undefined;
