@@ -1,6 +1,7 @@
 // bwDNN kernel benchmark (`npm run bench:dnn`): GFLOPS of the WebAssembly kernels on 1 and 2
 // threads, side by side with onnxruntime-node on the same single-op ONNX models (built with
 // bwvm's IR + ONNX exporter), and the ratios. Medians of several runs; data stays resident.
+// Env: BENCH_REPS (default 7), BENCH_ONLY (substring of a workload name).
 import * as ort from 'onnxruntime-node';
 import { createRuntime, type DnnRuntime } from '../src/bwdnn/kernels/runtime.js';
 import { conv2dPtr, type ConvGeometry } from '../src/bwdnn/kernels/conv.js';
@@ -121,7 +122,8 @@ async function main(): Promise<void> {
   const plain = [createRuntime({ threads: 1, relaxed: 'off' }), createRuntime({ threads: 2, relaxed: 'off' })];
   const relaxed = [createRuntime({ threads: 1, relaxed: 'auto' }), createRuntime({ threads: 2, relaxed: 'auto' })];
   console.log(`bwDNN kernels: ${relaxed[0].variant} build active with auto; ${REPS} reps, median (± half range)`);
-  for (const w of workloads) {
+  const only = process.env.BENCH_ONLY; // run only workloads whose name contains this
+  for (const w of workloads.filter((x) => !only || x.name.includes(only))) {
     for (const threads of [1, 2]) {
       const tp = timeSync(w.prepare(plain[threads - 1]));
       const tr = timeSync(w.prepare(relaxed[threads - 1]));
