@@ -47,6 +47,8 @@ interface Worker {
   retired?: boolean;
   /** Pending interrupt timers (SIGINT fallback, kill after the grace period). */
   timers: Set<NodeJS.Timeout>;
+  /** Requests a SIGINT was already sent for. */
+  sigintSent: Set<number>;
   /** The child answered the IPC interrupt (its event loop was free). */
   acked?: boolean;
   exitedPromise: Promise<void>;
@@ -120,7 +122,12 @@ export class ChildExecutor implements Executor {
       const t = setTimeout(() => { w.timers.delete(t); fn(); }, ms);
       w.timers.add(t);
     };
-    timer(SIGINT_AFTER_MS, () => { if (busy() && !w.acked) w.proc.kill('SIGINT'); });
+    timer(SIGINT_AFTER_MS, () => {
+      // One SIGINT per request: a second one could land as the vm run ends and kill the child.
+      if (!busy() || w.acked || inFlight.every((id) => w.sigintSent.has(id))) return;
+      inFlight.forEach((id) => w.sigintSent.add(id));
+      w.proc.kill('SIGINT');
+    });
     timer(grace, () => {
       if (!busy()) return;
       w.deathNote = { ename: 'KeyboardInterrupt', text: `the cell did not stop within ${grace} ms of the interrupt (busy in code that cannot be interrupted), so the executor process was killed; ${LOST}` };
@@ -199,7 +206,7 @@ export class ChildExecutor implements Executor {
     let onFail!: (e: Error) => void;
     let onExit!: () => void;
     const w: Worker = {
-      proc, isReady: false, exited: false, pending: new Map(), timers: new Set(),
+      proc, isReady: false, exited: false, pending: new Map(), timers: new Set(), sigintSent: new Set(),
       ready: new Promise<void>((res, rej) => { onReady = res; onFail = rej; }),
       exitedPromise: new Promise<void>((res) => { onExit = res; }),
     };
@@ -245,6 +252,7 @@ export class ChildExecutor implements Executor {
       const p = w.pending.get(m.id);
       if (!p) return;
       w.pending.delete(m.id);
+      w.sigintSent.delete(m.id);
       if (m.error) {
         const err = new Error(m.error.message);
         err.name = m.error.name;

@@ -88,6 +88,23 @@ describe('ChildExecutor', () => {
     expect(await valueOf(ex, 'keptVar + 1')).toBe('8');
   });
 
+  it('ignores SIGINT while idle, and repeated interrupts stop a cell once', async () => {
+    await valueOf(ex, 'const idleVar = 3');
+    const pid = ex.pid!;
+    process.kill(pid, 'SIGINT');
+    process.kill(pid, 'SIGINT');
+    expect(await valueOf(ex, 'idleVar')).toBe('3');
+    expect(ex.pid).toBe(pid);
+    const r = recorder();
+    const running = ex.execute(req('console.log("spin")\nwhile (true) {}'), r.ctx);
+    await r.waitFor('spin');
+    await Promise.all([ex.interrupt(), ex.interrupt(), ex.interrupt()]);
+    const out = await running;
+    expect(out, JSON.stringify(out)).toMatchObject({ status: 'error', ename: 'KeyboardInterrupt' });
+    expect(await valueOf(ex, 'idleVar')).toBe('3');
+    expect(ex.pid).toBe(pid);
+  });
+
   it('process.exit in a cell is an error, and nothing exits', async () => {
     const pid = ex.pid;
     const out = await ex.execute(req('process.exit(2)'), recorder().ctx);
