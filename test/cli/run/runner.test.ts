@@ -1,7 +1,7 @@
 // runNotebook against a real kernel over real ZeroMQ: Debian's IPython kernel (the runner takes
 // the kernel command as a parameter), checking Jupyter's output semantics end to end.
 import { afterAll, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeWith } from '../../support/prereqs.js';
@@ -63,6 +63,12 @@ describeWith(['jupyter'], 'runNotebook with the IPython kernel', () => {
     expect(r.completed).toBe(true);
     expect(r.failures.map((f) => f.ename)).toEqual(['ZeroDivisionError']);
     expect(r.notebook.cells[1]).toMatchObject({ outputs: [{ output_type: 'stream', text: 'after\n' }] });
+  });
+
+  it('runs the kernel in --cwd when given', async () => {
+    const input = nbFile('cwd.ipynb', ['import os\nos.getcwd()']);
+    const r = await runNotebook({ input, cwd: tmpdir(), kernelArgv: IPYKERNEL, log: () => undefined });
+    expect(r.notebook.cells[0]).toMatchObject({ outputs: [{ data: { 'text/plain': `'${realpathSync(tmpdir())}'` } }] });
   });
 
   it('interrupts a cell past its timeout and fails it; the kernel survives for later cells', async () => {
