@@ -30,6 +30,7 @@ import { modelFamily } from './model/index.js';
 import { trainFamily } from './train/index.js';
 import { compressFamily } from './compress/index.js';
 import { dspFamily } from './dsp.js';
+import { optFamily } from './opt.js';
 
 export const MAGIC_FAMILIES: readonly MagicFamily[] = [
   lsmagicFamily,
@@ -45,6 +46,7 @@ export const MAGIC_FAMILIES: readonly MagicFamily[] = [
   trainFamily,
   compressFamily,
   dspFamily,
+  optFamily,
 ];
 
 /** A registry holding every family of the table (plus any extra ones, e.g. from tests). */
