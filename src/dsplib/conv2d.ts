@@ -6,7 +6,7 @@ import { type TargetDesc } from '../target/index.js';
 import { BwvmError } from '../util/errors.js';
 import { OpBuilder, resolveIncrements } from './builder.js';
 import { copyPlanes } from './copy.js';
-import { dataSection, emitNest, type Placed, placeTensors } from './emit.js';
+import { dataSection, emitNest, type Placed, placeTensors, staticLines } from './emit.js';
 import type { DspDType, DspKernel } from './kernel.js';
 import { type Op, poolRegs, type Reg, schedule } from './schedule.js';
 
@@ -16,7 +16,16 @@ export interface Conv2dOptions { dtype?: DspDType; block?: { R: number; P: numbe
 interface Geo { C: number; H: number; W: number; M: number; kH: number; kW: number; s: number; pad: number; OH: number; OW: number }
 
 const roundUp = (a: number, b: number): number => Math.ceil(a / b) * b;
-const tapLines = (R: number, P: number, Q: number): number => Math.max((R * P * Q) / 8, Math.ceil((R * P + Q) / 3) * 1.05);
+/** Distinct input words (per lane) one channel of a block loads: rows {r*s+ky} x columns {4ps+kx}. */
+function inputLoads(R: number, P: number, kH: number, kW: number, s: number): number {
+  const rows = new Set<number>(), cols = new Set<number>();
+  for (let r = 0; r < R; r++) for (let ky = 0; ky < kH; ky++) rows.add(r * s + ky);
+  for (let p = 0; p < P; p++) for (let kx = 0; kx < kW; kx++) cols.add(4 * p * s + kx);
+  return rows.size * cols.size;
+}
+/** Estimated lines per input channel of a block: multiply-accumulates vs address-generator ports. */
+const chanLines = (g: Geo, R: number, P: number, Q: number): number =>
+  Math.max((R * P * Q * g.kH * g.kW) / 8, ((inputLoads(R, P, g.kH, g.kW, g.s) + Q * g.kH * g.kW) / 3) * 1.15);
 const MIN_POOL = 8;
 
 function fits(R: number, P: number, Q: number, t: TargetDesc): boolean {
@@ -28,26 +37,22 @@ function estimate(g: Geo, R: number, P: number, Q: number): number {
   const OHs = roundUp(g.OH, R), OWs = roundUp(g.OW, 4 * P);
   const blocks = (OHs / R) * (OWs / (4 * P));
   const full = Math.floor(g.M / Q), rest = g.M % Q;
-  const kk = g.kH * g.kW;
-  const perBlock = (q: number): number => g.C * kk * tapLines(R, P, q) + (R * P * q) / 2 + 12;
+  const perBlock = (q: number): number => g.C * chanLines(g, R, P, q) + (R * P * q) / 2 + 12;
   return blocks * (full * perBlock(Q) + (rest ? perBlock(rest) : 0));
 }
 
-function choose(g: Geo, t: TargetDesc): { R: number; P: number; Q: number } {
-  let best = { R: 1, P: 1, Q: 1 }, bestCost = Infinity;
+/** Candidate blockings, best estimated first. */
+function candidates(g: Geo, t: TargetDesc): Array<{ R: number; P: number; Q: number }> {
+  const all: Array<{ b: { R: number; P: number; Q: number }; c: number }> = [];
   for (let P = 1; P <= 8; P++) {
-    if (4 * P > roundUp(g.OW, 4) || P * g.s > 7 * 4) continue;
+    if (4 * P > roundUp(g.OW, 4)) continue;
     for (let R = 1; R <= Math.min(8, g.OH); R++) {
-      for (let Q = 1; Q <= Math.min(16, g.M); Q++) {
-        if (!fits(R, P, Q, t)) continue;
-        const c = estimate(g, R, P, Q);
-        if (c < bestCost) { bestCost = c; best = { R, P, Q }; }
-      }
+      for (let Q = 1; Q <= Math.min(16, g.M); Q++) if (fits(R, P, Q, t)) all.push({ b: { R, P, Q }, c: estimate(g, R, P, Q) });
     }
   }
-  return best;
+  all.sort((a, b) => a.c - b.c);
+  return all.map((x) => x.b);
 }
-
 function geometry(sh: Conv2dShape): Geo {
   const { C, H, W, M, kH, kW, stride: s, pad } = sh;
   for (const [k, v] of Object.entries({ C, H, W, M, kH, kW, stride: s })) {
@@ -69,7 +74,19 @@ export function conv2d(sh: Conv2dShape, t: TargetDesc, opts: Conv2dOptions = {})
   const dtype = opts.dtype ?? 'f32';
   if (dtype !== 'f32') throw new BwvmError('DSPLIB_DTYPE', `conv2d: dtype ${dtype} not implemented yet`, { hint: 'use f32' });
   const g = geometry(sh);
-  const blk = opts.block ?? choose(g, t);
+  if (opts.block) return build(sh, g, opts.block, t, dtype);
+  let best: DspKernel | undefined, err: unknown;
+  for (const b of candidates(g, t).slice(0, 6)) {
+    try {
+      const k = build(sh, g, b, t, dtype);
+      if (!best || k.params.staticLines! < best.params.staticLines!) best = k;
+    } catch (e) { err = e; }
+  }
+  if (!best) throw err;
+  return best;
+}
+
+function build(sh: Conv2dShape, g: Geo, blk: { R: number; P: number; Q: number }, t: TargetDesc, dtype: DspDType): DspKernel {
   const { R, P, Q } = blk;
   if (!fits(R, P, Q, t)) {
     throw new BwvmError('DSPLIB_REGISTERS', `conv2d ${shapeText(sh)}: block R=${R} P=${P} Q=${Q} needs ${R * P * Q} accumulators + ${R * P + Q} operands per tap; ${t.name} has ${t.regsPerMacro} registers per macro`,
@@ -77,6 +94,7 @@ export function conv2d(sh: Conv2dShape, t: TargetDesc, opts: Conv2dOptions = {})
   }
   const { C, H, W, M, kH, kW, s, pad, OH, OW } = g;
   const kk = kH * kW, CK = C * kk;
+  const Kp = CK % 2 === 0 ? CK + 1 : CK; // odd weight row pitch: the Q weight rows fall in different banks
   const OHs = roundUp(OH, R), OWs = roundUp(OW, 4 * P);
   let Hpp = Math.max(H + 2 * pad, (OHs - 1) * s + kH), Wpp = Math.max(W + 2 * pad, (OWs - 1) * s + kW);
   const copyIn = pad > 0 || Hpp > H || Wpp > W;
@@ -84,7 +102,7 @@ export function conv2d(sh: Conv2dShape, t: TargetDesc, opts: Conv2dOptions = {})
   if (!copyIn) { Hpp = H; Wpp = W; }
   const copyOut = OHs !== OH || OWs !== OW;
   const tensors = [
-    { name: 'x', words: C * H * W }, { name: 'w', words: M * CK }, { name: 'b', words: M }, { name: 'y', words: M * OH * OW },
+    { name: 'x', words: C * H * W }, { name: 'w', words: M * Kp }, { name: 'b', words: M }, { name: 'y', words: M * OH * OW },
     ...(copyIn ? [{ name: 'xs', words: C * Hpp * Wpp }] : []),
     ...(copyOut ? [{ name: 'ys', words: M * OHs * OWs }] : []),
   ];
@@ -101,34 +119,36 @@ export function conv2d(sh: Conv2dShape, t: TargetDesc, opts: Conv2dOptions = {})
   if (rest) groups.push({ q: rest, count: 1, m0: Gf * Q });
   for (const gr of groups) {
     if (gr.count === 0) continue;
-    code.push(...groupCode(g, gr, { R, P, OHs, OWs, Hpp, Wpp }, X, at('w'), at('b'), Y, t, sh));
+    code.push(...groupCode(g, gr, { R, P, OHs, OWs, Hpp, Wpp, Kp }, X, at('w'), at('b'), Y, t, sh));
   }
   if (copyOut) {
     code.push(...copyPlanes({ src: Y, srcOff: 0, srcRow: OWs, srcPlane: OHs * OWs, dst: at('y'), dstOff: 0, dstRow: OW, dstPlane: OH * OW,
       planes: M, rows: OH, cols: OW }, t));
   }
+  const staticN = staticLines(code);
   const asm = [`// conv2d ${shapeText(sh)} on ${t.name}: block R=${R} P=${P} Q=${Q}`, ...dataSection(placed), '.text', 'main:',
     ...code.map((l) => (l.endsWith(':') ? l : `    ${l}`)), '    halt', ''].join('\n');
   return {
     name: 'conv2d', dtype, asm, flops: 2 * M * CK * OH * OW,
     description: `conv2d ${shapeText(sh)} (fp32, NCHW/OIHW, bias)`,
-    inputs: [{ symbol: 'x', shape: [1, C, H, W], layout: 'NCHW' }, { symbol: 'w', shape: [M, C, kH, kW], layout: 'OIHW' }, { symbol: 'b', shape: [M], layout: 'M' }],
+    inputs: [{ symbol: 'x', shape: [1, C, H, W], layout: 'NCHW' }, { symbol: 'w', shape: [M, C, kH, kW], layout: 'OIHW', rowPitch: Kp }, { symbol: 'b', shape: [M], layout: 'M' }],
     outputs: [{ symbol: 'y', shape: [1, M, OH, OW], layout: 'NCHW' }],
-    params: { R, P, Q, OHs, OWs, Hpp, Wpp },
+    params: { R, P, Q, OHs, OWs, Hpp, Wpp, Kp, staticLines: staticN },
   };
 }
 
-interface Lay { R: number; P: number; OHs: number; OWs: number; Hpp: number; Wpp: number }
+interface Lay { R: number; P: number; OHs: number; OWs: number; Hpp: number; Wpp: number; Kp: number }
 
 /** Loop nest computing `count` groups of q output channels starting at m0. */
 function groupCode(g: Geo, gr: { q: number; count: number; m0: number }, L: Lay, X: Placed, Wt: Placed, B: Placed, Y: Placed, t: TargetDesc, sh: Conv2dShape): string[] {
   const { C, kH, kW, s } = g, { R, P, OHs, OWs, Hpp, Wpp } = L, Q = gr.q;
-  const kk = kH * kW, CK = C * kk, plane = Hpp * Wpp;
+  const kk = kH * kW, CK = L.Kp, plane = Hpp * Wpp;
   const b = new OpBuilder(t);
   // streams, heaviest first, each on the generator with the least work so far
   const work = [0, 0, 0];
   const pick = (w: number): number => { let a = 0; for (let k = 1; k < 3; k++) if (work[k]! < work[a]! || (work[k] === work[a] && b.load(k) < b.load(a))) a = k; work[a]! += w; return a; };
-  const inS = Array.from({ length: R }, (_, r) => b.stream(pick(C * kk * P), X.addr, r * s * Wpp));
+  const nIn = 2;
+  const inS = Array.from({ length: nIn }, () => b.stream(pick((C * inputLoads(R, P, kH, kW, s)) / nIn), X.addr, 0));
   const wS = Array.from({ length: Q }, (_, q) => b.stream(pick(C * kk), Wt.addr, (gr.m0 + q) * CK));
   const bS = b.stream(pick(R * P * Q), B.addr, gr.m0);
   const yS = Array.from({ length: Q }, (_, q) => b.stream(pick(R * P), Y.addr, (gr.m0 + q) * OHs * OWs));
@@ -138,6 +158,8 @@ function groupCode(g: Geo, gr: { q: number; count: number; m0: number }, L: Lay,
   let prio = nAcc; // fmac priority counter (bias loads take 0..nAcc-1)
   const channels = (c0: number, c1: number): Op[] => {
     const ops: Op[] = [];
+    const seen = new Map<number, Reg>();
+    let nLoads = 0;
     for (let c = c0; c < c1; c++) {
       for (let ky = 0; ky < kH; ky++) {
         for (let kx = 0; kx < kW; kx++) {
@@ -147,12 +169,18 @@ function groupCode(g: Geo, gr: { q: number; count: number; m0: number }, L: Lay,
           for (let r = 0; r < R; r++) {
             iv.push([]);
             for (let p = 0; p < P; p++) {
-              const v = b.vreg(); iv[r]!.push(v);
-              ops.push(b.loadOp(inS[r]!, c * plane + ky * Wpp + 4 * p * s + kx, 'xyzt', s, v, base + (r * P + p) * Q));
+              const rel = c * plane + (r * s + ky) * Wpp + 4 * p * s + kx;
+              let v = seen.get(rel);
+              if (!v) {
+                v = b.vreg(); seen.set(rel, v);
+                ops.push(b.loadOp(inS[nLoads++ % nIn]!, rel, 'xyzt', s, v, base + (r * P + p) * Q));
+              }
+              iv[r]!.push(v);
             }
           }
           for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) for (let q = 0; q < Q; q++) {
-            ops.push({ kind: 'fmac', acc: acc(r, p, q), a: iv[r]![p]!, b: wv[q]!, prio: prio++ });
+            const first = c === 0 && ky === 0 && kx === 0;
+            ops.push({ kind: 'fmac', op: first ? 'fmul' : 'fmac', acc: acc(r, p, q), a: iv[r]![p]!, b: wv[q]!, prio: prio++ });
           }
         }
       }
@@ -160,30 +188,33 @@ function groupCode(g: Geo, gr: { q: number; count: number; m0: number }, L: Lay,
     return ops;
   };
   const init: Op[] = [];
-  for (let q = 0; q < Q; q++) for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) init.push(b.loadOp(bS, q, 'xyzt', 0, { p: acc(r, p, q) }, acc(r, p, q)));
   const stores = (): Op[] => {
     const out: Op[] = [];
-    for (let q = 0; q < Q; q++) for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) out.push(b.storeOp(yS[q]!, r * OWs + 4 * p, 'xyzt', 1, { p: acc(r, p, q) }, prio + acc(r, p, q)));
+    const bv: Reg[] = [];
+    for (let q = 0; q < Q; q++) { const v = b.vreg(); bv.push(v); out.push(b.loadOp(bS, q, 'xyzt', 0, v, prio - nAcc)); }
+    for (let q = 0; q < Q; q++) for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) out.push({ kind: 'fmac', op: 'fadd', acc: acc(r, p, q), a: bv[q]!, b: bv[q]!, prio: prio + acc(r, p, q) });
+    for (let q = 0; q < Q; q++) for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) out.push(b.storeOp(yS[q]!, r * OWs + 4 * p, 'xyzt', 1, { p: acc(r, p, q) }, prio + nAcc + acc(r, p, q)));
     return out;
   };
-  const lpc = kk * tapLines(R, P, Q);
+  const lpc = chanLines(g, R, P, Q);
   const stepC = b.streams.map((_, i) => (inS.includes(i) ? 4 * P * s : yS.includes(i) ? 4 * P : 0));
   let segs: Op[][], midCount = 0;
   let shift = b.streams.map(() => 0);
-  if (C * lpc <= 440) {
-    const body = channels(0, C);
-    segs = [[...init, ...body, ...stores()]];
+  if (C * lpc * 1.15 + 40 <= 470) {
+    segs = [[...init, ...channels(0, C), ...stores()]];
   } else {
-    const cc = Math.max(1, Math.floor(140 / lpc));
-    if (3 * cc * lpc > 470) throw new BwvmError('DSPLIB_CODE_SIZE', `conv2d ${shapeText(sh)}: one input channel takes ~${Math.round(lpc)} lines; loop bodies hold 511`, { hint: 'use a smaller kernel window' });
-    const rem = C - cc;
-    let nmid = Math.floor(rem / cc), h = rem - nmid * cc;
-    if (h === 0) { h = cc; nmid--; }
+    const cc = Math.floor((420 - lpc * 1.15) / (2 * lpc * 1.15));
+    if (cc < 1) throw new BwvmError('DSPLIB_CODE_SIZE', `conv2d ${shapeText(sh)}: one input channel takes ~${Math.round(lpc)} lines; loop bodies hold 511`, { hint: 'use a smaller kernel window or block' });
+    const h = 1;
+    const rem = C - h;
+    let nmid = Math.floor(rem / cc);
+    let ct = rem - nmid * cc;
+    if (ct === 0) { ct = cc; nmid--; }
     midCount = nmid;
     const head = [...init, ...channels(0, h)];
     if (nmid > 0) {
       const mid = channels(h, h + cc);
-      const tail = [...channels(C - cc, C), ...stores()];
+      const tail = [...channels(C - ct, C), ...stores()];
       shift = chanRel.map((cr) => -(nmid - 1) * cc * cr);
       segs = [head, mid, tail];
     } else segs = [head, [...channels(h, C), ...stores()]];

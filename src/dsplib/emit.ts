@@ -89,3 +89,21 @@ export function emitNest(counts: number[], streams: NestStream[], body: NestBody
   void t;
   return [...out, ...code];
 }
+
+/** Issue lines the code executes (loop bodies times their counts), ignoring stalls. */
+export function staticLines(code: string[]): number {
+  const stack: Array<{ label: string; n: number }> = [];
+  let mult = 1, total = 0;
+  for (const raw of code) {
+    const l = raw.trim();
+    const m = /^loop (\w+), (\d+)$/.exec(l);
+    if (m) { total += mult; stack.push({ label: m[1]!, n: +m[2]! }); mult *= +m[2]!; continue; }
+    if (l.endsWith(':')) {
+      const top = stack[stack.length - 1];
+      if (top && `${top.label}:` === l) { stack.pop(); mult /= top.n; }
+      continue;
+    }
+    if (l && !l.startsWith('.') && !l.startsWith('//')) total += mult;
+  }
+  return total;
+}

@@ -1,4 +1,4 @@
 // Public API of dsplib: template-generated DSP assembly kernels for one exact shape each, and the
 // kernel table (name -> generator, FLOPs, description) that tools list and run.
-export type { DspKernel, KernelTensor, DspDType } from './kernel.js';
+export { type DspKernel, type KernelTensor, type DspDType, layoutData, tensorWords } from './kernel.js';
 export { conv2d, type Conv2dShape, type Conv2dOptions } from './conv2d.js';

@@ -7,6 +7,23 @@ export interface KernelTensor {
   symbol: string;
   shape: number[];
   layout: string;
+  /** Words between consecutive slices of the leading dimension when not dense (e.g. weight rows). */
+  rowPitch?: number;
+}
+
+/** Words the tensor occupies in the kernel's memory image. */
+export function tensorWords(t: KernelTensor): number {
+  const n = t.shape.reduce((a, b) => a * b, 1);
+  return t.rowPitch ? t.shape[0]! * t.rowPitch : n;
+}
+
+/** Lay out dense row-major data as the kernel expects it (rows at rowPitch). */
+export function layoutData(t: KernelTensor, dense: ArrayLike<number>): Float32Array {
+  if (!t.rowPitch) return Float32Array.from(dense);
+  const rows = t.shape[0]!, row = dense.length / rows;
+  const out = new Float32Array(rows * t.rowPitch);
+  for (let i = 0; i < rows; i++) for (let k = 0; k < row; k++) out[i * t.rowPitch + k] = dense[i * row + k]!;
+  return out;
 }
 
 export interface DspKernel {

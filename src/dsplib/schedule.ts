@@ -15,7 +15,14 @@ export type Op =
   | { kind: 'load'; stream: number; inc: number; mask: string; n: number; dst: Reg; bank: number[]; addr: number[]; prio: number }
   | { kind: 'store'; stream: number; inc: number; mask: string; n: number; src: Reg; bank: number[]; addr: number[]; prio: number }
   | { kind: 'agadd'; stream: number; imm: number; prio: number }
-  | { kind: 'fmac'; acc: number; a: Reg; b: Reg; prio: number };
+  | { kind: 'fmac'; acc: number; a: Reg; b: Reg; prio: number; op?: 'fmac' | 'fmul' | 'fadd' };
+
+/** Arithmetic forms: fmac d += a*b, fmul d = a*b (starts an accumulation), fadd d = d + b (a unused). */
+const ARITH = {
+  fmac: { text: (d: number, a: number, b: number) => `xyzt fr${d} += fr${a} * fr${b}`, lat: 'fmac' as const, readsD: true },
+  fmul: { text: (d: number, a: number, b: number) => `xyzt fr${d} = fr${a} * fr${b}`, lat: 'fmul' as const, readsD: false },
+  fadd: { text: (d: number, _a: number, b: number) => `xyzt fr${d} = fr${d} + fr${b}`, lat: 'fadd' as const, readsD: true },
+};
 
 const AGN = ['u', 'v', 'w'];
 const isP = (r: Reg): r is { p: number } => 'p' in r;
@@ -31,9 +38,20 @@ export function poolRegs(t: TargetDesc, pinned: Set<number>): number[] {
  * Schedule ops (given in a sensible program order: streams in access order, fmacs in reduction
  * order per accumulator) into lines of assembly slot text. `streams` maps op.stream to a register.
  */
-export function schedule(ops: Op[], streams: Stream[], pool: number[], t: TargetDesc): string[] {
-  const latLoad = t.latency.load, latMac = t.latency.fmac;
-  const perLine = Math.min(t.units.MUL, t.macUsesAlu ? t.units.ALU : t.units.MUL);
+export function schedule(ops: Op[], streams: Stream[], pool: number[], t: TargetDesc, window = 64): string[] {
+  // a greedy pass can fill the register pool with values loaded too early: retry more cautiously
+  for (const reserve of [6, 12, 24]) {
+    const out = scheduleOnce(ops.map((o) => ({ ...o })), streams, pool, t, reserve, window);
+    if (out) { ops.forEach((o, i) => Object.assign(o, out.ops[i])); return out.lines; }
+  }
+  throw new BwvmError('DSPLIB_SCHEDULE', `scheduler ran out of registers (${pool.length} in the pool) for ${ops.length} operations`,
+    { hint: 'internal error in a dsplib generator: report the shape; a smaller block (fewer accumulators) avoids it' });
+}
+
+function scheduleOnce(ops: Op[], streams: Stream[], pool: number[], t: TargetDesc, RESERVE: number, window: number): { lines: string[]; ops: Op[] } | undefined {
+  const latLoad = t.latency.load;
+  const unitsOf = (k: 'fmac' | 'fmul' | 'fadd'): Array<'MUL' | 'ALU'> =>
+    k === 'fmac' ? (t.macUsesAlu ? ['MUL', 'ALU'] : ['MUL']) : k === 'fmul' ? ['MUL'] : [t.fpAddUnit === 'MUL' ? 'MUL' : 'ALU'];
   // per-stream op queues (memory + agadd), fmac list, virtual register use counts
   const sq: number[][] = streams.map(() => []);
   const macs: number[] = [];
@@ -43,7 +61,7 @@ export function schedule(ops: Op[], streams: Stream[], pool: number[], t: Target
   ops.forEach((o, i) => {
     if (o.kind === 'fmac') {
       macs.push(i); touch(o.acc, i);
-      for (const r of [o.a, o.b]) if (!isP(r)) uses.set(r.v, (uses.get(r.v) ?? 0) + 1);
+      for (const r of o.op === 'fadd' ? [o.b] : [o.a, o.b]) if (!isP(r)) uses.set(r.v, (uses.get(r.v) ?? 0) + 1);
     } else {
       sq[o.stream]!.push(i);
       if (o.kind === 'load' && isP(o.dst)) touch(o.dst.p, i);
@@ -60,28 +78,33 @@ export function schedule(ops: Op[], streams: Stream[], pool: number[], t: Target
   let macHead = 0, left = ops.length, line = 0, idle = 0;
   const lines: string[] = [];
   const key = (r: Reg): string => (isP(r) ? `p${r.p}` : `v${r.v}`);
-  const rdy = (r: Reg): boolean => { const c = ready.get(key(r)); return c !== undefined && c <= line; };
+  // pinned registers not yet written in this segment hold values from before it (ready)
+  const rdy = (r: Reg): boolean => { const c = ready.get(key(r)); return c === undefined ? isP(r) : c <= line; };
   const pname = (r: Reg): number => (isP(r) ? r.p : phys.get(r.v)!);
   const accTurn = (p: number, i: number): boolean => { const s = accSeq.get(p); return !s || s[accPos.get(p) ?? 0] === i; };
   const accNext = (p: number): void => { accPos.set(p, (accPos.get(p) ?? 0) + 1); };
-  const RESERVE = 4;
   while (left > 0) {
     const slots: string[] = [];
     // 1. multiply-accumulates, oldest first
-    let nm = 0;
+    const busy = { MUL: 0, ALU: 0 };
     while (macHead < macs.length && done[macs[macHead]!]) macHead++;
-    for (let k = macHead, seen = 0; k < macs.length && nm < perLine && seen < 400; k++) {
+    for (let k = macHead, seen = 0; k < macs.length && seen < 400 && (busy.MUL < t.units.MUL || busy.ALU < t.units.ALU); k++) {
       const i = macs[k]!;
       if (done[i]) continue;
       seen++;
       const o = ops[i] as Extract<Op, { kind: 'fmac' }>;
+      const form = ARITH[o.op ?? 'fmac'];
+      const us = unitsOf(o.op ?? 'fmac');
+      if (us.some((u) => busy[u] >= t.units[u])) continue;
       const acc = { p: o.acc };
-      if (!accTurn(o.acc, i) || !rdy(o.a) || !rdy(o.b)) continue;
-      if (accSeq.get(o.acc)!.indexOf(i) > 0 && !rdy(acc)) continue;
-      slots.push(`xyzt fr${o.acc} += fr${pname(o.a)} * fr${pname(o.b)}`);
-      done[i] = 1; left--; nm++; accNext(o.acc);
-      ready.set(`p${o.acc}`, line + latMac);
-      for (const r of [o.a, o.b]) {
+      const needA = (o.op ?? 'fmac') !== 'fadd';
+      if (!accTurn(o.acc, i) || (needA && !rdy(o.a)) || !rdy(o.b)) continue;
+      if (form.readsD && !rdy(acc)) continue;
+      slots.push(form.text(o.acc, needA ? pname(o.a) : 0, pname(o.b)));
+      for (const u of us) busy[u]++;
+      done[i] = 1; left--; accNext(o.acc);
+      ready.set(`p${o.acc}`, line + t.latency[form.lat]);
+      for (const r of needA ? [o.a, o.b] : [o.b]) {
         if (isP(r)) continue;
         const u = uses.get(r.v)! - 1;
         uses.set(r.v, u);
@@ -90,6 +113,7 @@ export function schedule(ops: Op[], streams: Stream[], pool: number[], t: Target
     }
     // 2. one memory access or address update per generator
     let minLoad = Infinity;
+    const oldest = macHead < macs.length ? ops[macs[macHead]!]!.prio : Infinity;
     streams.forEach((_, s) => {
       const i = sq[s]![head[s]!];
       if (i !== undefined) { const o = ops[i]!; if (o.kind === 'load' && !isP(o.dst)) minLoad = Math.min(minLoad, o.prio); }
@@ -104,7 +128,7 @@ export function schedule(ops: Op[], streams: Stream[], pool: number[], t: Target
         const o = ops[i]!;
         if (o.prio >= bestPrio) return;
         if (o.kind === 'load') {
-          if (isP(o.dst)) { if (!accTurn(o.dst.p, i)) return; } else if (free.length === 0 || (free.length <= RESERVE && o.prio > minLoad)) return;
+          if (isP(o.dst)) { if (!accTurn(o.dst.p, i)) return; } else if (free.length === 0 || (o.prio > minLoad && (free.length <= RESERVE || o.prio > oldest + window))) return;
         }
         if (o.kind === 'store') {
           if (isP(o.src) && !accTurn(o.src.p, i)) return;
@@ -135,11 +159,11 @@ export function schedule(ops: Op[], streams: Stream[], pool: number[], t: Target
       head[best]!++; done[i] = 1; left--;
     }
     if (slots.length === 0) {
-      if (++idle > 64) throw new BwvmError('DSPLIB_SCHEDULE', `scheduler made no progress at line ${line} (${left} ops left)`, { hint: 'internal error in a dsplib generator: report the shape' });
+      if (++idle > 64) return undefined;
       slots.push('nop');
     } else idle = 0;
     lines.push(slots.join(' || '));
     line++;
   }
-  return lines;
+  return { lines, ops };
 }

@@ -5,7 +5,7 @@ import { run } from '../../src/bwdnn/reference/index.js';
 import { assemble } from '../../src/isa/index.js';
 import { Simulator } from '../../src/sim/index.js';
 import type { TargetDesc } from '../../src/target/index.js';
-import type { DspKernel } from '../../src/dsplib/index.js';
+import { type DspKernel, layoutData } from '../../src/dsplib/index.js';
 
 export function rand(n: number, seed: number): Float32Array {
   let s = seed >>> 0 || 1;
@@ -33,7 +33,10 @@ export function reference(op: string, ins: Array<{ shape: number[]; data: Float3
 /** Assemble and run a kernel with the given input arrays (by symbol); returns outputs and the profile. */
 export function simulate(k: DspKernel, t: TargetDesc, feeds: Record<string, Float32Array>) {
   const sim = new Simulator(assemble(k.asm, { limits: t }), t);
-  for (const [name, data] of Object.entries(feeds)) sim.setInput(name, data);
+  for (const [name, data] of Object.entries(feeds)) {
+    const spec = k.inputs.find((i) => i.symbol === name);
+    sim.setInput(name, spec ? layoutData(spec, data) : data);
+  }
   const res = sim.runSync({ mode: 'fast' });
   const outs: Record<string, Float32Array> = {};
   for (const o of k.outputs) outs[o.symbol] = sim.readOutput(o.symbol, o.shape.reduce((a, b) => a * b, 1));
