@@ -32,6 +32,11 @@ export interface Repl {
   evaluate(code: string, opts: EvalOptions): Promise<EvalResult>;
   /** Make values visible as globals to every later chunk (display helpers, the session object). */
   defineGlobals(values: Record<string, unknown>): void;
+  /**
+   * Optional: TypeScript declarations (.d.ts text of `declare` statements) describing the
+   * globals given to defineGlobals, so completion and inspection know their types.
+   */
+  addDeclarations?(dts: string): void;
   /** Where console.* output of cells goes (set per request). */
   setConsole(sink: ConsoleSink): void;
   complete(code: string, cursorPos: number): Promise<CompleteResult>;
