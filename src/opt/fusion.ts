@@ -1,8 +1,9 @@
 // Fusion groups as graph metadata. Fusing does not merge nodes (so the reference executor and
 // the ONNX exporter keep working unchanged): it records, in graph.meta['opt.fusion'], groups
-// {anchor, nodes, activation?, pool?} that a backend executes as one kernel: the anchor (Conv,
-// Gemm, MatMul) followed by its activation and optionally a pooling node, each the only reader
-// of the previous one's output. Codegen reads them back with readFusion(graph).
+// {anchor, nodes, bias?, activation?, pool?} that a backend executes as one kernel: the anchor
+// (Conv, Gemm, MatMul), an optional constant bias Add, its activation and optionally a pooling
+// node, each the only reader of the previous one's output. Codegen reads them with readFusion.
+import { consumers } from '../ir/graph.js';
 import type { Graph } from '../ir/types.js';
 
 export const FUSION_KEY = 'opt.fusion';
@@ -12,6 +13,8 @@ export interface FusionGroup {
   anchor: string;
   /** Node names of the group in execution order, the anchor first. */
   nodes: string[];
+  /** Name of a constant bias Add between the anchor and the activation, when present. */
+  bias?: string;
   /** Op of the fused activation (Relu, Clip, LeakyRelu, HardSwish...), when present. */
   activation?: string;
   /** Op of the fused pooling node, when present. */
@@ -28,9 +31,21 @@ export function writeFusion(g: Graph, groups: FusionGroup[]): void {
   else delete g.meta[FUSION_KEY];
 }
 
-/** Drop groups naming nodes that no longer exist (after later rewrites). */
+/**
+ * Drop groups that later rewrites invalidated: a member node is gone, or a member no longer
+ * reads its predecessor's output as its first input, or that output gained another reader.
+ */
 export function pruneFusion(g: Graph): void {
-  const names = new Set(g.nodes.map((n) => n.name));
-  const keep = readFusion(g).filter((f) => f.nodes.every((n) => names.has(n)));
-  if (g.meta[FUSION_KEY] !== undefined) writeFusion(g, keep);
+  if (g.meta[FUSION_KEY] === undefined) return;
+  const byName = new Map(g.nodes.map((n) => [n.name, n]));
+  const cons = consumers(g);
+  const outs = new Set(g.outputs.map((o) => o.name));
+  const chained = (f: FusionGroup) => f.nodes.every((name, i) => {
+    const n = byName.get(name);
+    if (!n) return false;
+    if (i === 0) return true;
+    const prev = byName.get(f.nodes[i - 1]!)!.outputs[0]!;
+    return n.inputs.includes(prev) && !outs.has(prev) && cons.get(prev)?.length === 1;
+  });
+  writeFusion(g, readFusion(g).filter(chained));
 }

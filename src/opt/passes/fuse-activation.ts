@@ -1,4 +1,4 @@
-// Pass: conv/gemm + activation (+ optional pooling) fusion, recorded as fusion groups in
+// Pass: conv/gemm/matmul (+ constant bias Add) + activation (+ optional pooling) fusion, kept as groups in
 // graph.meta (see ../fusion.ts): semantics and node list are unchanged, so every executor
 // still runs the graph; a backend emits one kernel per group.
 import { consumers, producers } from '../../ir/graph.js';
@@ -17,6 +17,15 @@ function soleReader(g: Graph, n: Node, cons: Map<string, Node[]>): Node | undefi
   return o && singleUse(g, o, cons) ? cons.get(o)![0] : undefined;
 }
 
+/** An Add of the anchor's output and a constant vector along the last axis (a layer bias). */
+function isBiasAdd(g: Graph, add: Node, anchor: Node): boolean {
+  if (add.op !== 'Add' || !add.inputs.includes(anchor.outputs[0]!)) return false;
+  const other = g.initializers.get(add.inputs.find((i) => i !== anchor.outputs[0]) ?? '');
+  const y = g.valueInfo.get(anchor.outputs[0]!);
+  const last = y?.shape[y.shape.length - 1];
+  return !!other && anchor.op !== 'Conv' && typeof last === 'number' && other.data.length === last && other.shape.every((d, i) => i === other.shape.length - 1 || d === 1);
+}
+
 export const fuseActivationPass: Pass = {
   name: 'fuse-activation',
   description: 'group Conv/Gemm + activation (+ MaxPool/AveragePool) into fusion groups (graph.meta opt.fusion)',
@@ -27,10 +36,13 @@ export const fuseActivationPass: Pass = {
     const groups: FusionGroup[] = readFusion(g);
     for (const n of g.nodes) {
       if (!ANCHORS.has(n.op) || taken.has(n.name)) continue;
-      const act = soleReader(g, n, cons);
-      if (!act || !ACTIVATIONS.has(act.op) || act.inputs[0] !== n.outputs[0] || taken.has(act.name)) continue;
+      let head = n;
+      const bias = soleReader(g, n, cons);
+      if (bias && isBiasAdd(g, bias, n) && !taken.has(bias.name)) head = bias;
+      const act = soleReader(g, head, cons);
+      if (!act || !ACTIVATIONS.has(act.op) || act.inputs[0] !== head.outputs[0] || taken.has(act.name)) continue;
       if (act.inputs.slice(1).some((i) => i && !g.initializers.has(i))) continue; // Clip bounds must be constant
-      const grp: FusionGroup = { anchor: n.name, nodes: [n.name, act.name], activation: act.op };
+      const grp: FusionGroup = { anchor: n.name, nodes: head === n ? [n.name, act.name] : [n.name, head.name, act.name], ...(head !== n ? { bias: head.name } : {}), activation: act.op };
       const pool = soleReader(g, act, cons);
       if (pool && POOLS.has(pool.op) && !taken.has(pool.name) && prod.get(pool.inputs[0]!) === act) { grp.nodes.push(pool.name); grp.pool = pool.op; }
       grp.nodes.forEach((x) => taken.add(x));

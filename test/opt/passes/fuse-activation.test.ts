@@ -26,6 +26,16 @@ describe('fuse-activation', () => {
     expect(fuseActivationPass.run(g, { notes: [] })).toBe(false); // idempotent
   });
 
+  it('groups MatMul + constant bias Add + Tanh (rank-3 activations)', () => {
+    const g = tiny([2, 3, 4], [
+      node('MatMul', 'mm', ['x', 'wm'], ['a']),
+      node('Add', 'ba', ['bv', 'a'], ['b']),
+      node('Tanh', 't', ['b'], ['c']),
+    ], { wm: tensor([4, 5], () => r()), bv: tensor([5], () => r()) }, ['c']);
+    expect(fuseActivationPass.run(g, { notes: [] })).toBe(true);
+    expect(readFusion(g)).toEqual([{ anchor: 'mm', nodes: ['mm', 'ba', 't'], bias: 'ba', activation: 'Tanh' }]);
+  });
+
   it('does not fuse when the conv output is also read elsewhere or is a graph output', () => {
     const g = tiny([1, 2, 8, 8], [
       node('Conv', 'c1', ['x', 'w'], ['a'], { kernel_shape: [3, 3] }),
