@@ -47,7 +47,10 @@ function candidates(g: Geo, t: TargetDesc): Array<{ R: number; P: number; Q: num
   for (let P = 1; P <= 8; P++) {
     if (4 * P > roundUp(g.OW, 4)) continue;
     for (let R = 1; R <= Math.min(8, g.OH); R++) {
-      for (let Q = 1; Q <= Math.min(16, g.M); Q++) if (fits(R, P, Q, t)) all.push({ b: { R, P, Q }, c: estimate(g, R, P, Q) });
+      for (let Q = 1; Q <= Math.min(16, g.M); Q++) {
+        const lpc = chanLines(g, R, P, Q) * 1.15; // a loop body holds 511 lines: one channel must fit a third of it
+        if (fits(R, P, Q, t) && (g.C * lpc + 40 <= 470 || 3 * lpc <= 420)) all.push({ b: { R, P, Q }, c: estimate(g, R, P, Q) });
+      }
     }
   }
   all.sort((a, b) => a.c - b.c);
@@ -76,7 +79,7 @@ export function conv2d(sh: Conv2dShape, t: TargetDesc, opts: Conv2dOptions = {})
   const g = geometry(sh);
   if (opts.block) return build(sh, g, opts.block, t, dtype);
   let best: DspKernel | undefined, err: unknown;
-  for (const b of candidates(g, t).slice(0, 6)) {
+  for (const b of candidates(g, t).slice(0, 4)) {
     try {
       const k = build(sh, g, b, t, dtype);
       if (!best || k.params.staticLines! < best.params.staticLines!) best = k;
