@@ -65,6 +65,17 @@ describeWith(['jupyter'], 'runNotebook with the IPython kernel', () => {
     expect(r.notebook.cells[1]).toMatchObject({ outputs: [{ output_type: 'stream', text: 'after\n' }] });
   });
 
+  it('reports a kernel that dies mid-cell and still writes the notebook', async () => {
+    const input = nbFile('dies.ipynb', ['print("before")', 'import os\nos._exit(3)', 'print("never")']);
+    const r = await runNotebook({ input, allowErrors: true, kernelArgv: IPYKERNEL, log: () => undefined });
+    expect(r.completed).toBe(false);
+    expect(r.failures).toMatchObject([{ cell: 2, ename: 'DeadKernelError' }]);
+    const cells = JSON.parse(readFileSync(r.outputPath, 'utf8')).cells as CodeCell[];
+    expect(cells[0]!.outputs).toMatchObject([{ text: 'before\n' }]);
+    expect(cells[1]!.outputs).toMatchObject([{ output_type: 'error', ename: 'DeadKernelError' }]);
+    expect(cells[2]!.execution_count).toBeNull();
+  });
+
   it('runs the kernel in --cwd when given', async () => {
     const input = nbFile('cwd.ipynb', ['import os\nos.getcwd()']);
     const r = await runNotebook({ input, cwd: tmpdir(), kernelArgv: IPYKERNEL, log: () => undefined });
