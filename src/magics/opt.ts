@@ -8,6 +8,7 @@ import { greedyPlan, linearPlan, lowerBound, placeRegions, type Plan } from '../
 import { MODELS, getModel } from '../session/models.js';
 import { escapeHtml, html, plotly, table } from '../display/index.js';
 import { BwvmError } from '../util/errors.js';
+import { resolveTarget } from '../target/index.js';
 import { MagicOutput, type MagicFamily, type MagicSpec } from './types.js';
 import { MODEL_FLAG, graphSvg } from './model/common.js';
 
@@ -76,7 +77,7 @@ export interface MemplanResult {
   lowerBound: number;
   linearBytes: number;
   plan: Plan;
-  onchip?: { capacity: number; onchipBytes: number; ddrBytes: number; onchipBuffers: number };
+  onchip?: { capacity: number; blockBytes?: number; onchipBytes: number; ddrBytes: number; onchipBuffers: number };
 }
 
 const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
@@ -104,14 +105,15 @@ const memplanMagic: MagicSpec = {
   name: 'memplan',
   kind: 'line',
   summary: 'plan activation memory of a model: greedy arena vs lower bound vs no reuse, with a buffer timeline',
-  usage: '%memplan [--model N] [--alignment BYTES] [--onchip BYTES]',
+  usage: '%memplan [--model N] [--alignment BYTES] [--onchip BYTES] [--target T]',
   flags: [
     MODEL_FLAG,
     { name: 'alignment', type: 'number', help: 'buffer offset alignment in bytes', default: 16 },
     { name: 'onchip', type: 'number', help: 'on-chip capacity in bytes: split buffers between on-chip and DDR' },
+    { name: 'target', type: 'string', help: "split between the target's on-chip blocks and DDR (e.g. bwdsp104x)" },
   ],
   positionals: [],
-  run(args, ctx) {
+  async run(args, ctx) {
     const m = getModel(ctx.session, args.str('model'));
     const alignment = args.num('alignment') ?? 16;
     if (!(Number.isInteger(alignment) && alignment >= 1)) throw new BwvmError('MEM_ALIGN', `--alignment ${alignment} must be a positive integer`, { hint: 'e.g. --alignment 16' });
@@ -125,11 +127,14 @@ const memplanMagic: MagicSpec = {
       { plan: 'lower bound', bytes: lb, 'vs lower bound': '100.0 %' },
       { plan: 'linear (no reuse)', bytes: linearBytes, 'vs lower bound': `${(100 * linearBytes / Math.max(1, lb)).toFixed(1)} %` },
     ];
-    const cap = args.num('onchip');
+    const tname = args.str('target');
+    const t = tname ? await resolveTarget(tname) : undefined;
+    const blockBytes = t ? t.memory.blockWords * 4 : undefined;
+    const cap = args.num('onchip') ?? (t ? t.memory.blocks * t.memory.blockWords * 4 : undefined);
     if (cap !== undefined) {
-      const rp = placeRegions(xs, { onChipBytes: cap, alignment });
-      result.onchip = { capacity: cap, onchipBytes: rp.onchip.arenaBytes, ddrBytes: rp.ddr.arenaBytes, onchipBuffers: rp.onchip.placements.length };
-      rows.push({ plan: `on-chip (${rp.onchip.placements.length} buffers, capacity ${cap})`, bytes: rp.onchip.arenaBytes, 'vs lower bound': '' },
+      const rp = placeRegions(xs, { onChipBytes: cap, alignment, ...(blockBytes ? { blockBytes } : {}) });
+      result.onchip = { capacity: cap, ...(blockBytes ? { blockBytes } : {}), onchipBytes: rp.onchip.arenaBytes, ddrBytes: rp.ddr.arenaBytes, onchipBuffers: rp.onchip.placements.length };
+      rows.push({ plan: `on-chip (${rp.onchip.placements.length} buffers, capacity ${cap}${blockBytes ? ` in blocks of ${blockBytes}` : ''})`, bytes: rp.onchip.arenaBytes, 'vs lower bound': '' },
         { plan: `DDR (${rp.ddr.placements.length} buffers)`, bytes: rp.ddr.arenaBytes, 'vs lower bound': '' });
     }
     ctx.display(timeline(m.name, plan, lb));

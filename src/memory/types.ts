@@ -18,6 +18,8 @@ export interface Interval {
 
 export interface Placement extends Interval {
   offset: number;
+  /** On-chip block index (block-aware region placement only); offset stays global. */
+  block?: number;
 }
 
 export interface Plan {

@@ -62,5 +62,10 @@ describe('%memplan', () => {
     const data = (fig as { data: Record<string, { data: { base: number[] }[] }> }).data['application/vnd.plotly.v1+json']!.data[0]!;
     expect(data.base).toHaveLength(res.plan.placements.filter((p) => p.size > 0).length);
     expect(traceback(await run(exec, '%memplan --alignment 0'))).toMatch(/alignment/);
+    expect((await run(exec, '%memplan --target bwdsp104x')).outcome.status).toBe('ok');
+    const t = exec.session.results.memplan as MemplanResult;
+    expect(t.onchip!.blockBytes).toBeGreaterThan(0);
+    expect(t.onchip!.onchipBytes).toBeLessThanOrEqual(t.onchip!.capacity);
+    expect(t.onchip!.onchipBuffers).toBeGreaterThan(0);
   });
 });

@@ -78,6 +78,24 @@ describe('region placement', () => {
     }
   });
 
+  it('with blocks: no buffer straddles a block, each block arena fits, no overlaps', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const xs = randomIntervals(seed * 13, 30);
+      const rp = placeRegions(xs, { onChipBytes: 3 * 4096, blockBytes: 4096, alignment: 16 });
+      expect(findOverlaps(rp.onchip.placements)).toEqual([]);
+      for (const p of rp.onchip.placements) {
+        expect(p.block).toBeGreaterThanOrEqual(0);
+        expect(p.block).toBeLessThan(3);
+        expect(p.offset).toBeGreaterThanOrEqual(p.block! * 4096);
+        expect(p.offset + p.size).toBeLessThanOrEqual((p.block! + 1) * 4096);
+      }
+      expect(rp.onchip.placements.length + rp.ddr.placements.length).toBe(xs.length);
+      expect(rp.onchip.placements.length).toBeGreaterThan(0);
+      expect(rp.ddr.placements.every((p) => p.size > 4096 || rp.region.get(p.id) === 'ddr')).toBe(true);
+    }
+    expect(() => placeRegions([], { onChipBytes: 100, blockBytes: 200 })).toThrow(/no block/);
+  });
+
   it('prefers small often-read buffers on-chip and honours fixed regions', () => {
     const xs: Interval[] = [
       { id: 'big', size: 1000, first: 0, last: 3, uses: 1 },
