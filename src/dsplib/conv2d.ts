@@ -79,7 +79,13 @@ export function conv2d(sh: Conv2dShape, t: TargetDesc, opts: Conv2dOptions = {})
   const g = geometry(sh);
   if (opts.block) return build(sh, g, opts.block, t, dtype);
   let best: DspKernel | undefined, err: unknown;
-  for (const b of candidates(g, t).slice(0, 4)) {
+  // the estimate ranks blockings roughly; the scheduled length decides among the top few and a
+  // few shapes that schedule well (4 macros x 4 pixels / 2 rows, 2 pixels x 4 rows, 1 x 4 rows)
+  const all = candidates(g, t);
+  const key = (b: { R: number; P: number; Q: number }): string => `${b.R},${b.P},${b.Q}`;
+  const liked = new Set(['2,4,4', '4,2,4', '4,1,8', '2,2,8', '1,4,8']);
+  const pickList = [...all.slice(0, 3), ...all.filter((b) => liked.has(key(b)))].filter((b, i, a) => a.findIndex((x) => key(x) === key(b)) === i);
+  for (const b of pickList) {
     try {
       const k = build(sh, g, b, t, dtype);
       if (!best || k.params.staticLines! < best.params.staticLines!) best = k;
@@ -136,7 +142,7 @@ function build(sh: Conv2dShape, g: Geo, blk: { R: number; P: number; Q: number }
     description: `conv2d ${shapeText(sh)} (fp32, NCHW/OIHW, bias)`,
     inputs: [{ symbol: 'x', shape: [1, C, H, W], layout: 'NCHW' }, { symbol: 'w', shape: [M, C, kH, kW], layout: 'OIHW', rowPitch: Kp }, { symbol: 'b', shape: [M], layout: 'M' }],
     outputs: [{ symbol: 'y', shape: [1, M, OH, OW], layout: 'NCHW' }],
-    params: { R, P, Q, OHs, OWs, Hpp, Wpp, Kp, staticLines: staticN },
+    params: { R, P, Q, OHs, OWs, Hpp, Wpp, Kp, copyIn: copyIn ? 1 : 0, copyOut: copyOut ? 1 : 0, staticLines: staticN },
   };
 }
 

@@ -2,3 +2,5 @@
 // kernel table (name -> generator, FLOPs, description) that tools list and run.
 export { type DspKernel, type KernelTensor, type DspDType, layoutData, tensorWords } from './kernel.js';
 export { conv2d, type Conv2dShape, type Conv2dOptions } from './conv2d.js';
+export { DSP_KERNELS, type KernelRow } from './table.js';
+export { staticLines } from './emit.js';

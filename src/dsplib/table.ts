@@ -1,0 +1,31 @@
+// The dsplib kernel table: name -> generator, FLOP count, description and an example shape, so
+// tools (a `%dsplib` magic, benchmarks) can list kernels and run them. One row per kernel.
+import type { TargetDesc } from '../target/index.js';
+import { conv2d, type Conv2dShape } from './conv2d.js';
+import type { DspKernel } from './kernel.js';
+
+export interface KernelRow<S = Record<string, number>> {
+  name: string;
+  description: string;
+  /** Generate the kernel for one exact shape. */
+  generate(shape: S, target: TargetDesc): DspKernel;
+  /** Useful FLOPs of the shape (2 per multiply-accumulate). */
+  flops(shape: S): number;
+  /** A small shape to try the kernel with. */
+  example: S;
+}
+
+const convOut = (n: number, k: number, s: number, p: number): number => Math.floor((n + 2 * p - k) / s) + 1;
+
+const CONV2D: KernelRow<Conv2dShape> = {
+  name: 'conv2d',
+  description: 'fp32 2-D convolution with bias, NCHW input, OIHW weights (odd row pitch), 4 macros x register-blocked output tiles',
+  generate: (s, t) => conv2d(s, t),
+  flops: (s) => 2 * s.M * s.C * s.kH * s.kW * convOut(s.H, s.kH, s.stride, s.pad) * convOut(s.W, s.kW, s.stride, s.pad),
+  example: { C: 16, H: 16, W: 16, M: 16, kH: 3, kW: 3, stride: 1, pad: 1 },
+};
+
+/** All kernels by name. */
+export const DSP_KERNELS: Record<string, KernelRow<never>> = {
+  conv2d: CONV2D as unknown as KernelRow<never>,
+};
