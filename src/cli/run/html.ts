@@ -80,12 +80,12 @@ function renderOutput(o: Output, md: Marked, state: { figures: number }): string
     }
     default: {
       const prompt = o.output_type === 'execute_result' ? `<div class="prompt">Out[${o.execution_count ?? ' '}]:</div>` : '';
-      return `${prompt}<div class="output">${renderBundle(o.data, md, state)}</div>`;
+      return `${prompt}<div class="output">${renderBundle(o.data, o.metadata, md, state)}</div>`;
     }
   }
 }
 
-type MimeRenderer = (data: unknown, md: Marked, state: { figures: number }) => string;
+type MimeRenderer = (data: unknown, md: Marked, state: { figures: number }, meta: Record<string, unknown>) => string;
 const text = (d: unknown): string => (Array.isArray(d) ? d.join('') : typeof d === 'string' ? d : JSON.stringify(d));
 
 /** MIME renderers, richest first: the first one present in a bundle wins. */
@@ -98,18 +98,25 @@ export const MIME_RENDERERS: [string, MimeRenderer][] = [
   }],
   ['text/html', (d) => text(d)],
   ['image/svg+xml', (d) => text(d)],
-  ['image/png', (d) => `<img alt="" src="data:image/png;base64,${text(d).replace(/\s/g, '')}">`],
-  ['image/jpeg', (d) => `<img alt="" src="data:image/jpeg;base64,${text(d).replace(/\s/g, '')}">`],
-  ['image/gif', (d) => `<img alt="" src="data:image/gif;base64,${text(d).replace(/\s/g, '')}">`],
+  ['image/png', (d, _md, _s, meta) => img('image/png', d, meta)],
+  ['image/jpeg', (d, _md, _s, meta) => img('image/jpeg', d, meta)],
+  ['image/gif', (d, _md, _s, meta) => img('image/gif', d, meta)],
   ['text/markdown', (d, md) => md.parse(text(d), { async: false }) as string],
   ['application/json', (d) => `<pre class="json">${escapeHtml(JSON.stringify(d, null, 2))}</pre>`],
   ['text/latex', (d) => `<pre class="latex">${escapeHtml(text(d))}</pre>`],
   ['text/plain', (d) => `<pre>${escapeHtml(stripAnsi(text(d)))}</pre>`],
 ];
 
-function renderBundle(data: Record<string, unknown>, md: Marked, state: { figures: number }): string {
+/** An <img> with a data URI, sized by the output's metadata ({mime: {width, height}}) as Jupyter does. */
+function img(mime: string, d: unknown, meta: Record<string, unknown>): string {
+  const m = (meta[mime] ?? {}) as { width?: unknown; height?: unknown };
+  const size = (['width', 'height'] as const).filter((k) => typeof m[k] === 'number').map((k) => ` ${k}="${m[k] as number}"`).join('');
+  return `<img alt=""${size} src="data:${mime};base64,${text(d).replace(/\s/g, '')}">`;
+}
+
+function renderBundle(data: Record<string, unknown>, meta: Record<string, unknown>, md: Marked, state: { figures: number }): string {
   for (const [mime, render] of MIME_RENDERERS) {
-    if (mime in data) return render(data[mime], md, state);
+    if (mime in data) return render(data[mime], md, state, meta);
   }
   const jsonMime = Object.keys(data).find((k) => k.endsWith('+json'));
   if (jsonMime) return `<pre class="json">${escapeHtml(JSON.stringify(data[jsonMime], null, 2))}</pre>`;

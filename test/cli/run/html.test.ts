@@ -23,6 +23,7 @@ describe('renderReport', () => {
       { output_type: 'display_data', data: { 'text/html': '<table><tr><td>cell</td></tr></table>', 'text/plain': 'no' }, metadata: {} },
       { output_type: 'display_data', data: { 'image/svg+xml': '<svg id="s"></svg>' }, metadata: {} },
       { output_type: 'display_data', data: { 'image/png': 'iVBORw0KGgo=\n' }, metadata: {} },
+      { output_type: 'display_data', data: { 'image/jpeg': '/9j/' }, metadata: { 'image/jpeg': { width: 20, height: 10 } } },
       { output_type: 'display_data', data: { 'application/json': { k: [1, 2] } }, metadata: {} },
       { output_type: 'execute_result', execution_count: 1, data: { 'text/plain': '42' }, metadata: {} },
       { output_type: 'error', ename: 'E', evalue: 'v', traceback: ['\x1b[31mE\x1b[0m: v'] },
@@ -34,7 +35,8 @@ describe('renderReport', () => {
     expect(html).toContain('<table><tr><td>cell</td></tr></table>');
     expect(html).not.toContain('>no<');
     expect(html).toContain('<svg id="s"></svg>');
-    expect(html).toContain('src="data:image/png;base64,iVBORw0KGgo="');
+    expect(html).toContain('<img alt="" src="data:image/png;base64,iVBORw0KGgo="');
+    expect(html).toContain('<img alt="" width="20" height="10" src="data:image/jpeg;base64,/9j/"');
     expect(html).toContain('&quot;k&quot;: [\n    1,');
     expect(html).toContain('Out[1]:');
     expect(html).toContain('E: v');
