@@ -40,6 +40,8 @@ describe('%optimize', () => {
     await run(exec, '%optimize --passes dce,layout --layout NHWC --model lenet5 --name lx');
     expect((exec.session.results.optimize as OptimizeMagicResult).log.map((l) => l.pass)).toEqual(['dce', 'layout']);
     expect(exec.session.store.get(MODELS, 'lx')!.graph.meta['opt.layout']).toContain('NHWC');
+    const gr = await run(exec, '%optimize -O2 --model lenet5 --graph --name lg');
+    expect(gr.events.some((e) => e.type === 'display_data' && JSON.stringify(e).includes('<svg'))).toBe(true);
     expect(traceback(await run(exec, '%optimize -O1 -O2'))).toMatch(/one optimization level/);
     expect(traceback(await run(exec, '%optimize --passes nope'))).toMatch(/unknown pass 'nope'/);
   });
