@@ -1,6 +1,6 @@
 // ChildExecutor: the Executor the kernel uses. Cells run in a forked process (executor-child);
 // every call is forwarded over IPC, events and input requests are relayed in order. Interrupt =
-// SIGINT to the child; if the request is still running ~1 s later the child is killed and a fresh
+// SIGINT to the child; if the request is still running ~5 s later the child is killed and a fresh
 // one started. A crash ends the requests in flight with a clear error; the kernel lives on.
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -55,6 +55,12 @@ interface Worker {
 }
 
 const LOST = 'its state was lost; a fresh executor process was started';
+/**
+ * An interrupted request may run this long before the child is killed (ms): long magics check
+ * their signal between units of work (a training step, a sensitivity point, an evaluation batch),
+ * and one unit of a larger model takes seconds on a loaded machine.
+ */
+const DEFAULT_GRACE_MS = 5000;
 /** Wait this long for the child to ack an IPC interrupt before sending SIGINT (ms). */
 const SIGINT_AFTER_MS = 100;
 
@@ -117,7 +123,7 @@ export class ChildExecutor implements Executor {
     w.proc.send({ t: 'interrupt' } satisfies ToChild, () => {});
     const inFlight = [...w.pending.keys()];
     const busy = () => !w.exited && inFlight.some((id) => w.pending.has(id));
-    const grace = this.opts.interruptGraceMs ?? 1000;
+    const grace = this.opts.interruptGraceMs ?? DEFAULT_GRACE_MS;
     const timer = (ms: number, fn: () => void) => {
       const t = setTimeout(() => { w.timers.delete(t); fn(); }, ms);
       w.timers.add(t);
