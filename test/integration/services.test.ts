@@ -86,6 +86,12 @@ describeWith(['jupyter'], 'bwvm kernel through a Jupyter server (@jupyterlab/ser
 
   it('restarts with fresh state, then shuts down', async () => {
     await kernel.restart();
+    // the server re-subscribes to the new process's iopub asynchronously (ZeroMQ slow joiner):
+    // like Jupyter's own front ends, wait until a probe cell's output arrives before asserting
+    for (let i = 0; i < 40; i++) {
+      if ((await run(kernel, '1 + 1')).results.length > 0) break;
+      await new Promise((res) => setTimeout(res, 250));
+    }
     const r = await run(kernel, L.gone);
     expect(r.results).toEqual([KERNEL === 'bwvm' ? "'undefined'" : 'False']);
     await kernel.shutdown();
