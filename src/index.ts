@@ -16,6 +16,8 @@ export * as isa from './isa/index.js';
 export * as target from './target/index.js';
 export * as sim from './sim/index.js';
 export * as display from './display/index.js';
+export * as opt from './opt/index.js';
+export * as memory from './memory/index.js';
 
 export { loadModel, detectFormat, LOADERS, type LoadOptions } from './frontend/load.js';
 export { exportOnnx, importOnnx, importOnnxFile, ortRunner } from './frontend/onnx/index.js';
@@ -26,6 +28,7 @@ export { fashionMnist } from './bwdnn/data/index.js';
 export { analyzeGroups, applyPruning, allocate, sensitivity, resolveBudgets, modelCosts } from './compress/index.js';
 export { assemble, disassemble } from './isa/index.js';
 export { Simulator } from './sim/index.js';
+export { optimize } from './opt/index.js';
 export { getTarget, resolveTarget, TARGETS } from './target/index.js';
 export { BwvmError } from './util/errors.js';
 export type { Graph, Node, Tensor, TensorInfo, Initializer } from './ir/types.js';
