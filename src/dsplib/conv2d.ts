@@ -77,17 +77,27 @@ export function conv2d(sh: Conv2dShape, t: TargetDesc, opts: Conv2dOptions = {})
   const dtype = opts.dtype ?? 'f32';
   if (dtype !== 'f32') throw new BwvmError('DSPLIB_DTYPE', `conv2d: dtype ${dtype} not implemented yet`, { hint: 'use f32' });
   const g = geometry(sh);
-  if (opts.block) return build(sh, g, opts.block, t, dtype);
+  // inputs shared by several output rows stay in registers; when that overflows the pool, reload them
+  const buildAny = (b: { R: number; P: number; Q: number }): DspKernel => {
+    try { return build(sh, g, b, t, dtype, true); } catch (e) {
+      if ((e as BwvmError).code !== 'DSPLIB_SCHEDULE') throw e;
+      return build(sh, g, b, t, dtype, false);
+    }
+  };
+  if (opts.block) return buildAny(opts.block);
   let best: DspKernel | undefined, err: unknown;
   // the estimate ranks blockings roughly; the scheduled length decides among the top few and a
   // few shapes that schedule well (4 macros x 4 pixels / 2 rows, 2 pixels x 4 rows, 1 x 4 rows)
   const all = candidates(g, t);
   const key = (b: { R: number; P: number; Q: number }): string => `${b.R},${b.P},${b.Q}`;
   const liked = new Set(['2,4,4', '4,2,4', '4,1,8', '2,2,8', '1,4,8']);
-  const pickList = [...all.slice(0, 3), ...all.filter((b) => liked.has(key(b)))].filter((b, i, a) => a.findIndex((x) => key(x) === key(b)) === i);
+  const pickList = [...all.filter((b) => liked.has(key(b))), ...all.slice(0, 12)].filter((b, i, a) => a.findIndex((x) => key(x) === key(b)) === i);
+  let built = 0;
   for (const b of pickList) {
+    if (built >= 3 && all.indexOf(b) >= 3) break;
     try {
-      const k = build(sh, g, b, t, dtype);
+      const k = buildAny(b);
+      built++;
       if (!best || k.params.staticLines! < best.params.staticLines!) best = k;
     } catch (e) { err = e; }
   }
@@ -95,7 +105,7 @@ export function conv2d(sh: Conv2dShape, t: TargetDesc, opts: Conv2dOptions = {})
   return best;
 }
 
-function build(sh: Conv2dShape, g: Geo, blk: { R: number; P: number; Q: number }, t: TargetDesc, dtype: DspDType): DspKernel {
+function build(sh: Conv2dShape, g: Geo, blk: { R: number; P: number; Q: number }, t: TargetDesc, dtype: DspDType, reuse: boolean): DspKernel {
   const { R, P, Q } = blk;
   if (!fits(R, P, Q, t)) {
     throw new BwvmError('DSPLIB_REGISTERS', `conv2d ${shapeText(sh)}: block R=${R} P=${P} Q=${Q} needs ${R * P * Q} accumulators + ${R * P + Q} operands per tap; ${t.name} has ${t.regsPerMacro} registers per macro`,
@@ -128,7 +138,7 @@ function build(sh: Conv2dShape, g: Geo, blk: { R: number; P: number; Q: number }
   if (rest) groups.push({ q: rest, count: 1, m0: Gf * Q });
   for (const gr of groups) {
     if (gr.count === 0) continue;
-    code.push(...groupCode(g, gr, { R, P, OHs, OWs, Hpp, Wpp, Kp }, X, at('w'), at('b'), Y, t, sh));
+    code.push(...groupCode(g, gr, { R, P, OHs, OWs, Hpp, Wpp, Kp, reuse }, X, at('w'), at('b'), Y, t, sh));
   }
   if (copyOut) {
     code.push(...copyPlanes({ src: Y, srcOff: 0, srcRow: OWs, srcPlane: OHs * OWs, dst: at('y'), dstOff: 0, dstRow: OW, dstPlane: OH * OW,
@@ -146,7 +156,7 @@ function build(sh: Conv2dShape, g: Geo, blk: { R: number; P: number; Q: number }
   };
 }
 
-interface Lay { R: number; P: number; OHs: number; OWs: number; Hpp: number; Wpp: number; Kp: number }
+interface Lay { R: number; P: number; OHs: number; OWs: number; Hpp: number; Wpp: number; Kp: number; reuse: boolean }
 
 /** Loop nest computing `count` groups of q output channels starting at m0. */
 function groupCode(g: Geo, gr: { q: number; count: number; m0: number }, L: Lay, X: Placed, Wt: Placed, B: Placed, Y: Placed, t: TargetDesc, sh: Conv2dShape): string[] {
@@ -179,7 +189,7 @@ function groupCode(g: Geo, gr: { q: number; count: number; m0: number }, L: Lay,
             iv.push([]);
             for (let p = 0; p < P; p++) {
               const rel = c * plane + (r * s + ky) * Wpp + 4 * p * s + kx;
-              let v = seen.get(rel);
+              let v = L.reuse ? seen.get(rel) : undefined;
               if (!v) {
                 v = b.vreg(); seen.set(rel, v);
                 ops.push(b.loadOp(inS[nLoads++ % nIn]!, rel, 'xyzt', s, v, base + (r * P + p) * Q));
@@ -205,7 +215,7 @@ function groupCode(g: Geo, gr: { q: number; count: number; m0: number }, L: Lay,
     for (let q = 0; q < Q; q++) for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) out.push(b.storeOp(yS[q]!, r * OWs + 4 * p, 'xyzt', 1, { p: acc(r, p, q) }, prio + nAcc + acc(r, p, q)));
     return out;
   };
-  const lpc = chanLines(g, R, P, Q);
+  const lpc = L.reuse ? chanLines(g, R, P, Q) : Math.max((R * P * Q * kk) / 8, ((R * P * kk + Q * kk) / 3) * 1.15);
   const stepC = b.streams.map((_, i) => (inS.includes(i) ? 4 * P * s : yS.includes(i) ? 4 * P : 0));
   let segs: Op[][], midCount = 0;
   let shift = b.streams.map(() => 0);
