@@ -94,7 +94,7 @@ export function conv2d(sh: Conv2dShape, t: TargetDesc, opts: Conv2dOptions = {})
   const pickList = [...all.filter((b) => liked.has(key(b))), ...all.slice(0, 12)].filter((b, i, a) => a.findIndex((x) => key(x) === key(b)) === i);
   let built = 0;
   for (const b of pickList) {
-    if (built >= 3 && all.indexOf(b) >= 3) break;
+    if (built >= 3 && !liked.has(key(b)) && all.indexOf(b) >= 3) break;
     try {
       const k = buildAny(b);
       built++;
