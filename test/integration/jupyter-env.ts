@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort } from '../../src/cli/run/connection.js';
+import { freePort } from '../../src/jupyter/connection.js';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const BWVM = join(ROOT, 'bin', 'bwvm.js');

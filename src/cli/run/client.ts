@@ -2,8 +2,7 @@
 // requests matched to replies by parent msg_id, iopub routed to the request that caused it.
 import { randomUUID } from 'node:crypto';
 import * as zmq from 'zeromq';
-import type { ConnectionInfo } from './connection.js';
-import { endpoint } from './connection.js';
+import { endpoint, type ConnectionInfo } from '../../jupyter/connection.js';
 import { Signer } from '../../jupyter/signer.js';
 import { decodeMessage, encodeMessage, makeHeader, type JupyterMessage } from '../../jupyter/wire.js';
 
@@ -31,10 +30,10 @@ export class KernelClient {
     this.shell.routingId = `${this.session}-shell`;
     this.control.routingId = `${this.session}-control`;
     this.stdin.routingId = id.toString();
-    this.shell.connect(endpoint(info, info.shell_port));
-    this.control.connect(endpoint(info, info.control_port));
-    this.stdin.connect(endpoint(info, info.stdin_port));
-    this.iopub.connect(endpoint(info, info.iopub_port));
+    this.shell.connect(endpoint(info, 'shell'));
+    this.control.connect(endpoint(info, 'control'));
+    this.stdin.connect(endpoint(info, 'stdin'));
+    this.iopub.connect(endpoint(info, 'iopub'));
     this.iopub.subscribe();
     void this.pump(this.shell, (m) => this.dispatchReply(m));
     void this.pump(this.control, (m) => this.dispatchReply(m));

@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BwvmError } from '../../util/errors.js';
 import { KernelClient, sleep, type Message } from './client.js';
-import { newConnectionInfo, writeConnectionFile, type ConnectionInfo } from './connection.js';
+import { newConnectionInfo, writeConnectionFile, type ConnectionInfo } from '../../jupyter/connection.js';
 
 /** bin/bwvm.js of this checkout (works from src/ under vitest and from dist/). */
 export const BWVM_BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'bwvm.js');

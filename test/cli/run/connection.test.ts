@@ -5,8 +5,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { newConnectionInfo, writeConnectionFile } from '../../../src/cli/run/connection.js';
-import { readConnectionFile } from '../../../src/jupyter/connection.js';
+import { newConnectionInfo, readConnectionFile, writeConnectionFile } from '../../../src/jupyter/connection.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bwvm-conn-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
