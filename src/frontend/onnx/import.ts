@@ -90,7 +90,12 @@ export function importOnnx(bytes: Uint8Array, opts: OnnxImportOptions & { file?:
 
   for (const [i, t] of (pg.initializer ?? []).entries()) {
     if (!t.name) throw new BwvmError('ONNX_TENSOR', `${file}: initializer #${i} has no name`);
-    g.initializers.set(t.name, { name: t.name, ...tensorFromProto(t, tctx, 'initializer') });
+    const w = tensorFromProto(t, tctx, 'initializer');
+    if (w.data instanceof Float32Array) {
+      const at = w.data.findIndex(Number.isNaN); // infinities stay allowed (masks, clip bounds)
+      if (at >= 0) throw new BwvmError('FRONTEND_NONFINITE_WEIGHT', `${file}: initializer '${t.name}' holds NaN at element ${at}`, { hint: 'the model diverged or the file is damaged; re-train or re-export it' });
+    }
+    g.initializers.set(t.name, { name: t.name, ...w });
   }
   for (const v of pg.input ?? []) {
     if (g.initializers.has(v.name ?? '')) continue; // old exporters list weights as inputs too
