@@ -4,3 +4,4 @@ export { type DspKernel, type KernelTensor, type DspDType, layoutData, tensorWor
 export { conv2d, type Conv2dShape, type Conv2dOptions } from './conv2d.js';
 export { DSP_KERNELS, type KernelRow } from './table.js';
 export { staticLines } from './emit.js';
+export { eltwise, type EltwiseKind, type EltwiseShape } from './eltwise.js';

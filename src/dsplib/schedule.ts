@@ -15,13 +15,18 @@ export type Op =
   | { kind: 'load'; stream: number; inc: number; mask: string; n: number; dst: Reg; bank: number[]; addr: number[]; prio: number }
   | { kind: 'store'; stream: number; inc: number; mask: string; n: number; src: Reg; bank: number[]; addr: number[]; prio: number }
   | { kind: 'agadd'; stream: number; imm: number; prio: number }
-  | { kind: 'fmac'; acc: number; a: Reg; b: Reg; prio: number; op?: 'fmac' | 'fmul' | 'fadd' };
+  | { kind: 'fmac'; acc: number; a: Reg; b: Reg; prio: number; op?: ArithForm };
+
+export type ArithForm = 'fmac' | 'fmul' | 'fadd' | 'add2' | 'max2' | 'min2';
 
 /** Arithmetic forms: fmac d += a*b, fmul d = a*b (starts an accumulation), fadd d = d + b (a unused). */
 const ARITH = {
   fmac: { text: (d: number, a: number, b: number) => `xyzt fr${d} += fr${a} * fr${b}`, lat: 'fmac' as const, readsD: true },
   fmul: { text: (d: number, a: number, b: number) => `xyzt fr${d} = fr${a} * fr${b}`, lat: 'fmul' as const, readsD: false },
   fadd: { text: (d: number, _a: number, b: number) => `xyzt fr${d} = fr${d} + fr${b}`, lat: 'fadd' as const, readsD: true },
+  add2: { text: (d: number, a: number, b: number) => `xyzt fr${d} = fr${a} + fr${b}`, lat: 'fadd' as const, readsD: false },
+  max2: { text: (d: number, a: number, b: number) => `xyzt fr${d} = max(fr${a}, fr${b})`, lat: 'fadd' as const, readsD: false },
+  min2: { text: (d: number, a: number, b: number) => `xyzt fr${d} = min(fr${a}, fr${b})`, lat: 'fadd' as const, readsD: false },
 };
 
 const AGN = ['u', 'v', 'w'];
@@ -38,19 +43,19 @@ export function poolRegs(t: TargetDesc, pinned: Set<number>): number[] {
  * Schedule ops (given in a sensible program order: streams in access order, fmacs in reduction
  * order per accumulator) into lines of assembly slot text. `streams` maps op.stream to a register.
  */
-export function schedule(ops: Op[], streams: Stream[], pool: number[], t: TargetDesc, window = 64): string[] {
+export function schedule(ops: Op[], streams: Stream[], pool: number[], t: TargetDesc, window = 64, constRegs: Set<number> = new Set()): string[] {
   // a greedy pass can fill the register pool with values loaded too early: retry more cautiously
   for (const reserve of [6, 12, 24]) {
-    const out = scheduleOnce(ops.map((o) => ({ ...o })), streams, pool, t, reserve, window);
+    const out = scheduleOnce(ops.map((o) => ({ ...o })), streams, pool, t, reserve, window, constRegs);
     if (out) { ops.forEach((o, i) => Object.assign(o, out.ops[i])); return out.lines; }
   }
   throw new BwvmError('DSPLIB_SCHEDULE', `scheduler ran out of registers (${pool.length} in the pool) for ${ops.length} operations`,
     { hint: 'internal error in a dsplib generator: report the shape; a smaller block (fewer accumulators) avoids it' });
 }
 
-function scheduleOnce(ops: Op[], streams: Stream[], pool: number[], t: TargetDesc, RESERVE: number, window: number): { lines: string[]; ops: Op[] } | undefined {
+function scheduleOnce(ops: Op[], streams: Stream[], pool: number[], t: TargetDesc, RESERVE: number, window: number, constRegs: Set<number>): { lines: string[]; ops: Op[] } | undefined {
   const latLoad = t.latency.load;
-  const unitsOf = (k: 'fmac' | 'fmul' | 'fadd'): Array<'MUL' | 'ALU'> =>
+  const unitsOf = (k: ArithForm): Array<'MUL' | 'ALU'> =>
     k === 'fmac' ? (t.macUsesAlu ? ['MUL', 'ALU'] : ['MUL']) : k === 'fmul' ? ['MUL'] : [t.fpAddUnit === 'MUL' ? 'MUL' : 'ALU'];
   // per-stream op queues (memory + agadd), fmac list, virtual register use counts
   const sq: number[][] = streams.map(() => []);
@@ -61,6 +66,8 @@ function scheduleOnce(ops: Op[], streams: Stream[], pool: number[], t: TargetDes
   ops.forEach((o, i) => {
     if (o.kind === 'fmac') {
       macs.push(i); touch(o.acc, i);
+      const pins = new Set((o.op === 'fadd' ? [o.b] : [o.a, o.b]).filter((r): r is { p: number } => isP(r)).map((r) => r.p));
+      for (const p of pins) if (p !== o.acc && !constRegs.has(p)) touch(p, i);
       for (const r of o.op === 'fadd' ? [o.b] : [o.a, o.b]) if (!isP(r)) uses.set(r.v, (uses.get(r.v) ?? 0) + 1);
     } else {
       sq[o.stream]!.push(i);
@@ -99,10 +106,13 @@ function scheduleOnce(ops: Op[], streams: Stream[], pool: number[], t: TargetDes
       const acc = { p: o.acc };
       const needA = (o.op ?? 'fmac') !== 'fadd';
       if (!accTurn(o.acc, i) || (needA && !rdy(o.a)) || !rdy(o.b)) continue;
+      const pinnedOps = (needA ? [o.a, o.b] : [o.b]).filter((r): r is { p: number } => isP(r) && r.p !== o.acc && !constRegs.has(r.p));
+      if (pinnedOps.some((r) => !accTurn(r.p, i))) continue;
       if (form.readsD && !rdy(acc)) continue;
       slots.push(form.text(o.acc, needA ? pname(o.a) : 0, pname(o.b)));
       for (const u of us) busy[u]++;
       done[i] = 1; left--; accNext(o.acc);
+      for (const r of new Set(pinnedOps.map((x) => x.p))) accNext(r);
       ready.set(`p${o.acc}`, line + t.latency[form.lat]);
       for (const r of needA ? [o.a, o.b] : [o.b]) {
         if (isP(r)) continue;

@@ -3,6 +3,7 @@
 import type { TargetDesc } from '../target/index.js';
 import { conv2d, type Conv2dShape } from './conv2d.js';
 import type { DspKernel } from './kernel.js';
+import { eltwise, type EltwiseKind, type EltwiseShape } from './eltwise.js';
 
 export interface KernelRow<S = Record<string, number>> {
   name: string;
@@ -25,7 +26,15 @@ const CONV2D: KernelRow<Conv2dShape> = {
   example: { C: 16, H: 16, W: 16, M: 16, kH: 3, kW: 3, stride: 1, pad: 1 },
 };
 
+const elt = (kind: EltwiseKind, what: string): KernelRow<EltwiseShape> => ({
+  name: kind, description: `fp32 ${what} over n contiguous words (4 per access, rotating registers)`,
+  generate: (s, t) => eltwise(kind, s, t), flops: (s) => s.n, example: { n: 1024 },
+});
+
 /** All kernels by name. */
 export const DSP_KERNELS: Record<string, KernelRow<never>> = {
   conv2d: CONV2D as unknown as KernelRow<never>,
+  relu: elt('relu', 'ReLU max(x, 0)') as unknown as KernelRow<never>,
+  relu6: elt('relu6', 'ReLU6 min(max(x, 0), 6)') as unknown as KernelRow<never>,
+  add: elt('add', 'element-wise add x + x2') as unknown as KernelRow<never>,
 };
