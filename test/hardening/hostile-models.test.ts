@@ -1,10 +1,14 @@
 // Hostile model files the importers' own corpora do not cover (test/frontend/onnx/broken.test.ts,
 // test/frontend/keras/hostile.test.ts, test/frontend/tfjs/hostile.test.ts, native.test.ts hold
-// the rest): NaN weights in ONNX, a header claiming an absurd tensor size, and a model that loads
-// fine through %load_model in the real kernel afterwards — each with its specific error code.
-import { describe, expect, it } from 'vitest';
+// the rest): NaN weights in ONNX, a header claiming an absurd tensor size, negative initializer
+// dims, and a cycle in a TF.js graph model — each refused with its specific error code.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { exportOnnx } from '../../src/frontend/onnx/export.js';
 import { importOnnx } from '../../src/frontend/onnx/import.js';
+import { importTfjs } from '../../src/frontend/tfjs/import.js';
 import { ModelProto } from '../../src/frontend/onnx/proto.js';
 import { inferShapes } from '../../src/ir/infer.js';
 import { isBwvmError } from '../../src/util/errors.js';
@@ -58,5 +62,21 @@ describe('hostile ONNX files beyond the importer corpus', () => {
   it('a negative dim in an initializer is refused', () => {
     const b = mutate((m) => { firstFloatInit(m).dims = [-1, 4]; });
     expect(codeOf(() => importOnnx(b, { file: 'dims.onnx' }))).toMatch(/^ONNX_BAD_DIM: dims\.onnx: initializer .* has invalid dims \[-1,4\]/);
+  });
+});
+
+describe('hostile TF.js graph model', () => {
+  const root = mkdtempSync(join(tmpdir(), 'bwvm-hardening-tfjs-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('a cycle in the graph (conv reads the depthwise conv that reads it) is refused, not looped on', async () => {
+    const dir = join(root, 'cycle');
+    cpSync('fixtures/tfjs/graph', dir, { recursive: true });
+    const doc = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { modelTopology: { node: { name: string; input?: string[] }[] } };
+    doc.modelTopology.node.find((x) => x.name === 'c1/Relu')!.input![0] = 'dw/depthwise';
+    writeFileSync(join(dir, 'model.json'), JSON.stringify(doc));
+    const e = await importTfjs(dir).then(() => undefined, (x: unknown) => x);
+    expect(isBwvmError(e), String(e)).toBe(true);
+    expect(`${(e as { code: string }).code}: ${(e as Error).message}`).toMatch(/^TFJS_GRAPH: .*model\.json: node 'c1\/Relu' reads 'dw\/depthwise', which no node produces \(or the graph has a cycle\)/);
   });
 });
