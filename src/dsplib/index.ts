@@ -5,3 +5,4 @@ export { conv2d, type Conv2dShape, type Conv2dOptions } from './conv2d.js';
 export { DSP_KERNELS, type KernelRow } from './table.js';
 export { staticLines } from './emit.js';
 export { eltwise, type EltwiseKind, type EltwiseShape } from './eltwise.js';
+export { batchnorm, foldBatchNorm, type BatchNormShape } from './batchnorm.js';

@@ -3,6 +3,7 @@
 import type { TargetDesc } from '../target/index.js';
 import { conv2d, type Conv2dShape } from './conv2d.js';
 import type { DspKernel } from './kernel.js';
+import { batchnorm, type BatchNormShape } from './batchnorm.js';
 import { eltwise, type EltwiseKind, type EltwiseShape } from './eltwise.js';
 
 export interface KernelRow<S = Record<string, number>> {
@@ -37,4 +38,8 @@ export const DSP_KERNELS: Record<string, KernelRow<never>> = {
   relu: elt('relu', 'ReLU max(x, 0)') as unknown as KernelRow<never>,
   relu6: elt('relu6', 'ReLU6 min(max(x, 0), 6)') as unknown as KernelRow<never>,
   add: elt('add', 'element-wise add x + x2') as unknown as KernelRow<never>,
+  batchnorm: {
+    name: 'batchnorm', description: 'fp32 batch-norm inference y = x*scale[c] + shift[c] (scale/shift folded on the host by foldBatchNorm)',
+    generate: (s: BatchNormShape, t: TargetDesc) => batchnorm(s, t), flops: (s: BatchNormShape) => 2 * s.C * s.H * s.W, example: { C: 16, H: 8, W: 8 },
+  } as unknown as KernelRow<never>,
 };
