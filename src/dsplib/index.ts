@@ -6,3 +6,4 @@ export { DSP_KERNELS, type KernelRow } from './table.js';
 export { staticLines } from './emit.js';
 export { eltwise, type EltwiseKind, type EltwiseShape } from './eltwise.js';
 export { batchnorm, foldBatchNorm, type BatchNormShape } from './batchnorm.js';
+export { pool, type PoolKind, type PoolShape } from './pool.js';

@@ -4,6 +4,7 @@ import type { TargetDesc } from '../target/index.js';
 import { conv2d, type Conv2dShape } from './conv2d.js';
 import type { DspKernel } from './kernel.js';
 import { batchnorm, type BatchNormShape } from './batchnorm.js';
+import { pool, type PoolKind, type PoolShape } from './pool.js';
 import { eltwise, type EltwiseKind, type EltwiseShape } from './eltwise.js';
 
 export interface KernelRow<S = Record<string, number>> {
@@ -32,12 +33,21 @@ const elt = (kind: EltwiseKind, what: string): KernelRow<EltwiseShape> => ({
   generate: (s, t) => eltwise(kind, s, t), flops: (s) => s.n, example: { n: 1024 },
 });
 
+const poolRow = (kind: PoolKind, what: string): KernelRow<PoolShape> => ({
+  name: kind, description: `fp32 ${what} pooling, k x k window, stride s, no padding (k = H = W: global)`,
+  generate: (s, t) => pool(kind, s, t),
+  flops: (s) => s.C * (Math.floor((s.H - s.k) / s.stride) + 1) * (Math.floor((s.W - s.k) / s.stride) + 1) * s.k * s.k,
+  example: { C: 16, H: 16, W: 16, k: 2, stride: 2 },
+});
+
 /** All kernels by name. */
 export const DSP_KERNELS: Record<string, KernelRow<never>> = {
   conv2d: CONV2D as unknown as KernelRow<never>,
   relu: elt('relu', 'ReLU max(x, 0)') as unknown as KernelRow<never>,
   relu6: elt('relu6', 'ReLU6 min(max(x, 0), 6)') as unknown as KernelRow<never>,
   add: elt('add', 'element-wise add x + x2') as unknown as KernelRow<never>,
+  maxpool: poolRow('maxpool', 'max') as unknown as KernelRow<never>,
+  avgpool: poolRow('avgpool', 'average') as unknown as KernelRow<never>,
   batchnorm: {
     name: 'batchnorm', description: 'fp32 batch-norm inference y = x*scale[c] + shift[c] (scale/shift folded on the host by foldBatchNorm)',
     generate: (s: BatchNormShape, t: TargetDesc) => batchnorm(s, t), flops: (s: BatchNormShape) => 2 * s.C * s.H * s.W, example: { C: 16, H: 8, W: 8 },

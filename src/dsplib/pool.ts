@@ -1,0 +1,59 @@
+// Max / average pooling (k x k window, stride s, no padding) and global average pooling over an
+// NCHW tensor (N = 1). Macro j computes output column ox0 + j: each window tap is one load with
+// lane stride s, reduced with max / add chains in rotating registers, one 4-word store per quad.
+import type { TargetDesc } from '../target/index.js';
+import { BwvmError } from '../util/errors.js';
+import { OpBuilder, resolveIncrements } from './builder.js';
+import { dataSection, emitNest, placeTensors, staticLines } from './emit.js';
+import type { DspKernel } from './kernel.js';
+import { type Op, schedule } from './schedule.js';
+
+export interface PoolShape { C: number; H: number; W: number; k: number; stride: number }
+export type PoolKind = 'maxpool' | 'avgpool';
+
+const INV = 63;
+
+export function pool(kind: PoolKind, sh: PoolShape, t: TargetDesc): DspKernel {
+  const { C, H, W, k, stride: s } = sh;
+  if (![C, H, W, k, s].every((v) => Number.isInteger(v) && v > 0) || k > H || k > W || s > 7) {
+    throw new BwvmError('DSPLIB_SHAPE', `${kind}: need positive C, H, W, k <= H, W and stride 1..7 (got C=${C} ${H}x${W} k=${k} s=${s})`);
+  }
+  const OH = Math.floor((H - k) / s) + 1, OW = Math.floor((W - k) / s) + 1, kk = k * k;
+  const per = Math.max(1, Math.floor(60 / (kk + 1)));
+  const placed = placeTensors([{ name: 'x', words: C * H * W }, { name: 'y', words: C * OH * OW }, { name: 'kinv', words: 1 }], t, `${kind} C=${C} ${H}x${W} k=${k}`);
+  const at = (n: string) => placed.find((p) => p.name === n)!;
+  const b = new OpBuilder(t);
+  const sx = [b.stream(0, at('x').addr, 0), b.stream(2, at('x').addr, 0)], sy = b.stream(1, at('y').addr, 0);
+  const ops: Op[] = [];
+  let item = 0, nl = 0;
+  for (let oy = 0; oy < OH; oy++) {
+    for (let ox = 0; ox < OW; ox += 4) {
+      const lanes = Math.min(4, OW - ox);
+      const groups = lanes === 4 ? [{ m: 'xyzt', n: s, col: ox, st: 1 }] : Array.from({ length: lanes }, (_, j) => ({ m: 'x', n: 0, col: ox + j, st: 0 }));
+      for (const g of groups) {
+        const slot = item % per, base = 1 + slot * (kk + 1), d = base + kk, pr = 4 * item++;
+        for (let ky = 0; ky < k; ky++) for (let kx = 0; kx < k; kx++) {
+          ops.push(b.loadOp(sx[nl++ % 2]!, (oy * s + ky) * W + g.col * s + kx, g.m, g.n, { p: base + ky * k + kx }, pr));
+        }
+        const form = kind === 'maxpool' ? 'max2' : 'add2';
+        if (kk === 1) ops.push({ kind: 'fmac', op: form, acc: d, a: { p: base }, b: { p: base }, prio: pr + 1 });
+        for (let i = 1; i < kk; i++) ops.push({ kind: 'fmac', op: form, acc: d, a: { p: i === 1 ? base : d }, b: { p: base + i }, prio: pr + 1 });
+        if (kind === 'avgpool') ops.push({ kind: 'fmac', op: 'fmul', acc: d, a: { p: d }, b: { p: INV }, prio: pr + 2 });
+        ops.push(b.storeOp(sy, oy * OW + g.col, g.m, g.st, { p: d }, pr + 3));
+      }
+    }
+  }
+  const [body] = resolveIncrements([ops], 3, [H * W, H * W, OH * OW]);
+  const lines = schedule(body!, b.streams, [], t, 64, new Set([INV]));
+  if (lines.length > 480) throw new BwvmError('DSPLIB_CODE_SIZE', `${kind} C=${C} ${H}x${W}: one channel takes ${lines.length} lines; loop bodies hold 511`, { hint: 'split the plane into row bands' });
+  const names = ['x', 'x', 'y'];
+  const code = ['w15 = kinv', `xyzt fr${INV} = [w15+=0,0]`,
+    ...emitNest([C], b.streams.map((st, i) => ({ ...st, base: `${names[i]}+0`, steps: [i === 2 ? OH * OW : H * W] })), { head: lines, tail: [] }, t)];
+  const asm = [`// ${kind} C=${C} ${H}x${W} k=${k} stride ${s} on ${t.name}`, ...dataSection(placed), `.org ${at('kinv').addr}`, `.float ${1 / kk}`, '.text', 'main:',
+    ...code.map((l) => (l.endsWith(':') ? l : `    ${l}`)), '    halt', ''].join('\n');
+  return {
+    name: kind, dtype: 'f32', asm, flops: C * OH * OW * kk, description: `${kind} C=${C} ${H}x${W} window ${k} stride ${s}`,
+    inputs: [{ symbol: 'x', shape: [1, C, H, W], layout: 'NCHW' }], outputs: [{ symbol: 'y', shape: [1, C, OH, OW], layout: 'NCHW' }],
+    params: { OH, OW, staticLines: staticLines(code) },
+  };
+}
