@@ -18,6 +18,7 @@ export * as sim from './sim/index.js';
 export * as display from './display/index.js';
 export * as opt from './opt/index.js';
 export * as memory from './memory/index.js';
+export * as dsplib from './dsplib/index.js';
 
 export { loadModel, detectFormat, LOADERS, type LoadOptions } from './frontend/load.js';
 export { exportOnnx, importOnnx, importOnnxFile, ortRunner } from './frontend/onnx/index.js';

@@ -5,7 +5,7 @@ import * as bwvm from '../src/index.js';
 
 describe('public API', () => {
   it('exposes the layers as namespaces', () => {
-    for (const ns of ['ir', 'onnx', 'keras', 'tfjs', 'native', 'reference', 'kernels', 'data', 'training', 'zoo', 'compress', 'isa', 'target', 'sim', 'display'] as const) {
+    for (const ns of ['ir', 'onnx', 'keras', 'tfjs', 'native', 'reference', 'kernels', 'data', 'training', 'zoo', 'compress', 'isa', 'target', 'sim', 'display', 'opt', 'memory', 'dsplib'] as const) {
       expect(typeof bwvm[ns], ns).toBe('object');
     }
   });
