@@ -10,7 +10,7 @@ import { MODELS } from '../../src/session/models.js';
 describe('compression magics', () => {
   it('sensitivity -> compress (auto, uniform) -> finetune -> compare', async () => {
     const { exec } = makeExecutor();
-    const dir = mkdtempSync(join(tmpdir(), 'bwvm-sens-'));
+    const dir = join(mkdtempSync(join(tmpdir(), 'bwvm-sens-')), 'not', 'yet');
     await run(exec, '%load_model lenet5 --no-graph');
     const s = await run(exec, `%sensitivity --engine ort --ratios 0.25:0.75:0.25 --samples 64 --csv ${join(dir, 's.csv')}`);
     expect(s.outcome.status).toBe('ok');

@@ -21,7 +21,7 @@ describe('training magics', () => {
 
   it('%train shows progress updates and history, saves a checkpoint; %evaluate shows the confusion matrix', async () => {
     const { exec } = makeExecutor();
-    const dir = mkdtempSync(join(tmpdir(), 'bwvm-train-'));
+    const dir = join(mkdtempSync(join(tmpdir(), 'bwvm-train-')), 'new-folder');
     await run(exec, '%load_model lenet5 --no-graph');
     const r = await run(exec, `%train --epochs 1 --max-steps 20 --lr 0.03 --save ${join(dir, 'ck.bwvm')}`);
     expect(r.outcome.status).toBe('ok');

@@ -1,8 +1,8 @@
 // %sensitivity: per dependency group, accuracy and loss against the pruning ratio on a
 // validation split (BN recalibrated at each point), live progress, cached per model (an
 // interrupted sweep keeps its points and resumes), Plotly curves (one line per layer), CSV.
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { sensitivity, type SensitivityResult } from '../../compress/index.js';
 import { MIME, ProgressBar, plotly, type MimeBundle } from '../../display/index.js';
 import { getModel } from '../../session/models.js';
@@ -66,7 +66,12 @@ export const sensitivityMagic: MagicSpec = {
     if (!res.complete) { bar.fail('interrupted: the finished points are kept; run again to resume'); ctx.signal.throwIfAborted(); }
     bar.done(`${res.curves.length} layers`);
     const csv = args.str('csv');
-    if (csv) { writeFileSync(resolve(ctx.session.cwd, csv), sensitivityCsv(res)); ctx.stdout(`wrote ${csv}\n`); }
+    if (csv) {
+      const path = resolve(ctx.session.cwd, csv);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, sensitivityCsv(res));
+      ctx.stdout(`wrote ${csv}\n`);
+    }
     return new MagicOutput(res, sensitivityView(res, args.str('metric') === 'accuracy' ? 'accuracy' : 'loss'));
   },
 };

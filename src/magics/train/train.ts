@@ -1,7 +1,8 @@
 // %train and %finetune's engine: train a session model on a session dataset with a live progress
 // bar, then show the per-epoch history (table + Plotly curves); interruptible (the weights of the
 // last finished step are kept); --save writes a checkpoint in bwvm's format atomically.
-import { resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { train, type TrainHistory, type TrainOptions } from '../../bwdnn/train/index.js';
 import { saveNative } from '../../frontend/native/save.js';
 import { MIME, ProgressBar, plotly, table, type MimeBundle } from '../../display/index.js';
@@ -75,7 +76,9 @@ export async function runTraining(args: MagicArgs, ctx: MagicContext, title: str
   else bar.done(`${h.steps} steps`);
   const save = args.str('save');
   if (save) {
-    const files = saveNative(m.graph, resolve(ctx.session.cwd, save));
+    const path = resolve(ctx.session.cwd, save);
+    mkdirSync(dirname(path), { recursive: true });
+    const files = saveNative(m.graph, path);
     ctx.stdout(`checkpoint: ${files.json}\n`);
   }
   if (h.interrupted) ctx.signal.throwIfAborted();
