@@ -4,13 +4,15 @@ import { BwvmError } from '../../../util/errors.js';
 import { broadcastIndex } from '../../reference/kernels/elementwise.js';
 import { f32, type GradCtx, type GradRow } from '../grad.js';
 
-function unary(deriv: (x: number, y: number, c: GradCtx) => number): GradRow {
+/** `derivative(c)` is called once per node (attributes read there), its result per element. */
+function unary(derivative: (c: GradCtx) => (x: number, y: number) => number): GradRow {
   return {
     trainable: [],
     grad: (c) => {
       if (!c.need[0]) return [];
+      const deriv = derivative(c);
       const x = f32(c.x[0]!), y = f32(c.y[0]!), dx = new Float32Array(x.length);
-      for (let i = 0; i < x.length; i++) dx[i] = c.dy[i]! * deriv(x[i]!, y[i]!, c);
+      for (let i = 0; i < x.length; i++) dx[i] = c.dy[i]! * deriv(x[i]!, y[i]!);
       return [dx];
     },
   };
@@ -68,13 +70,16 @@ const softmax: GradRow = {
 };
 
 export const POINTWISE_GRADS: Record<string, GradRow> = {
-  Relu: unary((x) => (x > 0 ? 1 : 0)),
-  LeakyRelu: unary((x, _y, c) => (x > 0 ? 1 : c.attr<number>('alpha'))),
-  Sigmoid: unary((_x, y) => y * (1 - y)),
-  Tanh: unary((_x, y) => 1 - y * y),
-  HardSwish: unary((x) => (x < -3 ? 0 : x > 3 ? 1 : (2 * x + 3) / 6)),
-  HardSigmoid: unary((x, _y, c) => { const v = c.attr<number>('alpha') * x + c.attr<number>('beta'); return v > 0 && v < 1 ? c.attr<number>('alpha') : 0; }),
-  Clip: unary((x, _y, c) => { const [lo, hi] = clipBounds(c); return x > lo && x < hi ? 1 : 0; }),
+  Relu: unary(() => (x) => (x > 0 ? 1 : 0)),
+  LeakyRelu: unary((c) => { const a = c.attr<number>('alpha'); return (x) => (x > 0 ? 1 : a); }),
+  Sigmoid: unary(() => (_x, y) => y * (1 - y)),
+  Tanh: unary(() => (_x, y) => 1 - y * y),
+  HardSwish: unary(() => (x) => (x < -3 ? 0 : x > 3 ? 1 : (2 * x + 3) / 6)),
+  HardSigmoid: unary((c) => {
+    const a = c.attr<number>('alpha'), b = c.attr<number>('beta');
+    return (x) => { const v = a * x + b; return v > 0 && v < 1 ? a : 0; };
+  }),
+  Clip: unary((c) => { const [lo, hi] = clipBounds(c); return (x) => (x > lo && x < hi ? 1 : 0); }),
   Add: binary('Add'), Sub: binary('Sub'), Mul: binary('Mul'), Div: binary('Div'),
   Softmax: softmax,
 };
