@@ -7,7 +7,7 @@ import { PREREQS } from '../../scripts/prereqs.js';
 type Prereq = { name: string; check: () => boolean };
 const cache = new Map<string, boolean>();
 
-export function have(name: 'jupyter' | 'kernel-test' | 'fashion-mnist' | 'chromium' | 'torch'): boolean {
+export function have(name: 'jupyter' | 'kernel-test' | 'fashion-mnist' | 'chromium' | 'torch' | 'gcc'): boolean {
   if (!cache.has(name)) {
     const p = (PREREQS as Prereq[]).find((q) => q.name === name);
     if (!p) throw new Error(`unknown prerequisite ${name}`);
