@@ -13,7 +13,7 @@ import { zooModel } from '../bwdnn/zoo/index.js';
 import { fashionMnist, slice } from '../bwdnn/data/index.js';
 import { evaluate } from '../bwdnn/train/evaluate.js';
 import { tableText } from '../display/table.js';
-import { allocate, analyzeGroups, applyPruning, importance, modelCosts, recalibrateBn, resolveBudgets, sensitivity, STRATEGIES, type BudgetName, type Criterion, type Strategy } from '../compress/index.js';
+import { allocate, analyzeGroups, applyPruning, CRITERIA, groupScores, modelCosts, recalibrateBn, resolveBudgets, sensitivity, STRATEGIES, type BudgetName, type Criterion, type Strategy } from '../compress/index.js';
 import { parseRange } from '../magics/args.js';
 import { resolveTarget } from '../target/index.js';
 import { errorMessage } from '../util/errors.js';
@@ -21,7 +21,7 @@ import type { Graph } from '../ir/types.js';
 
 export const COMPRESS_SUMMARY = 'prune a model to hard budgets (FLOPs, params, bytes, activations) and write it';
 export const COMPRESS_USAGE = `usage: bwvm compress MODEL -o OUT.onnx|OUT.bwvm [--flops F] [--params P] [--bytes B] [--activation A]
-                     [--strategy ${STRATEGIES.join('|')}] [--criterion l1|l2|bn|random] [--target T]
+                     [--strategy ${STRATEGIES.join('|')}] [--criterion l1|l2|bn|taylor|random] [--target T]
                      [--ratios 0.25:0.75:0.25] [--samples 200]
 
 MODEL is a model file (ONNX, Keras .h5, TF.js model.json, .bwvm) or a zoo name (lenet5, vgg_small, ...).
@@ -56,8 +56,10 @@ export async function compressVerb(argv: string[]): Promise<number> {
     for (const b of ['flops', 'params', 'bytes', 'activation'] as const) if (v[b] !== undefined) input[b] = v[b]!;
     const limits = resolveBudgets(input, modelCosts(g), g);
     const groups = analyzeGroups(g);
-    const scores = new Map(groups.filter((x) => !x.locked).map((x) => [x.id, importance(g, x, v.criterion as Criterion)]));
     const train = fashionMnist({ split: 'train', subset: 'bundled', normalize: 'standard' });
+    const criterion = v.criterion as Criterion;
+    if (!CRITERIA.includes(criterion)) throw new Error(`unknown criterion '${v.criterion}' (criteria: ${CRITERIA.join(', ')})`);
+    const scores = groupScores(g, groups, criterion, { data: train });
     const calibSet = slice(train, 0, 64);
     const calib = { dtype: 'float32' as const, shape: [calibSet.n, ...calibSet.shape], data: calibSet.images };
     let curves;

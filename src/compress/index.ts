@@ -8,3 +8,6 @@ export * from './budgets.js';
 export * from './recalibrate.js';
 export * from './sensitivity.js';
 export * from './allocate.js';
+export * from './taylor.js';
+export * from './scores.js';
+export * from './progressive.js';

@@ -34,6 +34,20 @@ describe('compression magics', () => {
     expect((exec.session.results.compare as unknown[]).length).toBe(3);
   }, 240_000);
 
+  it('progressive auto with the taylor criterion: staged, meets the budget, plan over the original layers', async () => {
+    const { exec } = makeExecutor();
+    await run(exec, '%load_model lenet5 --no-graph');
+    expect((await run(exec, '%sensitivity --criterion taylor --ratios 0.25:0.75:0.25 --samples 64')).outcome.status).toBe('ok');
+    const c = await run(exec, '%compress --flops 0.4 --strategy auto --criterion taylor --progressive 2 --progressive-steps 3 --name lp');
+    expect(c.outcome.status, c.outcome.traceback?.join('\n')).toBe('ok');
+    const plan = exec.session.results.compress as { budgets: { ok: boolean }[]; costs: { flops: number }; original: { flops: number }; rows: { channels: number; kept: number }[] };
+    expect(plan.budgets.every((b) => b.ok)).toBe(true);
+    expect(plan.costs.flops).toBeLessThanOrEqual(plan.original.flops * 0.4);
+    expect(plan.rows.some((r) => r.kept < r.channels)).toBe(true);
+    expect(exec.session.store.get(MODELS, 'lp')).toBeDefined();
+    expect((await run(exec, '%compress --model lenet5 --flops 0.5 --strategy uniform --progressive 2')).outcome.traceback!.join('\n')).toMatch(/--progressive works with --strategy auto/);
+  }, 240_000);
+
   it('errors: auto without curves, infeasible budget, unknown strategy', async () => {
     const { exec } = makeExecutor();
     await run(exec, '%load_model lenet5 --no-graph');

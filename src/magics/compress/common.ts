@@ -5,7 +5,7 @@ import type { Graph, Tensor } from '../../ir/types.js';
 import type { Dataset } from '../../bwdnn/data/dataset.js';
 import { slice } from '../../bwdnn/data/dataset.js';
 import { evaluate } from '../../bwdnn/train/evaluate.js';
-import { analyzeGroups, importance, recalibrateBn, type ChannelGroup, type Criterion, type CompressionPlan, type SensitivityResult, CRITERIA } from '../../compress/index.js';
+import { analyzeGroups, groupScores, recalibrateBn, type ChannelGroup, type Criterion, type CompressionPlan, type SensitivityResult, CRITERIA } from '../../compress/index.js';
 import { storeKey } from '../../session/store.js';
 import type { Session } from '../../session/session.js';
 import { BwvmError } from '../../util/errors.js';
@@ -21,9 +21,10 @@ export function criterionOf(text: string | undefined): Criterion {
   return c;
 }
 
-export function scoresFor(g: Graph, groups: ChannelGroup[], criterion: Criterion, seed = 1): Map<number, Float64Array> {
-  if (criterion === 'taylor') throw new BwvmError('compress-taylor', 'the taylor criterion is available from the TypeScript API (pass gradients); the magics use l1, l2, bn or random');
-  return new Map(groups.filter((x) => !x.locked).map((x) => [x.id, importance(g, x, criterion, { seed })]));
+/** Channel scores; 'taylor' measures gradients on (up to 256 images of) the session's training set. */
+export function scoresFor(session: Session, g: Graph, groups: ChannelGroup[], criterion: Criterion, seed = 1): Map<number, Float64Array> {
+  const data = criterion === 'taylor' ? resolveDataset(session, undefined, 'train').ds : undefined;
+  return groupScores(g, groups, criterion, { seed, ...(data ? { data, taylor: { samples: 256 } } : {}) });
 }
 
 export function groupsOf(g: Graph): ChannelGroup[] {

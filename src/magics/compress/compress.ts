@@ -1,7 +1,7 @@
 // %compress: per-layer pruning ratios under hard budgets (FLOPs, params, bytes, activation,
 // on-chip memory of the target) with a strategy (auto uses the cached sensitivity curves),
 // channel counts rounded to the target's SIMD width; applies the plan physically (a new model in
-// the session, BN recalibrated) and shows the per-layer table, a bar chart and each budget's use.
+// the session, BN recalibrated; --progressive stages it) and shows the per-layer table, a bar chart and each budget's use.
 import { allocate, applyPruning, recalibrateBn, modelCosts, resolveBudgets, STRATEGIES, BUDGET_NAMES, type BudgetName, type CompressionPlan, type Strategy } from '../../compress/index.js';
 import { chipWords, resolveTarget } from '../../target/index.js';
 import { MIME, plotly, table, type MimeBundle } from '../../display/index.js';
@@ -9,6 +9,8 @@ import { MODELS, getModel } from '../../session/models.js';
 import { BwvmError } from '../../util/errors.js';
 import { MagicOutput, type MagicSpec } from '../types.js';
 import { MODEL_FLAG } from '../model/common.js';
+import type { Graph } from '../../ir/types.js';
+import { progressivePlan } from './progressive.js';
 import { PLANS, SENSITIVITY, criterionOf, evalData, groupsOf, scoresFor } from './common.js';
 
 export function planView(model: string, p: CompressionPlan): { [MIME](): MimeBundle } {
@@ -41,16 +43,18 @@ export const compressMagic: MagicSpec = {
   name: 'compress',
   kind: 'line',
   summary: 'prune a model physically to hard budgets with a per-layer allocation strategy',
-  usage: '%compress --flops 0.5 [--params ..] [--bytes ..] [--activation ..] [--onchip target|BYTES] --strategy auto|uniform|shallow|deep|proportional [--target T] [--criterion l1] [--name NEW]',
+  usage: '%compress --flops 0.5 [--params ..] [--bytes ..] [--activation ..] [--onchip target|BYTES] --strategy auto|uniform|shallow|deep|proportional [--target T] [--criterion l1] [--name NEW] [--progressive STAGES]',
   flags: [
     MODEL_FLAG,
     ...BUDGET_NAMES.filter((b) => b !== 'onchip' && b !== 'cycles').map((b) => ({ name: b, type: 'string' as const, help: `${b} budget: a fraction of the original (0.5) or an absolute amount (120k, 2M)` })),
     { name: 'onchip', type: 'string', help: "model bytes + peak activations must fit: 'target' (the target's data memory) or bytes" },
     { name: 'strategy', alias: 's', type: 'string', help: STRATEGIES.join(' | '), default: 'auto' },
     { name: 'target', type: 'string', help: 'target preset or JSON file (SIMD width, on-chip memory)', default: 'bwdsp104x' },
-    { name: 'criterion', type: 'string', help: 'channel importance: l1, l2, bn, random', default: 'l1' },
+    { name: 'criterion', type: 'string', help: 'channel importance: l1, l2, bn, taylor (gradients on 256 training images), random', default: 'l1' },
     { name: 'min-keep', type: 'number', help: 'never keep less than this fraction of a layer', default: 0.1 },
     { name: 'name', alias: 'n', type: 'string', help: 'name of the compressed model (default MODEL-STRATEGY)' },
+    { name: 'progressive', type: 'number', help: 'auto only: reach the budget in this many stages, re-measuring sensitivity after a short fine-tune' },
+    { name: 'progressive-steps', type: 'number', help: 'fine-tune steps between progressive stages', default: 50 },
   ],
   positionals: [],
   async run(args, ctx) {
@@ -70,9 +74,16 @@ export const compressMagic: MagicSpec = {
     if ((strategy === 'auto' || strategy === 'proportional') && !curves) {
       throw new BwvmError('compress-no-curves', `strategy '${strategy}' needs the sensitivity curves of '${m.name}'`, { hint: `run %sensitivity --model ${m.name} first, or use --strategy uniform|shallow|deep` });
     }
-    const plan = allocate(m.graph, groups, { strategy, limits, scores: scoresFor(m.graph, groups, criterion), simd: target.macros, minKeep: args.num('min-keep') ?? 0.1, ...(curves ? { curves } : {}) });
-    const pruned = applyPruning(m.graph, groups, plan.keep);
-    recalibrateBn(pruned, evalData(ctx.session, undefined, 1, 64).calib);
+    const stages = args.num('progressive');
+    if (stages !== undefined && strategy !== 'auto') throw new BwvmError('compress-progressive', `--progressive works with --strategy auto, not '${strategy}'`, { hint: 'drop --progressive or use --strategy auto' });
+    let plan: CompressionPlan, pruned: Graph;
+    if (stages !== undefined) {
+      ({ plan, graph: pruned } = await progressivePlan(ctx, m.graph, { limits, stages, steps: args.num('progressive-steps') ?? 50, criterion, simd: target.macros, minKeep: args.num('min-keep') ?? 0.1, keeps: curves!.keeps, samples: 200 }));
+    } else {
+      plan = allocate(m.graph, groups, { strategy, limits, scores: scoresFor(ctx.session, m.graph, groups, criterion), simd: target.macros, minKeep: args.num('min-keep') ?? 0.1, ...(curves ? { curves } : {}) });
+      pruned = applyPruning(m.graph, groups, plan.keep);
+      recalibrateBn(pruned, evalData(ctx.session, undefined, 1, 64).calib);
+    }
     const name = args.str('name') ?? `${m.name}-${strategy}`;
     pruned.name = name;
     ctx.session.store.set(MODELS, name, { name, graph: pruned, source: `${m.source} pruned (${strategy})`, format: m.format });

@@ -33,11 +33,11 @@ export const sensitivityMagic: MagicSpec = {
   name: 'sensitivity',
   kind: 'line',
   summary: 'per-layer accuracy/loss against pruning ratio (BN recalibrated), cached per model',
-  usage: '%sensitivity [--model N] [--ratios 0.1:0.9:0.1] [--criterion l1|l2|bn|random] [--metric loss|accuracy] [--samples 200] [--csv FILE] [--fresh] [--engine bwdnn|ort]',
+  usage: '%sensitivity [--model N] [--ratios 0.1:0.9:0.1] [--criterion l1|l2|bn|taylor|random] [--metric loss|accuracy] [--samples 200] [--csv FILE] [--fresh] [--engine bwdnn|ort]',
   flags: [
     MODEL_FLAG,
     { name: 'ratios', type: 'range', help: 'pruning ratios to measure (fractions removed)', default: [0.25, 0.5, 0.75] },
-    { name: 'criterion', type: 'string', help: 'channel importance: l1, l2, bn, random', default: 'l1' },
+    { name: 'criterion', type: 'string', help: 'channel importance: l1, l2, bn, taylor (gradients on 256 training images), random', default: 'l1' },
     { name: 'metric', type: 'string', help: 'what the plot shows: loss or accuracy', default: 'loss' },
     { name: 'dataset', alias: 'd', type: 'string', help: 'validation dataset (default: bundled Fashion-MNIST test subset)' },
     { name: 'samples', type: 'number', help: 'validation samples per point', default: 200 },
@@ -57,7 +57,7 @@ export const sensitivityMagic: MagicSpec = {
     const open = groups.filter((x) => !x.locked).length;
     const bar = new ProgressBar(ctx.displayer, open * keeps.length, `sensitivity of ${m.name}`, { unit: 'point' });
     const res = await sensitivity(m.graph, groups, {
-      keeps, criterion, scores: scoresFor(m.graph, groups, criterion),
+      keeps, criterion, scores: scoresFor(ctx.session, m.graph, groups, criterion),
       evaluate: evaluator(data.val, ctx.signal, engineOf(args.str('engine'))), recalibrate: recalibrator(data.calib), signal: ctx.signal,
       ...(cached ? { resume: cached } : {}),
       onPoint: (c, p, done) => { bar.update(done, `${c.layer} keep ${p.keep}: acc ${p.accuracy.toFixed(3)}`); },

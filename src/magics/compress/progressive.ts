@@ -1,0 +1,39 @@
+// `%compress --strategy auto --progressive S`: the staged auto mode of src/compress/progressive.ts
+// wired to the session: sensitivity on the validation split (BN recalibrated), scores by the
+// chosen criterion, and a short fine-tune (--progressive-steps SGD steps) between stages. Returns
+// one plan over the original layers (channels before -> after the last stage) for the plan view.
+import type { Graph } from '../../ir/types.js';
+import { train } from '../../bwdnn/train/index.js';
+import { progressiveCompress, sensitivity, type BudgetLimits, type CompressionPlan, type Criterion } from '../../compress/index.js';
+import { ProgressBar } from '../../display/index.js';
+import type { MagicContext } from '../types.js';
+import { resolveDataset } from '../train/dataset.js';
+import { evalData, evaluator, groupsOf, recalibrator, scoresFor } from './common.js';
+
+export interface ProgressiveArgs {
+  limits: BudgetLimits; stages: number; steps: number; criterion: Criterion;
+  simd: number; minKeep: number; keeps: number[]; samples: number;
+}
+
+export async function progressivePlan(ctx: MagicContext, g: Graph, a: ProgressiveArgs): Promise<{ graph: Graph; plan: CompressionPlan }> {
+  const data = evalData(ctx.session, undefined, a.samples, 64);
+  const trainSet = resolveDataset(ctx.session, undefined, 'train').ds;
+  const bar = new ProgressBar(ctx.displayer, a.stages, `progressive auto (${a.stages} stages)`, { unit: 'stage' });
+  const res = await progressiveCompress(g, {
+    limits: a.limits, stages: a.stages, simd: a.simd, minKeep: a.minKeep, signal: ctx.signal,
+    scores: (x, groups) => scoresFor(ctx.session, x, groups, a.criterion),
+    measure: (x, groups, scores) => sensitivity(x, groups, { keeps: a.keeps, criterion: a.criterion, scores, evaluate: evaluator(data.val, ctx.signal), recalibrate: recalibrator(data.calib), signal: ctx.signal }),
+    finetune: async (x, stage) => {
+      bar.update(stage - 0.5, `stage ${stage}: fine-tuning ${a.steps} steps`);
+      await train(x, trainSet, { epochs: 1, batchSize: 32, lr: 0.01, seed: stage, maxSteps: a.steps, signal: ctx.signal });
+    },
+    recalibrate: recalibrator(data.calib),
+    onStage: (s) => bar.update(s.stage, `stage ${s.stage}: FLOPs ${(100 * s.plan.costs.flops / s.plan.original.flops).toFixed(0)} % of stage input`),
+  });
+  bar.done(`${res.stages.length} stages`);
+  const first = res.stages[0]!.plan, last = res.stages.at(-1)!.plan;
+  const after = new Map(last.rows.map((r) => [r.layer, r.kept]));
+  const rows = first.rows.map((r) => { const kept = after.get(r.layer) ?? r.kept; return { ...r, kept, keep: kept / r.channels }; });
+  const plan: CompressionPlan = { ...first, strategy: 'auto', rows, costs: res.costs, original: res.original, budgets: res.budgets };
+  return { graph: res.graph, plan };
+}
