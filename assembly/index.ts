@@ -7,6 +7,7 @@ export { conv2dDirect, conv2dDirectWorkspaceBytes } from './direct';
 export { depthwise, depthwiseWorkspaceBytes } from './depthwise';
 export { pool2d } from './pool';
 export { activation, add, mul, batchNorm, channelAffine } from './eltwise';
+export { gemmGather, padBatch, toChannelMajor, dilatePlanes } from './convgrad';
 
 export function heapBase(): usize {
   return __heap_base;

@@ -18,7 +18,7 @@ export interface ConvGeometry {
 }
 export type ConvAlgo = 'gemm' | 'direct' | 'depthwise';
 
-interface Full { N: number; C: number; H: number; W: number; Cout: number; kh: number; kw: number; sh: number; sw: number;
+export interface Full { N: number; C: number; H: number; W: number; Cout: number; kh: number; kw: number; sh: number; sw: number;
   pt: number; pl: number; pb: number; pr: number; dh: number; dw: number; groups: number; OH: number; OW: number }
 
 export function convOutputShape(g: ConvGeometry): [number, number, number, number] {
@@ -26,7 +26,8 @@ export function convOutputShape(g: ConvGeometry): [number, number, number, numbe
   return [f.N, f.Cout, f.OH, f.OW];
 }
 
-function full(g: ConvGeometry): Full {
+/** The geometry with every default filled in and the output size. */
+export function full(g: ConvGeometry): Full {
   const [sh, sw] = g.stride ?? [1, 1];
   const [pt, pl, pb, pr] = g.pads ?? [0, 0, 0, 0];
   const [dh, dw] = g.dilation ?? [1, 1];

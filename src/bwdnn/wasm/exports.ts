@@ -23,9 +23,15 @@ export interface KernelExports {
     eps: number, act: number, alpha: number, p0: number, p1: number): void;
   channelAffine(x: number, y: number, C: number, HW: number, scale: number, shift: number, act: number, alpha: number,
     p0: number, p1: number): void;
+  gemmGather(K: number, a: number, rsA: number, b: number, kTab: number, jTab: number, c: number, ldc: number, ws: number,
+    sa: number, sb: number, sc: number, g0: number, g1: number, m0: number, m1: number, n0: number, n1: number): void;
+  padBatch(x: number, dst: number, C: number, H: number, W: number, ph: number, pw: number, Hp: number, Wp: number, n0: number, n1: number): void;
+  toChannelMajor(x: number, dst: number, N: number, C: number, HW: number, c0: number, c1: number): void;
+  dilatePlanes(dy: number, dst: number, OH: number, OW: number, sh: number, sw: number, top: number, left: number,
+    Hd: number, Wd: number, p0: number, p1: number): void;
 }
 
 /** Kernels a thread pool may run, in a fixed order shared with the workers. */
 export const PARALLEL_KERNELS = ['gemm', 'conv2dGemm', 'conv2dDirect', 'depthwise', 'pool2d', 'batchNorm',
-  'channelAffine', 'activation', 'add', 'mul', 'setBlocking'] as const;
+  'channelAffine', 'activation', 'add', 'mul', 'setBlocking', 'gemmGather', 'padBatch', 'toChannelMajor', 'dilatePlanes'] as const;
 export type ParallelKernel = (typeof PARALLEL_KERNELS)[number];
