@@ -11,3 +11,4 @@ export * from './allocate.js';
 export * from './taylor.js';
 export * from './scores.js';
 export * from './progressive.js';
+export * from './study.js';

@@ -1,0 +1,133 @@
+// The compression study (issue #5's experiment) as a library function: for each model, measure
+// sensitivity once, then for every FLOPs budget x strategy x seed: allocate, prune physically,
+// recalibrate BN, evaluate, fine-tune with the SAME schedule for every strategy, evaluate again.
+// `summarizeStudy` gives mean and spread per (model, budget, strategy); `studyVerdict` says whether
+// auto beat every baseline at a budget. The notebook notebooks/compression-study.ipynb drives it.
+import type { Graph } from '../ir/types.js';
+import { cloneGraph } from '../ir/graph.js';
+import type { Dataset } from '../bwdnn/data/dataset.js';
+import { evaluate } from '../bwdnn/train/evaluate.js';
+import { train, type TrainOptions } from '../bwdnn/train/index.js';
+import { analyzeGroups } from './groups.js';
+import { applyPruning } from './prune.js';
+import { allocate, type Strategy } from './allocate.js';
+import { modelCosts } from './costs.js';
+import { resolveBudgets } from './budgets.js';
+import { recalibrateBn } from './recalibrate.js';
+import { sensitivity, type SensitivityResult } from './sensitivity.js';
+import { groupScores } from './scores.js';
+import type { Criterion } from './criteria.js';
+
+export interface StudyOptions {
+  models: string[];
+  /** The trained model to compress (a fresh copy each call is not needed: the study clones). */
+  base(name: string): Graph | Promise<Graph>;
+  strategies: Strategy[];
+  /** FLOPs budgets as fractions of the original (e.g. 0.3, 0.5, 0.7). */
+  flops: number[];
+  seeds: number[];
+  train: Dataset;
+  /** Validation split for sensitivity. */
+  val: Dataset;
+  /** Held-out split for the reported accuracies. */
+  test: Dataset;
+  /** The fine-tune every strategy gets (seed is set per run). */
+  finetune: Omit<TrainOptions, 'seed' | 'signal' | 'onStep' | 'onEpoch' | 'validation'>;
+  keeps?: number[];
+  criterion?: Criterion;
+  simd?: number;
+  minKeep?: number;
+  calibSamples?: number;
+  signal?: AbortSignal;
+  onRow?(r: StudyRow, done: number, total: number): void;
+  onSensitivity?(model: string, r: SensitivityResult): void;
+}
+
+export interface StudyRow {
+  model: string; strategy: Strategy; budget: number; seed: number;
+  baseAccuracy: number; accuracyBefore: number; accuracyAfter: number; lossAfter: number;
+  flops: number; params: number; peakActivation: number;
+  seconds: number;
+}
+
+export interface StudySummary {
+  model: string; budget: number; strategy: Strategy; n: number;
+  meanAfter: number; stdAfter: number; meanBefore: number; flops: number; params: number; peakActivation: number;
+}
+
+const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+const std = (v: number[]) => { const m = mean(v); return v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1)) : 0; };
+
+export async function runStudy(o: StudyOptions): Promise<StudyRow[]> {
+  const rows: StudyRow[] = [];
+  const total = o.models.length * o.flops.length * o.strategies.length * o.seeds.length;
+  const per = o.train.shape[0] * o.train.shape[1] * o.train.shape[2];
+  const calibN = Math.min(o.train.n, o.calibSamples ?? 128);
+  const calib = { dtype: 'float32' as const, shape: [calibN, ...o.train.shape], data: o.train.images.slice(0, calibN * per) };
+  const acc = async (g: Graph, ds: Dataset) => evaluate(g, ds, { ...(o.signal ? { signal: o.signal } : {}) });
+  for (const name of o.models) {
+    const base = cloneGraph(await o.base(name));
+    const groups = analyzeGroups(base);
+    const criterion = o.criterion ?? 'l1';
+    const scores = groupScores(base, groups, criterion, { data: o.train });
+    const baseEval = await acc(base, o.test);
+    const needCurves = o.strategies.some((s) => s === 'auto' || s === 'proportional');
+    const curves = needCurves ? await sensitivity(base, groups, {
+      keeps: o.keeps ?? [0.25, 0.5, 0.75], criterion, scores, signal: o.signal,
+      evaluate: async (g) => { const e = await acc(g, o.val); return { accuracy: e.accuracy, loss: e.loss }; },
+      recalibrate: (g) => recalibrateBn(g, calib),
+    }) : undefined;
+    if (curves) o.onSensitivity?.(name, curves);
+    const original = modelCosts(base);
+    for (const budget of o.flops) {
+      const limits = resolveBudgets({ flops: budget }, original, base);
+      for (const strategy of o.strategies) {
+        const plan = allocate(base, groups, { strategy, limits, scores, simd: o.simd ?? 1, minKeep: o.minKeep ?? 0.1, ...(curves ? { curves } : {}) });
+        for (const seed of o.seeds) {
+          o.signal?.throwIfAborted();
+          const t0 = performance.now();
+          const g = cloneGraph(applyPruning(base, groups, plan.keep));
+          recalibrateBn(g, calib);
+          const before = await acc(g, o.test);
+          await train(g, o.train, { ...o.finetune, seed, ...(o.signal ? { signal: o.signal } : {}) });
+          const after = await acc(g, o.test);
+          const c = modelCosts(g);
+          const row: StudyRow = {
+            model: name, strategy, budget, seed, baseAccuracy: baseEval.accuracy,
+            accuracyBefore: before.accuracy, accuracyAfter: after.accuracy, lossAfter: after.loss,
+            flops: c.flops / original.flops, params: c.params / original.params, peakActivation: c.peakActivationBytes / original.peakActivationBytes,
+            seconds: (performance.now() - t0) / 1000,
+          };
+          rows.push(row);
+          o.onRow?.(row, rows.length, total);
+        }
+      }
+    }
+  }
+  return rows;
+}
+
+export function summarizeStudy(rows: StudyRow[]): StudySummary[] {
+  const keys = new Map<string, StudyRow[]>();
+  for (const r of rows) { const k = `${r.model}|${r.budget}|${r.strategy}`; keys.set(k, [...(keys.get(k) ?? []), r]); }
+  return [...keys.values()].map((rs) => {
+    const r0 = rs[0]!;
+    return {
+      model: r0.model, budget: r0.budget, strategy: r0.strategy, n: rs.length,
+      meanAfter: mean(rs.map((r) => r.accuracyAfter)), stdAfter: std(rs.map((r) => r.accuracyAfter)), meanBefore: mean(rs.map((r) => r.accuracyBefore)),
+      flops: mean(rs.map((r) => r.flops)), params: mean(rs.map((r) => r.params)), peakActivation: mean(rs.map((r) => r.peakActivation)),
+    };
+  });
+}
+
+/** Per model at one budget: did auto's mean accuracy after fine-tuning beat every other strategy's? */
+export function studyVerdict(summary: StudySummary[], budget: number): { model: string; autoWins: boolean; auto: number; bestBaseline: number; baseline: string }[] {
+  const models = [...new Set(summary.map((s) => s.model))];
+  return models.flatMap((model) => {
+    const at = summary.filter((s) => s.model === model && Math.abs(s.budget - budget) < 1e-9);
+    const auto = at.find((s) => s.strategy === 'auto');
+    const others = at.filter((s) => s.strategy !== 'auto').sort((a, b) => b.meanAfter - a.meanAfter);
+    if (!auto || !others.length) return [];
+    return [{ model, autoWins: auto.meanAfter > others[0]!.meanAfter, auto: auto.meanAfter, bestBaseline: others[0]!.meanAfter, baseline: others[0]!.strategy }];
+  });
+}
