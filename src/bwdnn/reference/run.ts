@@ -8,13 +8,15 @@ import { BwvmError } from '../../util/errors.js';
 import { BufferPool, type PoolStats } from '../memory/pool.js';
 import { releaseSchedule } from '../memory/lifetime.js';
 import { KERNELS } from './kernels/index.js';
-import { kernelContext } from './kernel.js';
+import { kernelContext, type Kernel } from './kernel.js';
 
 export interface RunOptions {
   /** Keep and return every intermediate value (per-layer comparisons); disables buffer reuse. */
   keepIntermediates?: boolean;
   /** Called after each node with its outputs (before buffers are released). */
   onNode?: (node: string, outputs: Record<string, Tensor>) => void;
+  /** Another kernel table (e.g. fastKernels(rt) from bwdnn/kernels); default: the reference kernels. */
+  kernels?: ReadonlyMap<string, Kernel>;
 }
 
 export interface RunResult {
@@ -54,7 +56,7 @@ export function runDetailed(g: Graph, feeds: Record<string, Tensor>, opts: RunOp
   const schedule = opts.keepIntermediates ? order.map(() => []) : releaseSchedule(order, keep);
   order.forEach((node, idx) => {
     const def = requireOp(node.op, node.name);
-    const kernel = KERNELS.get(node.op);
+    const kernel = (opts.kernels ?? KERNELS).get(node.op);
     if (!kernel) throw new BwvmError('EXEC_NO_KERNEL', `node '${node.name}': the reference executor has no kernel for op '${node.op}'`);
     const x = node.inputs.map((n) => {
       if (!n) return undefined;
