@@ -3,6 +3,7 @@
 // width, MUL/ALU counts, one access per address generator per line, bank conflicts, latencies
 // and a register pool (virtual operand registers get physical ones at load, freed after last use).
 import type { TargetDesc } from '../target/index.js';
+import type { LatencyClass } from '../isa/index.js';
 import { BwvmError } from '../util/errors.js';
 
 /** An address register: generator 0..2 (u, v, w) and index 0..15. */
@@ -17,7 +18,12 @@ export type Op =
   | { kind: 'agadd'; stream: number; imm: number; prio: number }
   | { kind: 'fmac'; acc: number; a: Reg; b: Reg; prio: number; op?: ArithForm };
 
-export type ArithForm = 'fmac' | 'fmul' | 'fadd' | 'add2' | 'max2' | 'min2';
+export type ArithForm = 'fmac' | 'fmul' | 'fadd' | 'add2' | 'max2' | 'min2' | ExtraForm;
+/** Forms for transcendental / reduction kernels (activation.ts, softmax.ts, gemm.ts epilogues). */
+export type ExtraForm = 'sub2' | 'fmsub' | 'mov' | 'iadd2' | 'shl2' | 'and2' | 'or2' | 'abs' | 'recip' | 'fsumx' | 'fsumy' | 'fsumz' | 'fsumt';
+type Unit = 'MUL' | 'ALU' | 'SHF' | 'SPU';
+const X = (text: (d: number, a: number, b: number) => string, lat: LatencyClass, readsD: boolean, unit?: Unit, lane?: number) => ({ text, lat, readsD, unit, lane });
+const fsum = (lane: number) => X((d, a) => `${'xyzt'[lane]} fr${d} = sum fr${a}`, 'reduce', false, 'SPU', lane);
 
 /** Arithmetic forms: fmac d += a*b, fmul d = a*b (starts an accumulation), fadd d = d + b (a unused). */
 const ARITH = {
@@ -27,7 +33,17 @@ const ARITH = {
   add2: { text: (d: number, a: number, b: number) => `xyzt fr${d} = fr${a} + fr${b}`, lat: 'fadd' as const, readsD: false },
   max2: { text: (d: number, a: number, b: number) => `xyzt fr${d} = max(fr${a}, fr${b})`, lat: 'fadd' as const, readsD: false },
   min2: { text: (d: number, a: number, b: number) => `xyzt fr${d} = min(fr${a}, fr${b})`, lat: 'fadd' as const, readsD: false },
-};
+  sub2: X((d, a, b) => `xyzt fr${d} = fr${a} - fr${b}`, 'fadd', false),
+  fmsub: X((d, a, b) => `xyzt fr${d} -= fr${a} * fr${b}`, 'fmac', true),
+  mov: X((d, a) => `xyzt r${d} = r${a}`, 'alu', false, 'ALU'),
+  iadd2: X((d, a, b) => `xyzt r${d} = r${a} + r${b}`, 'alu', false, 'ALU'),
+  shl2: X((d, a, b) => `xyzt r${d} = r${a} << r${b}`, 'shf', false, 'SHF'),
+  and2: X((d, a, b) => `xyzt r${d} = r${a} & r${b}`, 'alu', false, 'ALU'),
+  or2: X((d, a, b) => `xyzt r${d} = r${a} | r${b}`, 'alu', false, 'ALU'),
+  abs: X((d, a) => `xyzt fr${d} = abs fr${a}`, 'alu', false, 'ALU'),
+  recip: X((d, a) => `xyzt fr${d} = recip fr${a}`, 'spu', false, 'SPU'),
+  fsumx: fsum(0), fsumy: fsum(1), fsumz: fsum(2), fsumt: fsum(3),
+} as Record<ArithForm, { text: (d: number, a: number, b: number) => string; lat: LatencyClass; readsD: boolean; unit?: Unit; lane?: number }>;
 
 const AGN = ['u', 'v', 'w'];
 const isP = (r: Reg): r is { p: number } => 'p' in r;
@@ -55,8 +71,9 @@ export function schedule(ops: Op[], streams: Stream[], pool: number[], t: Target
 
 function scheduleOnce(ops: Op[], streams: Stream[], pool: number[], t: TargetDesc, RESERVE: number, window: number, constRegs: Set<number>): { lines: string[]; ops: Op[] } | undefined {
   const latLoad = t.latency.load;
-  const unitsOf = (k: ArithForm): Array<'MUL' | 'ALU'> =>
-    k === 'fmac' ? (t.macUsesAlu ? ['MUL', 'ALU'] : ['MUL']) : k === 'fmul' ? ['MUL'] : [t.fpAddUnit === 'MUL' ? 'MUL' : 'ALU'];
+  const unitsOf = (k: ArithForm): Unit[] => ARITH[k].unit ? [ARITH[k].unit!] :
+    k === 'fmac' || k === 'fmsub' ? (t.macUsesAlu ? ['MUL', 'ALU'] : ['MUL']) : k === 'fmul' ? ['MUL'] : [t.fpAddUnit === 'MUL' ? 'MUL' : 'ALU'];
+  const lanesOf = (k: ArithForm): number[] => (ARITH[k].lane === undefined ? [0, 1, 2, 3] : [ARITH[k].lane!]);
   // per-stream op queues (memory + agadd), fmac list, virtual register use counts
   const sq: number[][] = streams.map(() => []);
   const macs: number[] = [];
@@ -93,16 +110,18 @@ function scheduleOnce(ops: Op[], streams: Stream[], pool: number[], t: TargetDes
   while (left > 0) {
     const slots: string[] = [];
     // 1. multiply-accumulates, oldest first
-    const busy = { MUL: 0, ALU: 0 };
+    const busy: Record<Unit, number[]> = { MUL: [0, 0, 0, 0], ALU: [0, 0, 0, 0], SHF: [0, 0, 0, 0], SPU: [0, 0, 0, 0] };
+    const full = (u: Unit, ls: number[]): boolean => ls.some((l) => busy[u][l]! >= t.units[u]);
     while (macHead < macs.length && done[macs[macHead]!]) macHead++;
-    for (let k = macHead, seen = 0; k < macs.length && seen < 400 && (busy.MUL < t.units.MUL || busy.ALU < t.units.ALU); k++) {
+    for (let k = macHead, seen = 0; k < macs.length && seen < 400 && (!full('MUL', [0]) || !full('ALU', [0]) || !full('SHF', [0]) || !full('SPU', [0, 1, 2, 3])); k++) {
       const i = macs[k]!;
       if (done[i]) continue;
       seen++;
       const o = ops[i] as Extract<Op, { kind: 'fmac' }>;
       const form = ARITH[o.op ?? 'fmac'];
       const us = unitsOf(o.op ?? 'fmac');
-      if (us.some((u) => busy[u] >= t.units[u])) continue;
+      const ls = lanesOf(o.op ?? 'fmac');
+      if (us.some((u) => full(u, ls))) continue;
       const acc = { p: o.acc };
       const needA = (o.op ?? 'fmac') !== 'fadd';
       if (!accTurn(o.acc, i) || (needA && !rdy(o.a)) || !rdy(o.b)) continue;
@@ -110,7 +129,7 @@ function scheduleOnce(ops: Op[], streams: Stream[], pool: number[], t: TargetDes
       if (pinnedOps.some((r) => !accTurn(r.p, i))) continue;
       if (form.readsD && !rdy(acc)) continue;
       slots.push(form.text(o.acc, needA ? pname(o.a) : 0, pname(o.b)));
-      for (const u of us) busy[u]++;
+      for (const u of us) for (const l of ls) busy[u][l]!++;
       done[i] = 1; left--; accNext(o.acc);
       for (const r of new Set(pinnedOps.map((x) => x.p))) accNext(r);
       ready.set(`p${o.acc}`, line + t.latency[form.lat]);
