@@ -1,0 +1,153 @@
+// Tap-list convolution loop nests (used by the deconv phases and depthwise conv): a block of
+// R rows x 4P columns x Q output channels (macro j = column ox0+4p+j) accumulates, per input
+// channel and tap (dy, dx), R*P lane-strided input loads x Q broadcast weights; outputs are stored
+// with any row pitch and lane stride (interleaved deconv phases write every s-th word).
+import type { TargetDesc } from '../target/index.js';
+import { BwvmError } from '../util/errors.js';
+import { OpBuilder, resolveIncrements } from './builder.js';
+import { emitNest, type Placed } from './emit.js';
+import { type Op, poolRegs, type Reg, schedule } from './schedule.js';
+
+export interface Tap { dy: number; dx: number }
+
+export interface TapNest {
+  /** Input channels reduced into each output channel (1 for depthwise). */
+  C: number;
+  /** Tap input offsets in the padded input; the weight of tap k of channel c is at c*T + k. */
+  taps: Tap[];
+  /** Input stride (rows and lanes). */
+  s: number;
+  /** Padded input plane geometry. */
+  Hpp: number; Wpp: number;
+  X: Placed; Wt: Placed; B: Placed; Y: Placed;
+  /** Weight row pitch per output channel and offset of this nest's rows in Wt. */
+  wRow: number; wOff: number;
+  /** Output word offset of (channel 0, row 0, col 0), row pitch, lane stride, channel pitch. */
+  out: { off: number; row: number; lane: number; plane: number };
+  /** Output tile grid (rows multiple of R, columns multiple of 4P). */
+  OHs: number; OWs: number;
+  /** Depthwise: output channel m reads input channel m (Q must be 1). */
+  depthwise?: boolean;
+  /** Input address streams (2: u/v/w shared with weights and outputs; 3 for load-bound kernels). */
+  nIn?: number;
+}
+
+export interface Block { R: number; P: number; Q: number }
+
+/** Distinct input words (per lane) one channel of a block loads. */
+export function tapLoads(R: number, P: number, taps: Tap[], s: number): number {
+  const seen = new Set<string>();
+  for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) for (const t of taps) seen.add(`${r * s + t.dy},${4 * p * s + t.dx}`);
+  return seen.size;
+}
+
+/** Estimated lines per input channel of a block: multiply-accumulates vs address-generator ports. */
+export function tapChanLines(b: Block, taps: Tap[], s: number, reuse = true): number {
+  const T = taps.length;
+  const loads = reuse ? tapLoads(b.R, b.P, taps, s) : b.R * b.P * T;
+  return Math.max((b.R * b.P * b.Q * T) / 8, ((loads + b.Q * T) / 3) * 1.15);
+}
+
+/** Whether a block's accumulators and operands fit the macro's registers. */
+export function tapFits(b: Block, t: TargetDesc): boolean {
+  const { R, P, Q } = b;
+  return R * P * Q + Math.min(R * P + Q + 4, 24) + 8 <= t.regsPerMacro && R * P * Q <= 44;
+}
+
+/** Loop nest computing `count` groups of q output channels from channel m0 (all tiles of the grid). */
+export function tapNest(n: TapNest, blk: Block, gr: { q: number; count: number; m0: number }, t: TargetDesc, reuse: boolean, what: string): string[] {
+  const { C, taps, s, Wpp } = n;
+  const { R, P } = blk, Q = gr.q, T = taps.length;
+  const plane = n.Hpp * Wpp;
+  if (n.depthwise && Q !== 1) throw new Error('dsplib: depthwise nests take one channel per group');
+  const b = new OpBuilder(t);
+  const work = [0, 0, 0];
+  const pick = (w: number): number => { let a = 0; for (let k = 1; k < 3; k++) if (work[k]! < work[a]! || (work[k] === work[a] && b.load(k) < b.load(a))) a = k; work[a]! += w; return a; };
+  const nIn = n.nIn ?? 2;
+  const mIn = n.depthwise ? gr.m0 * plane : 0;
+  const inS = Array.from({ length: nIn }, () => b.stream(pick((C * tapLoads(R, P, taps, s)) / nIn), n.X.addr, mIn));
+  const wS = Array.from({ length: Q }, (_, q) => b.stream(pick(C * T), n.Wt.addr, n.wOff + (gr.m0 + q) * n.wRow));
+  const bS = b.stream(pick(R * P * Q), n.B.addr, gr.m0);
+  const yS = Array.from({ length: Q }, (_, q) => b.stream(pick(R * P), n.Y.addr, n.out.off + (gr.m0 + q) * n.out.plane));
+  const acc = (r: number, p: number, q: number): number => (r * P + p) * Q + q;
+  const nAcc = R * P * Q;
+  const chanRel = b.streams.map((_, i) => (inS.includes(i) ? plane : wS.includes(i) ? T : 0));
+  let prio = nAcc;
+  const channels = (c0: number, c1: number): Op[] => {
+    const ops: Op[] = [];
+    const seen = new Map<number, Reg>();
+    let nLoads = 0;
+    for (let c = c0; c < c1; c++) {
+      for (let k = 0; k < T; k++) {
+        const { dy, dx } = taps[k]!;
+        const base = prio;
+        const wv: Reg[] = [], iv: Reg[][] = [];
+        for (let q = 0; q < Q; q++) { const v = b.vreg(); wv.push(v); ops.push(b.loadOp(wS[q]!, c * T + k, 'xyzt', 0, v, base + q)); }
+        for (let r = 0; r < R; r++) {
+          iv.push([]);
+          for (let p = 0; p < P; p++) {
+            const rel = c * plane + (r * s + dy) * Wpp + 4 * p * s + dx;
+            let v = reuse ? seen.get(rel) : undefined;
+            if (!v) {
+              v = b.vreg(); seen.set(rel, v);
+              ops.push(b.loadOp(inS[nLoads++ % nIn]!, rel, 'xyzt', s, v, base + (r * P + p) * Q));
+            }
+            iv[r]!.push(v);
+          }
+        }
+        for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) for (let q = 0; q < Q; q++) {
+          const first = c === 0 && k === 0;
+          ops.push({ kind: 'fmac', op: first ? 'fmul' : 'fmac', acc: acc(r, p, q), a: iv[r]![p]!, b: wv[q]!, prio: prio++ });
+        }
+      }
+    }
+    return ops;
+  };
+  const stores = (): Op[] => {
+    const out: Op[] = [];
+    const bv: Reg[] = [];
+    for (let q = 0; q < Q; q++) { const v = b.vreg(); bv.push(v); out.push(b.loadOp(bS, q, 'xyzt', 0, v, prio - nAcc)); }
+    for (let q = 0; q < Q; q++) for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) out.push({ kind: 'fmac', op: 'fadd', acc: acc(r, p, q), a: bv[q]!, b: bv[q]!, prio: prio + acc(r, p, q) });
+    for (let q = 0; q < Q; q++) for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) {
+      out.push(b.storeOp(yS[q]!, r * n.out.row + 4 * p * n.out.lane, 'xyzt', n.out.lane, { p: acc(r, p, q) }, prio + nAcc + acc(r, p, q)));
+    }
+    return out;
+  };
+  const lpc = tapChanLines(blk, taps, s, reuse);
+  const stepC = b.streams.map((_, i) => (inS.includes(i) ? 4 * P * s : yS.includes(i) ? 4 * P * n.out.lane : 0));
+  let segs: Op[][], midCount = 0;
+  let shift = b.streams.map(() => 0);
+  if (C * lpc * 1.15 + 40 <= 470) {
+    segs = [[...channels(0, C), ...stores()]];
+  } else {
+    const cc = Math.floor((420 - lpc * 1.15) / (2 * lpc * 1.15));
+    if (cc < 1) throw new BwvmError('DSPLIB_CODE_SIZE', `${what}: one input channel takes ~${Math.round(lpc)} lines; loop bodies hold 511`, { hint: 'use a smaller kernel window or block' });
+    const rem = C - 1;
+    let nmid = Math.floor(rem / cc);
+    let ct = rem - nmid * cc;
+    if (ct === 0) { ct = cc; nmid--; }
+    midCount = nmid;
+    const head = channels(0, 1);
+    if (nmid > 0) {
+      const mid = channels(1, 1 + cc);
+      const tail = [...channels(C - ct, C), ...stores()];
+      shift = chanRel.map((cr) => -(nmid - 1) * cc * cr);
+      segs = [head, mid, tail];
+    } else segs = [head, [...channels(1, C), ...stores()]];
+  }
+  const end = stepC.map((st, i) => st + shift[i]!);
+  const resolved = resolveIncrements(segs, b.streams.length, end, shift);
+  const pool = poolRegs(t, new Set(Array.from({ length: nAcc }, (_, k) => k)));
+  const sched = resolved.map((ops) => schedule(ops, b.streams, pool, t));
+  const body = sched.length === 1 ? { head: sched[0]!, tail: [] } : sched.length === 2 ? { head: sched[0]!, tail: sched[1]! }
+    : { head: sched[0]!, mid: { lines: sched[1]!, count: midCount }, tail: sched[2]! };
+  const steps = (i: number): number[] => {
+    if (inS.includes(i)) return [n.depthwise ? plane : 0, R * s * Wpp, 4 * P * s];
+    if (wS.includes(i)) return [Q * n.wRow, 0, 0];
+    if (i === bS) return [Q, 0, 0];
+    return [Q * n.out.plane, R * n.out.row, 4 * P * n.out.lane];
+  };
+  const name = (i: number): string => (i === bS ? n.B.name : inS.includes(i) ? n.X.name : wS.includes(i) ? n.Wt.name : n.Y.name);
+  const nest = b.streams.map((st, i) => ({ ...st, base: `${name(i)}+${st.start}`, steps: steps(i) }));
+  return emitNest([gr.count, n.OHs / R, n.OWs / (4 * P)], nest, body, t);
+}
