@@ -7,3 +7,4 @@ export { staticLines } from './emit.js';
 export { eltwise, type EltwiseKind, type EltwiseShape } from './eltwise.js';
 export { batchnorm, foldBatchNorm, type BatchNormShape } from './batchnorm.js';
 export { pool, type PoolKind, type PoolShape } from './pool.js';
+export { deconv, deconvWeights, type DeconvShape, type DeconvOptions } from './deconv.js';
