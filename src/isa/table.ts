@@ -4,10 +4,11 @@
 import { COMPUTE_ROWS } from './table-compute.js';
 import { MEMCTL_ROWS } from './table-memctl.js';
 import { FIXED_ROWS } from './table-fixed.js';
+import { CALL_ROWS } from './table-call.js';
 import type { InstrDef } from './types.js';
 
 /** Every instruction, in the order the assembler tries their syntax. */
-export const INSTRUCTIONS: readonly InstrDef[] = [...COMPUTE_ROWS, ...FIXED_ROWS, ...MEMCTL_ROWS];
+export const INSTRUCTIONS: readonly InstrDef[] = [...COMPUTE_ROWS, ...FIXED_ROWS, ...MEMCTL_ROWS, ...CALL_ROWS];
 
 /**
  * Opcodes 0x33-0x3F are reserved for further fixed-point / complex extensions (0x30-0x32 hold the

@@ -145,6 +145,10 @@ export interface Emit {
   branch(cond: string, target: number): void;
   /** Stop the program after this line. */
   halt(): void;
+  /** Push pc+1 on the return-address stack and jump to line `target` (taken-branch penalty). */
+  call(target: number): void;
+  /** Pop the return-address stack and jump there (taken-branch penalty). */
+  ret(): void;
   /** Zero-overhead loop over lines pc+1 .. end-1, `count` (JS expression) times. */
   loop(end: number, count: string): void;
   /** Start a DMA on channel `ch` (dir 0: DDR->chip, 1: chip->DDR) with descriptor regs r{a}..r{a+5} of macro k. */

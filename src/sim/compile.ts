@@ -27,6 +27,10 @@ export interface LineHelpers {
   conflicts(n: number): number;
   bankEvent(pc: number, extra: number, t: number): void;
   loopStart(pc: number, end: number, count: number): number;
+  /** Push the return address `ret` (faults when the return-address stack is full); returns `target`. */
+  call(pc: number, target: number, ret: number): number;
+  /** Pop a return address (faults when the stack is empty); returns the next PC. */
+  ret(pc: number): number;
   loopEnd(next: number): number;
   loopDepthCheck(pc: number): void;
   dmaStart(ch: number, dir: number, s: number, d: number, l: number, r: number, ss: number, ds: number, t: number, pc: number): number;
@@ -66,6 +70,12 @@ class LineEmitter implements Emit {
   }
   branch(cond: string, target: number): void {
     this.writes.push(`if (${cond}) { npc = ${target}; x = ${this.t.branchPenalty}; }`);
+  }
+  call(target: number): void {
+    this.writes.push(`npc = H.call(${this.pc}, ${target}, ${this.pc + 1}); x = ${this.t.branchPenalty};`);
+  }
+  ret(): void {
+    this.writes.push(`npc = H.ret(${this.pc}); x = ${this.t.branchPenalty};`);
   }
   halt(): void {
     this.writes.push(`npc = -1; { const w = H.dmaDrain(t); ${stallCode(this.pc, 2, 'w')} }`);

@@ -9,10 +9,15 @@ import type { TargetDesc } from '../target/index.js';
 export function successors(lines: readonly ExecLine[]): number[][] {
   const n = lines.length;
   const succ: number[][] = lines.map(() => []);
+  // a ret may return to the line after any call (conservative for the interlock analysis)
+  const returnPoints = new Set<number>();
+  lines.forEach((line, pc) => { if (line.slots.some((s) => s.op === 'call') && pc + 1 < n) returnPoints.add(pc + 1); });
   lines.forEach((line, pc) => {
     let fall = true;
     for (const s of line.slots) {
       if (s.op === 'halt') fall = false;
+      else if (s.op === 'call') { succ[pc]!.push(s.f.L!); fall = false; }
+      else if (s.op === 'ret') { succ[pc]!.push(...returnPoints); fall = false; }
       else if (s.op === 'b') { succ[pc]!.push(s.f.L!); fall = false; }
       else if (s.op.startsWith('b') && s.f.L !== undefined && s.f.c !== undefined) succ[pc]!.push(pc + s.f.L);
       else if (s.op === 'loop' || s.op === 'loopr') {

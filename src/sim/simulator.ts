@@ -1,7 +1,7 @@
 // The simulator: loads a Program for a target (legality checked and every line compiled once),
 // holds machine state, lets callers set named inputs and read outputs, and runs in 'fast' or
 // 'traced' mode (chosen per run) with a cycle limit and an AbortSignal, yielding periodically.
-import { type ExecLine, N_GLOBAL_REGS, type Program, UNIT_CLASSES, checkLine, disasmLine, instr, lanes, lineUsage } from '../isa/index.js';
+import { type ExecLine, N_GLOBAL_REGS, RETURN_STACK_DEPTH, type Program, UNIT_CLASSES, checkLine, disasmLine, instr, lanes, lineUsage } from '../isa/index.js';
 import { getTarget, chipWords, type TargetDesc } from '../target/index.js';
 import { BwvmError } from '../util/errors.js';
 import { type LineEnv, type LineFn, type LineHelpers, compileLines, fuseLoops } from './compile.js';
@@ -40,6 +40,8 @@ export class Simulator {
   private loopEnd = new Int32Array(64);
   private loopLeft = new Float64Array(64);
   private lsp = 0;
+  private retStack = new Int32Array(RETURN_STACK_DEPTH);
+  private rsp = 0;
   private bankGen = 0;
   private stamp = new Int32Array(0);
   private count = new Int32Array(0);
@@ -127,6 +129,13 @@ export class Simulator {
     const blockWords = t.memory.blockWords;
     this.stamp = new Int32Array(banks * t.memory.blocks + banks);
     this.count = new Int32Array(banks * t.memory.blocks + banks);
+    const loopEnd = (next: number): number => {
+      while (this.lsp > 0 && this.loopEnd[this.lsp - 1] === next) {
+        if (--this.loopLeft[this.lsp - 1]! > 0) return this.loopStart[this.lsp - 1]!;
+        this.lsp--;
+      }
+      return next;
+    };
     return {
       f2i: (x) => (Number.isNaN(x) ? 0 : x >= 2147483647 ? 2147483647 : x <= -2147483648 ? -2147483648 : Math.trunc(x)),
       fault: (code, pc, msg) => fault(code, pc, msg),
@@ -167,16 +176,23 @@ export class Simulator {
         this.loopStart[this.lsp] = pc + 1; this.loopEnd[this.lsp] = end; this.loopLeft[this.lsp] = count; this.lsp++;
         return pc + 1;
       },
+      call: (pc, target, ret) => {
+        if (this.rsp >= RETURN_STACK_DEPTH) {
+          fault('SIM_CALL_DEPTH', pc, `return-address stack overflow: more than ${RETURN_STACK_DEPTH} nested calls`,
+            'calls nest at most ' + RETURN_STACK_DEPTH + ' deep (look for unbounded recursion or a missing ret)');
+        }
+        this.retStack[this.rsp++] = ret;
+        return target;
+      },
+      ret: (pc) => {
+        if (this.rsp <= 0) fault('SIM_RET_EMPTY', pc, 'ret with an empty return-address stack (no matching call)', 'reach a subroutine only through call, or end the main program with halt');
+        const to = this.retStack[--this.rsp]!;
+        return loopEnd(to); // a call as the last line of a loop body returns to the loop end
+      },
       loopDepthCheck: (pc) => {
         if (this.lsp >= t.loopDepth) fault('SIM_LOOP_DEPTH', pc, `more than ${t.loopDepth} nested zero-overhead loops`, 'use a counted branch for the outer loop');
       },
-      loopEnd: (next) => {
-        while (this.lsp > 0 && this.loopEnd[this.lsp - 1] === next) {
-          if (--this.loopLeft[this.lsp - 1]! > 0) return this.loopStart[this.lsp - 1]!;
-          this.lsp--;
-        }
-        return next;
-      },
+      loopEnd,
       dmaStart: (ch, dir, s, d, l, r, ss, ds, cyc, pc) => this.dmaEngine.start(ch, dir, s, d, l, r, ss, ds, cyc, pc),
       dmaWait: (ch, cyc) => this.dmaEngine.wait(ch, cyc),
       dmaDrain: (cyc) => this.dmaEngine.drain(cyc),
@@ -238,6 +254,7 @@ export class Simulator {
     this.regs.clear();
     e.RDY.fill(0); e.ST.fill(0); e.STALL.fill(0); e.CNT.fill(0);
     this.lsp = 0;
+    this.rsp = 0;
     this.dmaEngine.reset();
     this.events = opts.mode === 'traced' ? [] : undefined;
     this.dmaEngine.events = undefined;

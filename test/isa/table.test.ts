@@ -48,7 +48,7 @@ describe('instruction table', () => {
       const e: Emit = {
         pc: 10, r: (k, r) => k * 64 + r, ag: (g, i) => g * 16 + i, tmp: (x) => { code.push(x); return 'v'; },
         read: (s) => code.push(s), write: (s) => code.push(s), check: (c) => code.push(c), mem: (a) => code.push(a),
-        branch: (c) => code.push(c), halt: () => code.push('halt'), loop: (e2, c) => code.push(`${e2}${c}`),
+        branch: (c) => code.push(c), halt: () => code.push('halt'), call: (t) => code.push(`call ${t}`), ret: () => code.push('ret'), loop: (e2, c) => code.push(`${e2}${c}`),
         dmaStart: () => code.push('dma'), dmaWait: () => code.push('wait'), macros: (m) => [0, 1, 2, 3].filter((k) => m & (1 << k)),
       };
       const f = samples(d.fields)[0]!;
