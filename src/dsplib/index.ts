@@ -2,9 +2,11 @@
 // kernel table (name -> generator, FLOPs, description) that tools list and run.
 export { type DspKernel, type KernelTensor, type DspDType, layoutData, tensorWords } from './kernel.js';
 export { conv2d, type Conv2dShape, type Conv2dOptions } from './conv2d.js';
+export { type ConvActivation, type EpilogueOptions } from './conv2d-epilogue.js';
 export { DSP_KERNELS, type KernelRow } from './table.js';
 export { staticLines } from './emit.js';
 export { eltwise, type EltwiseKind, type EltwiseShape } from './eltwise.js';
 export { batchnorm, foldBatchNorm, type BatchNormShape } from './batchnorm.js';
 export { pool, type PoolKind, type PoolShape } from './pool.js';
 export { deconv, deconvWeights, type DeconvShape, type DeconvOptions } from './deconv.js';
+export { depthwise, type DepthwiseShape, type DepthwiseOptions } from './depthwise.js';
