@@ -18,3 +18,4 @@ export type { DotOptions } from './dot.js';
 export { makeContext } from './context.js';
 export type { SymValues } from './context.js';
 export type { WindowGeom } from './ops/geometry.js';
+export { QUANT_DTYPES, isQuantDType, quantDTypeOfBits, quantRange, paramsForRange, tensorParams, paramAt, type QuantDType } from './quant.js';

@@ -1,0 +1,4 @@
+// Public surface of quantization planning: calibration statistics and ranges, post-training
+// lowering to the integer model, the QDQ graph for ONNX export and the per-layer report.
+export * from './calibrate.js';
+export * from './lower.js';
