@@ -1,6 +1,7 @@
 // The CLI verb table: name, one-line summary, usage text and the function running it. Adding a
 // verb is one row here (and its file).
 import { ASM_SUMMARY, ASM_USAGE, asmVerb } from './verb-asm.js';
+import { COMPILE_SUMMARY, COMPILE_USAGE, compileVerb } from './verb-compile.js';
 import { COMPRESS_SUMMARY, COMPRESS_USAGE, compressVerb } from './verb-compress.js';
 import { INSTALL_SUMMARY, INSTALL_USAGE, installVerb } from './verb-install.js';
 import { KERNEL_SUMMARY, KERNEL_USAGE, kernelVerb } from './verb-kernel.js';
@@ -17,6 +18,7 @@ export interface Verb {
 
 export const VERBS: readonly Verb[] = [
   { name: 'asm', summary: ASM_SUMMARY, usage: ASM_USAGE, run: asmVerb },
+  { name: 'compile', summary: COMPILE_SUMMARY, usage: COMPILE_USAGE, run: compileVerb },
   { name: 'compress', summary: COMPRESS_SUMMARY, usage: COMPRESS_USAGE, run: compressVerb },
   { name: 'install', summary: INSTALL_SUMMARY, usage: INSTALL_USAGE, run: installVerb },
   { name: 'kernel', summary: KERNEL_SUMMARY, usage: KERNEL_USAGE, run: kernelVerb },

@@ -31,6 +31,7 @@ import { trainFamily } from './train/index.js';
 import { compressFamily } from './compress/index.js';
 import { dspFamily } from './dsp.js';
 import { optFamily } from './opt.js';
+import { codegenFamily } from './codegen.js';
 
 export const MAGIC_FAMILIES: readonly MagicFamily[] = [
   lsmagicFamily,
@@ -47,6 +48,7 @@ export const MAGIC_FAMILIES: readonly MagicFamily[] = [
   compressFamily,
   dspFamily,
   optFamily,
+  codegenFamily,
 ];
 
 /** A registry holding every family of the table (plus any extra ones, e.g. from tests). */

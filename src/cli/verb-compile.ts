@@ -1,0 +1,71 @@
+// `bwvm compile MODEL -o DIR [--target T] [--emit c[,asm]] [-O2]`: optimize a model file or zoo
+// network and write the outputs of each emitter into DIR (C: model.c/.h, weights, harness.c),
+// printing files, sizes and facts; --check builds the C with strict gcc and compares its
+// outputs with the reference executor (exit 1 past 1e-4 relative error).
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadModel } from '../frontend/load.js';
+import { zooModel } from '../bwdnn/zoo/index.js';
+import { checkCModel, runCodegen } from '../magics/codegen-run.js';
+import { DEFAULT_TARGET } from '../target/index.js';
+import { errorMessage, isBwvmError } from '../util/errors.js';
+
+export const COMPILE_SUMMARY = 'generate code for a model (portable C today; DSP assembly when available)';
+export const COMPILE_USAGE = `usage: bwvm compile MODEL -o DIR [--target T] [--emit c[,asm]] [-O0|-O1|-O2]
+                    [--weights c|blob] [--prefix NAME] [--batch N] [--check]
+
+MODEL is a model file (ONNX, Keras .h5, TF.js model.json, .bwvm) or a zoo name (lenet5, vgg_small, ...).
+  -o DIR          output folder (created)
+  --target T      target preset or JSON file (default: ${DEFAULT_TARGET})
+  --emit LIST     emitters, comma separated (default: c)
+  -O LEVEL        optimization level 0, 1 or 2 (default: 2)
+  --weights W     c: weights as a const float array in <prefix>_weights.c (default);
+                  blob: raw float32 <prefix>_weights.bin handed to <prefix>_init()
+  --prefix NAME   C symbol and file prefix (default: model)
+  --batch N       size of symbolic input dims (default: 1)
+  --check         build the C with gcc -std=c99 -Wall -Wextra -Werror and compare with the reference`;
+
+export async function compileVerb(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: {
+      output: { type: 'string', short: 'o' }, target: { type: 'string' }, emit: { type: 'string', default: 'c' },
+      opt: { type: 'string', short: 'O', default: '2' }, weights: { type: 'string', default: 'c' }, prefix: { type: 'string' },
+      batch: { type: 'string' }, check: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    } });
+  } catch (e) {
+    process.stderr.write(`bwvm compile: ${errorMessage(e)}\n${COMPILE_USAGE}\n`);
+    return 2;
+  }
+  const { values: v, positionals } = parsed;
+  if (v.help) { process.stdout.write(COMPILE_USAGE + '\n'); return 0; }
+  if (positionals.length !== 1 || !v.output) { process.stderr.write(`bwvm compile: need one MODEL and -o DIR\n${COMPILE_USAGE}\n`); return 2; }
+  if (v.weights !== 'c' && v.weights !== 'blob') { process.stderr.write(`bwvm compile: --weights must be c or blob, got '${v.weights}'\n`); return 2; }
+  if (!/^[012]$/.test(v.opt!)) { process.stderr.write(`bwvm compile: -O must be 0, 1 or 2, got '${v.opt}'\n`); return 2; }
+  const batch = v.batch === undefined ? undefined : Number(v.batch);
+  if (batch !== undefined && !(Number.isInteger(batch) && batch > 0)) { process.stderr.write(`bwvm compile: --batch must be a positive integer\n`); return 2; }
+  try {
+    const src = positionals[0]!;
+    const g = existsSync(src) ? await loadModel(resolve(src)) : zooModel(src);
+    const dir = resolve(v.output);
+    const r = await runCodegen(g, { dir, emit: v.emit!, level: `O${v.opt}`, weights: v.weights, ...(v.target ? { target: v.target } : {}), ...(v.prefix ? { prefix: v.prefix } : {}), ...(batch ? { batch } : {}) });
+    process.stdout.write(`${g.name}: -${r.level}, target ${r.target} -> ${dir}\n`);
+    let status = 0;
+    for (const e of r.results) {
+      process.stdout.write(`[${e.emitter}]\n`);
+      for (const [f, bytes] of e.files) process.stdout.write(`  ${f.padEnd(24)} ${String(bytes).padStart(9)} B\n`);
+      for (const n of e.notes) process.stdout.write(`  ${n}\n`);
+      if (v.check && e.cModel) {
+        const c = checkCModel(g, e.cModel, dir);
+        const ok = c.maxRel <= 1e-4;
+        process.stdout.write(`  gcc -std=c99 -Wall -Wextra -Werror: ok; vs reference: max abs ${c.maxAbs.toExponential(2)}, max rel ${c.maxRel.toExponential(2)} ${ok ? '(ok)' : '(FAILED, > 1e-4)'}\n`);
+        if (!ok) status = 1;
+      }
+    }
+    return status;
+  } catch (e) {
+    process.stderr.write(`bwvm compile: ${isBwvmError(e) ? `[${e.code}] ` : ''}${errorMessage(e)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,73 @@
+// The code generation magic family: %codegen emits a session model with the --emit emitters
+// (portable C today) into a folder and shows the files with sizes, the arena vs its lower
+// bound, and a listing excerpt; --check builds the C with strict gcc and compares with the
+// reference executor.
+import { resolve } from 'node:path';
+import { getModel } from '../session/models.js';
+import { escapeHtml, html, table } from '../display/index.js';
+import { BwvmError } from '../util/errors.js';
+import { DEFAULT_TARGET } from '../target/index.js';
+import { MagicOutput, type MagicFamily, type MagicSpec } from './types.js';
+import { MODEL_FLAG } from './model/common.js';
+import { checkCModel, runCodegen } from './codegen-run.js';
+
+export interface CodegenMagicResult {
+  model: string;
+  dir: string;
+  level: string;
+  target: string;
+  files: { emitter: string; file: string; bytes: number }[];
+  arenaBytes?: number;
+  lowerBoundBytes?: number;
+  weightsBytes?: number;
+  check?: { maxAbs: number; maxRel: number };
+}
+
+const codegenMagic: MagicSpec = {
+  name: 'codegen',
+  kind: 'line',
+  summary: 'generate code for a model into a folder (--emit c; asm when the DSP emitter lands), with sizes and a listing excerpt',
+  usage: '%codegen -o DIR [--emit c[,asm]] [--target T] [-O0|-O1|-O2] [--model N] [--weights c|blob] [--prefix P] [--batch N] [--check]',
+  flags: [
+    { name: 'out', alias: 'o', type: 'string', help: 'output folder (created)' },
+    { name: 'emit', type: 'list', help: 'emitters: c (portable C99); asm is not available yet', default: ['c'] },
+    { name: 'target', type: 'string', help: `target preset or JSON file (default ${DEFAULT_TARGET})` },
+    { name: 'O0', type: 'boolean', help: 'no optimization (BN and bias as separate layers)' },
+    { name: 'O1', type: 'boolean', help: 'cleanups only' },
+    { name: 'O2', type: 'boolean', help: 'BN folding, bias/activation fusion (default)' },
+    MODEL_FLAG,
+    { name: 'weights', type: 'string', help: 'c: const float array in <prefix>_weights.c (default); blob: <prefix>_weights.bin' },
+    { name: 'prefix', type: 'string', help: 'C symbol and file prefix (default model)' },
+    { name: 'batch', type: 'number', help: 'size bound to symbolic input dims (default 1)' },
+    { name: 'check', type: 'boolean', help: 'build with gcc -std=c99 -Wall -Wextra -Werror and compare with the reference' },
+  ],
+  positionals: [],
+  async run(args, ctx) {
+    const m = getModel(ctx.session, args.str('model'));
+    const out = args.str('out');
+    if (!out) throw new BwvmError('CG_OUT', '%codegen needs an output folder', { hint: 'e.g. %codegen --emit c -o build/' });
+    const levels = ['O0', 'O1', 'O2'].filter((l) => args.bool(l));
+    if (levels.length > 1) throw new BwvmError('OPT_LEVEL', `give one optimization level, got ${levels.map((l) => `-${l}`).join(' ')}`);
+    const weights = args.str('weights') ?? 'c';
+    if (weights !== 'c' && weights !== 'blob') throw new BwvmError('CG_WEIGHTS', `--weights must be c or blob, got '${weights}'`);
+    const dir = resolve(ctx.session.cwd, out);
+    const batch = args.num('batch');
+    const prefix = args.str('prefix'), target = args.str('target');
+    const r = await runCodegen(m.graph, { dir, emit: args.list('emit').join(',') || 'c', level: levels[0] ?? 'O2', weights, ...(prefix ? { prefix } : {}), ...(target ? { target } : {}), ...(batch ? { batch } : {}) });
+    const result: CodegenMagicResult = { model: m.name, dir, level: r.level, target: r.target, files: r.results.flatMap((e) => e.files.map(([file, bytes]) => ({ emitter: e.emitter, file, bytes }))) };
+    for (const e of r.results) {
+      if (!e.cModel) continue;
+      result.arenaBytes = e.cModel.arenaBytes;
+      result.lowerBoundBytes = e.cModel.lowerBoundBytes;
+      result.weightsBytes = e.cModel.weightsBytes;
+      if (args.bool('check')) { const c = checkCModel(m.graph, e.cModel, dir); result.check = { maxAbs: c.maxAbs, maxRel: c.maxRel }; }
+    }
+    ctx.stdout(`${m.name} (-${r.level}, target ${r.target}) -> ${dir}\n`);
+    for (const e of r.results) for (const n of e.notes) ctx.stdout(`[${e.emitter}] ${n}\n`);
+    if (result.check) ctx.stdout(`[c] gcc -std=c99 -Wall -Wextra -Werror: ok; vs reference: max abs ${result.check.maxAbs.toExponential(2)}, max rel ${result.check.maxRel.toExponential(2)}\n`);
+    for (const e of r.results) ctx.display(html(`<details open><summary>${escapeHtml(e.emitter)} listing excerpt</summary><pre>${escapeHtml(e.listing)}</pre></details>`, e.listing));
+    return new MagicOutput(result, table(result.files.map((f) => ({ emitter: f.emitter, file: f.file, bytes: f.bytes })), { caption: `${m.name}: generated files in ${dir}` }));
+  },
+};
+
+export const codegenFamily: MagicFamily = { name: 'codegen', magics: [codegenMagic] };
