@@ -38,7 +38,7 @@ function layout(g: DeconvGeo, ph: PhaseSpec[], blocks: Block[]): Layout {
   ph.forEach((p, i) => {
     const OHs = roundUp(p.OH, blocks[i]!.R), OWs = roundUp(p.OW, 4 * blocks[i]!.P);
     Hpp = Math.max(Hpp, OHs + Math.max(...p.taps.map((t) => t.dy)));
-    Wpp = Math.max(Wpp, OWs + 3 + Math.max(...p.taps.map((t) => t.dx)));
+    Wpp = Math.max(Wpp, OWs + Math.max(...p.taps.map((t) => t.dx)));
     OHy = Math.max(OHy, p.a + g.s * (OHs - 1) + 1);
     OWy = Math.max(OWy, p.b + g.s * (OWs - 1) + 1);
   });
@@ -90,11 +90,22 @@ export function deconv(sh: DeconvShape, t: TargetDesc, opts: DeconvOptions = {})
   const g = deconvGeometry(sh);
   const what = `deconv ${deconvText(sh)}`;
   const ph = phaseSpecs(g);
-  // choose each phase's block against a provisional layout (largest tiles), then build for real
-  const big = ph.map(() => ({ R: 8, P: 8, Q: 1 }));
-  const L0 = layout(g, ph, big), P0 = place(g, L0, t, what);
-  const blocks = ph.map((p) => opts.block ?? chooseBlock(tapCandidates({ C: g.C, M: g.M, OH: p.OH, OW: p.OW, taps: p.taps, s: 1 }, t),
-    (b) => staticLines(phaseCode(g, p, b, L0, P0, t, what))));
+  // choose each phase's block (against the layout that block gives every phase; phases with the
+  // same tap pattern and size share the choice), then build all phases for the final layout
+  const memo = new Map<string, Block>();
+  const blocks = ph.map((p) => {
+    if (opts.block) return opts.block;
+    const dy0 = Math.min(...p.taps.map((x) => x.dy)), dx0 = Math.min(...p.taps.map((x) => x.dx));
+    const key = `${p.OH},${p.OW},${p.taps.map((x) => `${x.dy - dy0}.${x.dx - dx0}`).join(' ')}`;
+    const known = memo.get(key);
+    if (known) return known;
+    const b = chooseBlock(tapCandidates({ C: g.C, M: g.M, OH: p.OH, OW: p.OW, taps: p.taps, s: 1 }, t), (c) => {
+      const Lc = layout(g, ph, ph.map(() => c));
+      return staticLines(phaseCode(g, p, c, Lc, place(g, Lc, t, what), t, what));
+    });
+    memo.set(key, b);
+    return b;
+  });
   const L = layout(g, ph, blocks), placed = place(g, L, t, what);
   const at = (n: string): Placed => placed.find((x) => x.name === n)!;
   const code: string[] = [];
