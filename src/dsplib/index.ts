@@ -10,3 +10,4 @@ export { batchnorm, foldBatchNorm, type BatchNormShape } from './batchnorm.js';
 export { pool, type PoolKind, type PoolShape } from './pool.js';
 export { deconv, deconvWeights, type DeconvShape, type DeconvOptions } from './deconv.js';
 export { depthwise, type DepthwiseShape, type DepthwiseOptions } from './depthwise.js';
+export { dense, matmul, gemmLayoutB, gemmPitch, type GemmShape, type GemmOptions } from './gemm.js';
