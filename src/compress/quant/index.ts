@@ -2,3 +2,4 @@
 // lowering to the integer model, the QDQ graph for ONNX export and the per-layer report.
 export * from './calibrate.js';
 export * from './lower.js';
+export * from './qdq.js';

@@ -1,4 +1,4 @@
-// Op rows for quantization: QuantizeLinear (float -> int8/uint8, round half to even, saturate)
+// Op rows for quantization: QuantizeLinear (float -> int8/uint8/int16, round half to even, saturate)
 // and DequantizeLinear, per-tensor or per-channel along `axis`.
 import type { OpContext, OpDef } from './schema.js';
 import { normAxis, numel } from '../shape.js';
@@ -18,7 +18,7 @@ export const QuantizeLinear: OpDef = {
   infer(ctx) {
     checkParams(ctx);
     const zdt = ctx.inputs[2]?.dtype ?? 'uint8';
-    if (zdt !== 'uint8' && zdt !== 'int8') ctx.fail('IR_SHAPE', `zero point dtype ${zdt} must be uint8 or int8`);
+    if (zdt !== 'uint8' && zdt !== 'int8' && zdt !== 'int16') ctx.fail('IR_SHAPE', `zero point dtype ${zdt} must be uint8, int8 or int16 (opset 21)`);
     return [{ dtype: zdt, shape: [...ctx.inputs[0]!.shape] }];
   },
   flops: (ctx) => 2 * numel(ctx.inputs[0]!.shape),

@@ -1,4 +1,4 @@
-// Reference kernels: QuantizeLinear (round half to even, saturate to int8/uint8) and
+// Reference kernels: QuantizeLinear (round half to even, saturate to int8/uint8/int16) and
 // DequantizeLinear, per-tensor or per-channel.
 import { normAxis } from '../../../ir/shape.js';
 import type { Tensor } from '../../../ir/types.js';
@@ -23,7 +23,7 @@ const roundHalfEven = (v: number): number => {
 const quantize: Kernel = (x, ctx) => {
   const X = x[0]!, S = x[1]!, Z = x[2];
   const y = allocOut(ctx);
-  const [lo, hi] = y.dtype === 'int8' ? [-128, 127] : [0, 255];
+  const [lo, hi] = y.dtype === 'int8' ? [-128, 127] : y.dtype === 'int16' ? [-32768, 32767] : [0, 255];
   const at = paramIndex(X, S, ctx);
   for (let i = 0; i < y.data.length; i++) {
     const k = at(i);
