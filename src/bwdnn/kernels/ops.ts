@@ -1,12 +1,12 @@
 // The fast kernels as an op table in the reference executor's Kernel contract (ONNX op ->
 // kernel over IR tensors): Conv, Gemm, MatMul (2-D), pools, BatchNormalization, activations,
 // Add/Mul. A configuration a fast kernel does not cover runs the reference kernel instead.
-import type { Tensor } from '../../ir/types.js';
+import type { Node, Tensor } from '../../ir/types.js';
 import { windowGeometry } from '../../ir/ops/geometry.js';
 import { KERNELS } from '../reference/kernels/index.js';
 import { allocOut, getN, type Kernel, type KernelCtx } from '../reference/kernel.js';
 import type { DnnRuntime } from './runtime.js';
-import { conv2dPtr } from './conv.js';
+import { conv2dPtr, type ConvGeometry } from './conv.js';
 import { gemmPtr } from './gemm.js';
 import { pool2dPtr } from './pool.js';
 import { activationPtr, binaryPtr, batchNormPtr } from './eltwise.js';
@@ -34,16 +34,20 @@ function onArena(rt: DnnRuntime, ctx: KernelCtx, inputs: (Tensor | undefined)[],
 
 type Fast = (rt: DnnRuntime, x: (Tensor | undefined)[], ctx: KernelCtx) => Tensor[] | undefined;
 
+/** The kernels' geometry of a 2-D ONNX Conv node with input shape xs and weight shape ws. */
+export function convGeometryOf(xs: number[], ws: number[], node: Node, group: number): ConvGeometry {
+  const g = windowGeometry(xs.slice(2), ws.slice(2), node.attrs, node.name);
+  return {
+    N: xs[0]!, C: xs[1]!, H: xs[2]!, W: xs[3]!, Cout: ws[0]!, kh: ws[2]!, kw: ws[3]!, groups: group,
+    stride: [g.strides[0]!, g.strides[1]!], dilation: [g.dilations[0]!, g.dilations[1]!],
+    pads: [g.pads[0]!, g.pads[1]!, g.pads[2]!, g.pads[3]!],
+  };
+}
+
 const conv: Fast = (rt, x, ctx) => {
   const [X, W, B] = x;
   if (!isF32(X) || !isF32(W) || (B && !isF32(B)) || X.shape.length !== 4) return undefined;
-  const g = windowGeometry(X.shape.slice(2), W.shape.slice(2), ctx.node.attrs, ctx.node.name);
-  const [N, C, H, Wd] = X.shape;
-  const geom = {
-    N, C, H, W: Wd, Cout: W.shape[0], kh: W.shape[2], kw: W.shape[3], groups: ctx.attr<number>('group'),
-    stride: [g.strides[0], g.strides[1]] as [number, number], dilation: [g.dilations[0], g.dilations[1]] as [number, number],
-    pads: [g.pads[0], g.pads[1], g.pads[2], g.pads[3]] as [number, number, number, number],
-  };
+  const geom = convGeometryOf(X.shape, W.shape, ctx.node, ctx.attr<number>('group'));
   return onArena(rt, ctx, [X, W, B], ([px, pw, pb], py) => { conv2dPtr(rt, geom, px, pw, pb, py); });
 };
 

@@ -1,7 +1,9 @@
 // Reverse-mode differentiation over a tape: walks the nodes backwards, calls each op's gradient
-// kernel, and accumulates gradients of every value; returns the gradients of the trainable
-// parameters (initializers at trainable input slots).
-import type { Graph } from '../../ir/types.js';
+// kernel (the tape engine's rows), and accumulates gradients of every value; returns the
+// gradients of the trainable parameters. An activation's gradient is freed once consumed and,
+// with `release`, a saved activation once no later gradient kernel reads it. The static plan
+// (backwardPlan) is shared with trainingStepMemory, so the memory figures are this code's.
+import type { Graph, Node } from '../../ir/types.js';
 import { BwvmError } from '../../util/errors.js';
 import { GRADS } from './grads/index.js';
 import { gradContext } from './grad.js';
@@ -22,37 +24,89 @@ export function trainableParams(g: Graph): string[] {
   return [...out];
 }
 
-/** Values whose gradient is needed: everything on a path from a parameter to the loss. */
-function needsGrad(tape: Tape, params: Set<string>): Set<string> {
+export interface BackwardPlan {
+  /** Per node index: which inputs get a gradient, or undefined when the node is skipped. */
+  want: (boolean[] | undefined)[];
+  /** Per node index: activations no gradient kernel reads after this node's. */
+  releaseAfter: string[][];
+  /** Activations no gradient kernel reads at all (released before backward starts). */
+  releaseFirst: string[];
+}
+
+/** Which nodes run a gradient kernel, for which inputs, and when saved activations die. */
+export function backwardPlan(g: Graph, order: Node[], seeds: string[], params: string[]): BackwardPlan {
+  const pset = new Set(params);
   const need = new Set<string>(params);
-  for (const n of tape.order) if (n.inputs.some((i) => i && need.has(i))) for (const o of n.outputs) if (o) need.add(o);
-  return need;
+  for (const n of order) if (n.inputs.some((i) => i && need.has(i))) for (const o of n.outputs) if (o) need.add(o);
+  const hasGrad = new Set(seeds);
+  const want: (boolean[] | undefined)[] = order.map(() => undefined);
+  const lastUse = new Map<string, number>();
+  for (let k = order.length - 1; k >= 0; k--) {
+    const node = order[k]!;
+    if (!hasGrad.has(node.outputs[0]!)) continue;
+    const w = node.inputs.map((i) => !!i && need.has(i) && (pset.has(i) || !g.initializers.has(i)));
+    if (!w.some(Boolean)) continue;
+    want[k] = w;
+    node.inputs.forEach((i, j) => { if (i && w[j]) hasGrad.add(i); });
+    for (const v of [...node.inputs, ...node.outputs]) if (v) lastUse.set(v, k);
+  }
+  const keep = (v: string) => g.initializers.has(v) || g.inputs.some((i) => i.name === v);
+  const releaseAfter: string[][] = order.map(() => []);
+  const releaseFirst: string[] = [];
+  for (const n of order) for (const o of n.outputs) {
+    if (!o || keep(o)) continue;
+    const k = lastUse.get(o);
+    if (k === undefined) releaseFirst.push(o); else releaseAfter[k]!.push(o);
+  }
+  return { want, releaseAfter, releaseFirst };
+}
+
+export interface BackwardOptions {
+  /** Drop saved activations from tape.values once no later gradient kernel reads them. */
+  release?: boolean;
+  /** Filled with the peak bytes held by the tape's activations plus live gradients. */
+  stats?: { peakBytes: number };
 }
 
 /** dLoss/dParam for every trainable parameter, given dLoss/dOutput seeds. */
-export function backward(tape: Tape, seeds: Record<string, Float32Array>, params: string[] = trainableParams(tape.graph)): Map<string, Float32Array> {
-  const pset = new Set(params);
-  const need = needsGrad(tape, pset);
+export function backward(tape: Tape, seeds: Record<string, Float32Array>, params: string[] = trainableParams(tape.graph),
+  o: BackwardOptions = {}): Map<string, Float32Array> {
+  const g = tape.graph;
+  const plan = backwardPlan(g, tape.order, Object.keys(seeds), params);
   const grads = new Map<string, Float32Array>();
   for (const [k, v] of Object.entries(seeds)) grads.set(k, v);
-  const add = (name: string, g: Float32Array) => {
+  const stats = o.stats;
+  const live = () => {
+    let b = 0;
+    for (const [k, t] of tape.values) if (!g.initializers.has(k)) b += t.data.byteLength;
+    for (const t of grads.values()) b += t.byteLength;
+    return b;
+  };
+  const note = (extra = 0) => { if (stats) stats.peakBytes = Math.max(stats.peakBytes, live() + extra); };
+  if (stats) stats.peakBytes = 0;
+  note();
+  const drop = (names: string[]) => { if (o.release) for (const v of names) tape.values.delete(v); };
+  drop(plan.releaseFirst);
+  const add = (name: string, gr: Float32Array) => {
     const prev = grads.get(name);
-    if (!prev) { grads.set(name, g); return; }
-    for (let i = 0; i < g.length; i++) prev[i] += g[i]!;
+    if (!prev) { grads.set(name, gr); note(); return; }
+    note(gr.byteLength);
+    for (let i = 0; i < gr.length; i++) prev[i] += gr[i]!;
   };
   for (let k = tape.order.length - 1; k >= 0; k--) {
     const node = tape.order[k]!;
+    const want = plan.want[k];
     const dy = grads.get(node.outputs[0]!);
-    if (!dy) continue;
-    const row = GRADS.get(node.op);
-    if (!row) throw new BwvmError('TRAIN_NO_GRAD', `node '${node.name}': op '${node.op}' has no gradient kernel`, { hint: 'freeze the layers before it or replace the op' });
-    const want = node.inputs.map((i) => !!i && need.has(i) && (pset.has(i) || !tape.graph.initializers.has(i)));
-    if (!want.some(Boolean)) continue;
-    const x = node.inputs.map((i) => (i ? tape.values.get(i) : undefined));
-    const y = node.outputs.map((o) => tape.values.get(o)!);
-    const gs = row.grad(gradContext(node, tape.graph.opset, x, y, dy, want, tape.caches.get(node.name)));
-    node.inputs.forEach((name, i) => { const g = gs[i]; if (name && want[i] && g) add(name, g); });
-    for (const o of node.outputs) if (!tape.graph.outputs.some((go) => go.name === o)) grads.delete(o);
+    if (want && dy) {
+      const row = tape.engine.grads.get(node.op);
+      if (!row) throw new BwvmError('TRAIN_NO_GRAD', `node '${node.name}': op '${node.op}' has no gradient kernel`, { hint: 'freeze the layers before it or replace the op' });
+      const x = node.inputs.map((i) => (i ? tape.values.get(i) : undefined));
+      const y = node.outputs.map((out) => tape.values.get(out)!);
+      const gs = row.grad(gradContext(node, g.opset, x, y, dy, want, tape.caches.get(node.name)));
+      node.inputs.forEach((name, i) => { const gr = gs[i]; if (name && want[i] && gr) add(name, gr); });
+      for (const out of node.outputs) if (!g.outputs.some((go) => go.name === out)) grads.delete(out);
+    }
+    drop(plan.releaseAfter[k]!);
   }
   return new Map(params.filter((p) => grads.has(p)).map((p) => [p, grads.get(p)!]));
 }

@@ -1,14 +1,15 @@
-// Forward pass for training: runs the graph op by op with the reference kernels, keeping every
-// value (the tape) for the backward pass; BatchNormalization uses batch statistics in training
-// mode and updates its running statistics in place.
+// Forward pass for training: runs the graph op by op with an engine's kernels (the reference
+// kernels by default, the WebAssembly kernels with the fast engine), keeping every value (the
+// tape) for the backward pass; BatchNormalization uses batch statistics in training mode and
+// updates its running statistics in place.
 import type { Graph, Node, Tensor } from '../../ir/types.js';
 import { requireOp } from '../../ir/ops/index.js';
 import { topoSort } from '../../ir/graph.js';
 import { allocData } from '../../ir/dtype.js';
 import { BwvmError } from '../../util/errors.js';
-import { KERNELS } from '../reference/kernels/index.js';
 import { kernelContext } from '../reference/kernel.js';
 import { bnForward } from './grads/norm.js';
+import { REFERENCE_ENGINE, type TrainEngine } from './engine.js';
 
 export interface Tape {
   graph: Graph;
@@ -17,9 +18,12 @@ export interface Tape {
   /** Per-node forward caches (BN batch statistics). */
   caches: Map<string, unknown>;
   training: boolean;
+  /** The engine that ran the forward; backward uses its gradient rows. */
+  engine: TrainEngine;
 }
 
-export function forwardTape(g: Graph, feeds: Record<string, Tensor>, training: boolean, order: Node[] = topoSort(g)): Tape {
+export function forwardTape(g: Graph, feeds: Record<string, Tensor>, training: boolean, order: Node[] = topoSort(g),
+  engine: TrainEngine = REFERENCE_ENGINE): Tape {
   const values = new Map<string, Tensor>();
   for (const [k, t] of g.initializers) values.set(k, t);
   for (const i of g.inputs) {
@@ -39,10 +43,10 @@ export function forwardTape(g: Graph, feeds: Record<string, Tensor>, training: b
       values.set(node.outputs[0]!, y);
       continue;
     }
-    const kernel = KERNELS.get(node.op);
+    const kernel = engine.kernels.get(node.op);
     if (!kernel) throw new BwvmError('EXEC_NO_KERNEL', `node '${node.name}': no kernel for op '${node.op}'`);
     const outs = kernel(x, kernelContext(node, requireOp(node.op, node.name), g.opset, x, alloc));
     node.outputs.forEach((o, i) => { if (o && outs[i]) values.set(o, outs[i]!); });
   }
-  return { graph: g, order, values, caches, training };
+  return { graph: g, order, values, caches, training, engine };
 }

@@ -1,19 +1,18 @@
 // The training loop: minibatch SGD/Adam with a learning-rate schedule on softmax cross-entropy,
 // seeded (same seed, same weights), interruptible between steps (the weights stay those of the
 // last finished step), with per-step progress and per-epoch history (optionally validated).
-import type { Graph, Initializer } from '../../ir/types.js';
-import { topoSort } from '../../ir/graph.js';
+import type { Graph, Tensor } from '../../ir/types.js';
 import { BwvmError } from '../../util/errors.js';
 import type { Dataset } from '../data/dataset.js';
 import { batches, type Augment } from '../data/batches.js';
-import { forwardTape } from './tape.js';
-import { backward, trainableParams } from './backward.js';
-import { softmaxCrossEntropy } from './loss.js';
 import { adam, sgd, type Optimizer } from './optim.js';
+import { createTrainStep, type TrainStepper } from './step.js';
+import { forwardTape } from './tape.js';
+import type { EngineOptions } from './engine.js';
 import { learningRate, type ScheduleName } from './schedule.js';
 import { evaluate } from './evaluate.js';
 
-export interface TrainOptions {
+export interface TrainOptions extends EngineOptions {
   epochs?: number;
   batchSize?: number;
   optimizer?: 'sgd' | 'adam';
@@ -38,21 +37,22 @@ export interface StepProgress { epoch: number; step: number; totalSteps: number;
 export interface EpochRecord { epoch: number; loss: number; accuracy: number; lr: number; seconds: number; valAccuracy?: number; valLoss?: number }
 export interface TrainHistory { epochs: EpochRecord[]; steps: number; interrupted: boolean; params: number }
 
+/** Inference-mode logits of a batch on the stepper's engine. */
+function forwardLogits(g: Graph, s: TrainStepper, x: Tensor): Float32Array {
+  return forwardTape(g, { [g.inputs[0]!.name]: x }, false, s.order, s.engine).values.get(g.outputs[0]!.name)!.data as Float32Array;
+}
+
 const tick = () => new Promise<void>((r) => setImmediate(r));
 
 export async function train(g: Graph, ds: Dataset, o: TrainOptions = {}): Promise<TrainHistory> {
   const epochs = o.epochs ?? 1, bs = o.batchSize ?? 32, seed = o.seed ?? 1;
   if (!(bs >= 1) || !(epochs >= 0)) throw new BwvmError('TRAIN_OPTIONS', `batch size ${bs} and epochs ${epochs} must be positive`);
-  const input = g.inputs[0]!.name, output = g.outputs[0]!.name;
-  const names = trainableParams(g);
-  if (!names.length) throw new BwvmError('TRAIN_NO_PARAMS', `graph '${g.name}' has no trainable parameters`);
-  const params = new Map<string, Initializer>(names.map((n) => [n, g.initializers.get(n)!]));
   const opt: Optimizer = o.optimizer === 'adam' ? adam({ weightDecay: o.weightDecay ?? 0 }) : sgd({ momentum: o.momentum ?? 0.9, weightDecay: o.weightDecay ?? 5e-4 });
   const lr0 = o.lr ?? (o.optimizer === 'adam' ? 1e-3 : 0.05);
   const perEpoch = Math.ceil(ds.n / bs);
   const totalSteps = Math.min(epochs * perEpoch, o.maxSteps ?? Infinity);
-  const order = topoSort(g);
-  const history: TrainHistory = { epochs: [], steps: 0, interrupted: false, params: names.reduce((a, n) => a + params.get(n)!.data.length, 0) };
+  const stepper = createTrainStep(g, { ...o, optimizer: opt });
+  const history: TrainHistory = { epochs: [], steps: 0, interrupted: false, params: [...stepper.params.values()].reduce((a, p) => a + p.data.length, 0) };
   for (let epoch = 0; epoch < epochs && history.steps < totalSteps; epoch++) {
     const t0 = performance.now();
     let lossSum = 0, correct = 0, seen = 0, lr = lr0;
@@ -60,10 +60,7 @@ export async function train(g: Graph, ds: Dataset, o: TrainOptions = {}): Promis
       if (o.signal?.aborted || history.steps >= totalSteps) break;
       lr = learningRate({ name: o.schedule ?? 'constant', lr: lr0, totalSteps, stepsPerEpoch: perEpoch, stepSize: o.stepSize ?? 1, gamma: o.gamma ?? 0.1 }, history.steps);
       const x = { dtype: 'float32' as const, shape: [b.size, ...ds.shape], data: b.images };
-      const tape = forwardTape(g, { [input]: x }, true, order);
-      const r = softmaxCrossEntropy(tape.values.get(output)!.data as Float32Array, b.labels, b.size);
-      const grads = backward(tape, { [output]: r.grad }, names);
-      opt.step(params, grads, lr);
+      const r = stepper.step(x, b.labels, lr);
       history.steps++;
       lossSum += r.loss * b.size;
       correct += r.correct;
@@ -74,7 +71,7 @@ export async function train(g: Graph, ds: Dataset, o: TrainOptions = {}): Promis
     if (o.signal?.aborted) { history.interrupted = true; break; }
     const rec: EpochRecord = { epoch, loss: lossSum / Math.max(1, seen), accuracy: correct / Math.max(1, seen), lr, seconds: (performance.now() - t0) / 1000 };
     if (o.validation) {
-      const v = await evaluate(g, o.validation, o.signal ? { signal: o.signal } : {});
+      const v = await evaluate(g, o.validation, { ...(o.signal ? { signal: o.signal } : {}), forward: async (x) => forwardLogits(g, stepper, x) });
       rec.valAccuracy = v.accuracy;
       rec.valLoss = v.loss;
     }

@@ -1,0 +1,57 @@
+// Training engines: 'reference' (the JavaScript kernels and gradients, the oracle) and 'fast'
+// (the WebAssembly kernels in the forward tape and for the Conv/Gemm/MatMul gradients,
+// reference rows for the rest). Fast engines share one cached runtime per thread count.
+import type { Kernel } from '../reference/kernel.js';
+import { KERNELS } from '../reference/kernels/index.js';
+import { createRuntime, type DnnRuntime } from '../kernels/runtime.js';
+import { fastKernels } from '../kernels/ops.js';
+import type { GradRow } from './grad.js';
+import { GRADS } from './grads/index.js';
+import { fastGrads } from './grads/fast.js';
+
+export type EngineName = 'fast' | 'reference';
+
+export interface TrainEngine {
+  readonly name: EngineName;
+  /** Forward kernels (op -> kernel) of the tape. */
+  readonly kernels: ReadonlyMap<string, Kernel>;
+  /** Gradient rows (op -> row) of backward. */
+  readonly grads: ReadonlyMap<string, GradRow>;
+  /** The WebAssembly runtime of a fast engine. */
+  readonly runtime?: DnnRuntime;
+}
+
+export interface EngineOptions {
+  /** Default 'fast'. */
+  engine?: EngineName | TrainEngine;
+  /** Threads of the fast engine's shared runtime: 1 or 2 (default 2). */
+  threads?: number;
+  /** Run the fast engine on this runtime instead of a shared one. */
+  runtime?: DnnRuntime;
+}
+
+export const REFERENCE_ENGINE: TrainEngine = { name: 'reference', kernels: KERNELS, grads: GRADS };
+
+const engines = new WeakMap<DnnRuntime, TrainEngine>();
+const shared = new Map<number, DnnRuntime>();
+
+/** The fast engine on `rt` (one per runtime). */
+export function fastEngine(rt: DnnRuntime): TrainEngine {
+  let e = engines.get(rt);
+  if (!e) engines.set(rt, (e = { name: 'fast', kernels: fastKernels(rt), grads: fastGrads(rt), runtime: rt }));
+  return e;
+}
+
+/** A process-wide runtime with `threads` threads (its workers are unref'd: they do not keep Node alive). */
+export function sharedRuntime(threads = 2): DnnRuntime {
+  let rt = shared.get(threads);
+  if (!rt) shared.set(threads, (rt = createRuntime({ threads })));
+  return rt;
+}
+
+export function trainEngine(o: EngineOptions = {}): TrainEngine {
+  const e = o.engine ?? 'fast';
+  if (typeof e !== 'string') return e;
+  if (e === 'reference') return REFERENCE_ENGINE;
+  return fastEngine(o.runtime ?? sharedRuntime(o.threads ?? 2));
+}

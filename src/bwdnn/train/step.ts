@@ -1,0 +1,60 @@
+// One training step (forward tape, softmax cross-entropy, backward, optimizer update) as a
+// reusable object: the node order, parameter list, engine and optimizer state are set up once.
+// train() runs on it; benchmarks and other loops can too.
+import type { Graph, Initializer, Node, Tensor } from '../../ir/types.js';
+import { topoSort } from '../../ir/graph.js';
+import { BwvmError } from '../../util/errors.js';
+import { forwardTape } from './tape.js';
+import { backward, trainableParams } from './backward.js';
+import { softmaxCrossEntropy } from './loss.js';
+import { sgd, type Optimizer } from './optim.js';
+import { trainEngine, type EngineOptions, type TrainEngine } from './engine.js';
+
+export interface StepResult {
+  loss: number;
+  /** Correct arg-max predictions in the batch. */
+  correct: number;
+  /** dLoss/dParam of this step (before the update). */
+  grads: Map<string, Float32Array>;
+}
+
+export interface TrainStepOptions extends EngineOptions {
+  /** Default: SGD with momentum 0.9 and weight decay 5e-4. */
+  optimizer?: Optimizer;
+  /** Training-mode forward (BN batch statistics); default true. */
+  training?: boolean;
+}
+
+export interface TrainStepper {
+  readonly engine: TrainEngine;
+  readonly params: Map<string, Initializer>;
+  readonly order: Node[];
+  /** Forward + backward + update on a batch x [N, ...] with integer labels, learning rate lr. */
+  step(x: Tensor, labels: ArrayLike<number>, lr: number): StepResult;
+}
+
+/** A stepper over g's trainable parameters; the weights of g are updated in place. */
+export function createTrainStep(g: Graph, o: TrainStepOptions = {}): TrainStepper {
+  const names = trainableParams(g);
+  if (!names.length) throw new BwvmError('TRAIN_NO_PARAMS', `graph '${g.name}' has no trainable parameters`);
+  const params = new Map<string, Initializer>(names.map((n) => [n, g.initializers.get(n)!]));
+  const opt = o.optimizer ?? sgd({ momentum: 0.9, weightDecay: 5e-4 });
+  const engine = trainEngine(o);
+  const order = topoSort(g);
+  const input = g.inputs[0]!.name, output = g.outputs[0]!.name;
+  return {
+    engine, params, order,
+    step(x, labels, lr) {
+      const tape = forwardTape(g, { [input]: x }, o.training ?? true, order, engine);
+      const r = softmaxCrossEntropy(tape.values.get(output)!.data as Float32Array, labels, x.shape[0]!);
+      const grads = backward(tape, { [output]: r.grad }, names, { release: true });
+      opt.step(params, grads, lr);
+      return { loss: r.loss, correct: r.correct, grads };
+    },
+  };
+}
+
+/** One step on g (a fresh stepper: plain SGD without momentum state). */
+export function trainStep(g: Graph, x: Tensor, labels: ArrayLike<number>, lr: number, o: TrainStepOptions = {}): StepResult {
+  return createTrainStep(g, { optimizer: sgd({ momentum: 0 }), ...o }).step(x, labels, lr);
+}

@@ -1,0 +1,88 @@
+// The fast training engine against the reference engine (the oracle): Gemm/MatMul gradient rows
+// on transpose/alpha/beta sweeps, whole-model parameter gradients of the zoo nets (conv with
+// stride, 1x1 shortcuts, depthwise, BN, pools), engine-independent BN running statistics,
+// and bit-identical results under a seed and across 1 and 2 threads.
+import { describe, expect, it } from 'vitest';
+import type { Graph, Node } from '../../../src/ir/types.js';
+import { zooModel } from '../../../src/bwdnn/zoo/index.js';
+import { forwardTape } from '../../../src/bwdnn/train/tape.js';
+import { backward, trainableParams } from '../../../src/bwdnn/train/backward.js';
+import { softmaxCrossEntropy } from '../../../src/bwdnn/train/loss.js';
+import { trainEngine } from '../../../src/bwdnn/train/engine.js';
+import { createTrainStep } from '../../../src/bwdnn/train/step.js';
+import { GRADS } from '../../../src/bwdnn/train/grads/index.js';
+import { gradContext } from '../../../src/bwdnn/train/grad.js';
+import { rand, relErr } from '../kernels/naive.js';
+
+const fast1 = trainEngine({ engine: 'fast', threads: 1 }), fast2 = trainEngine({ engine: 'fast', threads: 2 });
+const ref = trainEngine({ engine: 'reference' });
+
+function gradsOf(g: Graph, n: number, engine = fast1): Map<string, Float32Array> {
+  const [, ...chw] = g.inputs[0]!.shape as number[];
+  const per = chw.reduce((a, b) => a * b, 1);
+  const x = { dtype: 'float32' as const, shape: [n, ...chw], data: rand(n * per, 11) };
+  const tape = forwardTape(g, { [g.inputs[0]!.name]: x }, true, undefined, engine);
+  const out = g.outputs[0]!.name;
+  const loss = softmaxCrossEntropy(tape.values.get(out)!.data as Float32Array, Array.from({ length: n }, (_, i) => i % 10), n);
+  return backward(tape, { [out]: loss.grad }, trainableParams(g));
+}
+
+describe('fast Gemm / MatMul gradient rows vs reference', () => {
+  const cases: [string, Node['attrs'], number[], number[], number[] | undefined, 'Gemm' | 'MatMul'][] = [];
+  for (const tA of [0, 1]) for (const tB of [0, 1]) {
+    const [M, K, N] = [7, 13, 9];
+    cases.push([`Gemm tA${tA} tB${tB}`, { transA: tA, transB: tB, alpha: 0.7, beta: 1.3 }, tA ? [K, M] : [M, K], tB ? [N, K] : [K, N], [N], 'Gemm']);
+  }
+  cases.push(['Gemm dense 64x400 -> 120, bias [1,N]', { transB: 1 }, [64, 400], [120, 400], [1, 120], 'Gemm']);
+  cases.push(['MatMul 5x33 * 33x17', {}, [5, 33], [33, 17], undefined, 'MatMul']);
+  it.each(cases)('%s', (_, attrs, as, bs, cs, op) => {
+    const node: Node = { name: 'n', op, inputs: ['a', 'b', ...(cs ? ['c'] : [])], outputs: ['y'], attrs };
+    const t = (shape: number[], seed: number) => ({ dtype: 'float32' as const, shape, data: rand(shape.reduce((p, q) => p * q, 1), seed) });
+    const x = [t(as, 1), t(bs, 2), ...(cs ? [t(cs, 3)] : [])];
+    const M = attrs.transA ? as[1]! : as[0]!, N = attrs.transB ? bs[0]! : bs[1]!;
+    const dy = rand(M * N, 4), need = x.map(() => true);
+    const ctx = () => gradContext(node, 13, x, [t([M, N], 5)], dy, need);
+    const want = GRADS.get(op)!.grad(ctx());
+    for (const e of [fast1, fast2]) {
+      const got = e.grads.get(op)!.grad(ctx());
+      want.forEach((w, i) => expect(relErr(got[i]!, w!), `input ${i}`).toBeLessThan(1e-5));
+    }
+  });
+});
+
+describe('fast engine vs reference engine: parameter gradients of whole models', () => {
+  const models: [string, Graph, number][] = [
+    ['lenet5', zooModel('lenet5', { seed: 1 }), 4],
+    ['vgg_small w0.25', zooModel('vgg_small', { seed: 1, width: 0.25 }), 3],
+    ['resnet20 w0.25 (stride 2, 1x1 shortcuts, BN)', zooModel('resnet20', { seed: 1, width: 0.25, input: [3, 16, 16] }), 2],
+    ['mobilenet w0.25 (depthwise)', zooModel('mobilenet', { seed: 1, width: 0.25, input: [3, 16, 16] }), 2],
+  ];
+  it.each(models)('%s', (_, g, n) => {
+    const bnNames = g.nodes.filter((nd) => nd.op === 'BatchNormalization').flatMap((nd) => [nd.inputs[3]!, nd.inputs[4]!]);
+    const stats = () => bnNames.map((k) => (g.initializers.get(k)!.data as Float32Array).slice());
+    const bn0 = stats();
+    const want = gradsOf(g, n, ref);
+    const bnRef = stats();
+    bnNames.forEach((k, i) => (g.initializers.get(k)!.data as Float32Array).set(bn0[i]!));
+    const got = gradsOf(g, n, fast2);
+    expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
+    for (const [k, w] of want) expect(relErr(got.get(k)!, w), k).toBeLessThan(2e-4);
+    if (g.name !== 'lenet5') expect(bnNames.length).toBeGreaterThan(0);
+    stats().forEach((v, i) => expect(relErr(v, bnRef[i]!), bnNames[i]).toBeLessThan(1e-5));
+  });
+});
+
+describe('fast engine determinism', () => {
+  it('same seed and data -> bit-identical weights, on 1 and 2 threads', () => {
+    const run = (engine: typeof fast1) => {
+      const g = zooModel('vgg_small', { seed: 5, width: 0.25 });
+      const s = createTrainStep(g, { engine });
+      const x = { dtype: 'float32' as const, shape: [8, 1, 28, 28], data: rand(8 * 784, 9) };
+      for (let i = 0; i < 3; i++) s.step(x, Array.from({ length: 8 }, (_, j) => (j + i) % 10), 0.05);
+      return [...s.params.values()].map((p) => (p.data as Float32Array).slice());
+    };
+    const a = run(fast1), b = run(fast1), c = run(fast2);
+    expect(a).toEqual(b);
+    expect(c).toEqual(a);
+  });
+});
