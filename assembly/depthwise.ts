@@ -1,13 +1,17 @@
-// Depthwise convolution (groups == Cin, Cout = Cin * multiplier). Stride 1: tiles of
-// 2 output rows x 16 columns (8 f32x4 accumulators) over a zero-padded plane; other
-// strides: a scalar loop over the same padded plane.
+// Depthwise convolution (groups == Cin, Cout = Cin * multiplier). 3x3 stride 1 dilation 1:
+// tiles of 8 output rows x 4 columns (8 f32x4 accumulators, each input row loaded once per
+// tap column and used by up to 3 output rows); other stride-1 shapes: tiles of 2 rows x 16
+// columns; other strides: a scalar loop. All over a zero-padded copy of the plane.
 import { madd, actVec, actScalar } from './common';
 import { padPlanes } from './pad';
 import { pi, pf, roundUp, P_N, P_C, P_H, P_W, P_COUT, P_KH, P_KW, P_SH, P_SW, P_PH, P_PW, P_DH, P_DW, P_OH, P_OW, P_ACT, P_ALPHA } from './params';
 
 function unitStride(p: usize): bool { return pi(p, P_SH) == 1 && pi(p, P_SW) == 1; }
+function is3x3(p: usize): bool {
+  return unitStride(p) && pi(p, P_KH) == 3 && pi(p, P_KW) == 3 && pi(p, P_DH) == 1 && pi(p, P_DW) == 1;
+}
 function dwHp(p: usize): i32 {
-  const rows = unitStride(p) ? roundUp(pi(p, P_OH), 2) : (pi(p, P_OH) - 1) * pi(p, P_SH) + 1;
+  const rows = unitStride(p) ? roundUp(pi(p, P_OH), is3x3(p) ? 8 : 2) : (pi(p, P_OH) - 1) * pi(p, P_SH) + 1;
   return max(pi(p, P_H) + pi(p, P_PH), rows + (pi(p, P_KH) - 1) * pi(p, P_DH));
 }
 function dwWp(p: usize): i32 {
@@ -39,8 +43,69 @@ export function depthwise(p: usize, x: usize, w: usize, b: usize, y: usize, ws: 
     const wt = w + (<usize>(co * taps) << 2);
     const bias: f32 = b != 0 ? load<f32>(b + (<usize>co << 2)) : 0;
     const out = y + (<usize>(q * OH * OW) << 2);
-    if (sh == 1 && sw == 1) tiles(buf, Wp, wt, kh, kw, dh, dw, bias, act, alpha, out, OH, OW);
+    if (kh == 3 && kw == 3 && sh == 1 && sw == 1 && dh == 1 && dw == 1) tiles3x3(buf, Wp, wt, bias, act, alpha, out, OH, OW);
+    else if (sh == 1 && sw == 1) tiles(buf, Wp, wt, kh, kw, dh, dw, bias, act, alpha, out, OH, OW);
     else generic(buf, Wp, wt, kh, kw, sh, sw, dh, dw, bias, act, alpha, out, OH, OW);
+  }
+}
+
+/** 3x3, stride 1: 8 output rows x 4 columns per tile; input rows 0..9 of the tile, per tap column. */
+function tiles3x3(src: usize, Wp: i32, wt: usize, bias: f32, act: i32, alpha: f32, out: usize, OH: i32, OW: i32): void {
+  const rowB = <usize>Wp << 2;
+  for (let oy = 0; oy < OH; oy += 8) {
+    for (let ox = 0; ox < OW; ox += 4) {
+      let a0 = f32x4.splat(bias), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+      let base = src + <usize>oy * rowB + (<usize>ox << 2);
+      for (let kx = 0; kx < 3; kx++) {
+        // taps (0, kx), (1, kx), (2, kx): input row i feeds output rows i, i-1, i-2
+        const wA = v128.load32_splat(wt + (<usize>kx << 2));
+        const wB = v128.load32_splat(wt + (<usize>(3 + kx) << 2));
+        const wC = v128.load32_splat(wt + (<usize>(6 + kx) << 2));
+        let q = base;
+        let v = v128.load(q); q += rowB;
+        a0 = madd(wA, v, a0);
+        v = v128.load(q); q += rowB;
+        a0 = madd(wB, v, a0); a1 = madd(wA, v, a1);
+        v = v128.load(q); q += rowB;
+        a0 = madd(wC, v, a0); a1 = madd(wB, v, a1); a2 = madd(wA, v, a2);
+        v = v128.load(q); q += rowB;
+        a1 = madd(wC, v, a1); a2 = madd(wB, v, a2); a3 = madd(wA, v, a3);
+        v = v128.load(q); q += rowB;
+        a2 = madd(wC, v, a2); a3 = madd(wB, v, a3); a4 = madd(wA, v, a4);
+        v = v128.load(q); q += rowB;
+        a3 = madd(wC, v, a3); a4 = madd(wB, v, a4); a5 = madd(wA, v, a5);
+        v = v128.load(q); q += rowB;
+        a4 = madd(wC, v, a4); a5 = madd(wB, v, a5); a6 = madd(wA, v, a6);
+        v = v128.load(q); q += rowB;
+        a5 = madd(wC, v, a5); a6 = madd(wB, v, a6); a7 = madd(wA, v, a7);
+        v = v128.load(q); q += rowB;
+        a6 = madd(wC, v, a6); a7 = madd(wB, v, a7);
+        v = v128.load(q);
+        a7 = madd(wC, v, a7);
+        base += 4;
+      }
+      if (act != 0) {
+        a0 = actVec(a0, act, alpha); a1 = actVec(a1, act, alpha); a2 = actVec(a2, act, alpha); a3 = actVec(a3, act, alpha);
+        a4 = actVec(a4, act, alpha); a5 = actVec(a5, act, alpha); a6 = actVec(a6, act, alpha); a7 = actVec(a7, act, alpha);
+      }
+      const rowO = <usize>OW << 2;
+      const cols = min(4, OW - ox);
+      let o = out + (<usize>(oy * OW + ox) << 2);
+      if (oy + 8 <= OH && cols == 4) {
+        v128.store(o, a0); o += rowO; v128.store(o, a1); o += rowO; v128.store(o, a2); o += rowO; v128.store(o, a3); o += rowO;
+        v128.store(o, a4); o += rowO; v128.store(o, a5); o += rowO; v128.store(o, a6); o += rowO; v128.store(o, a7);
+        continue;
+      }
+      const rows = min(8, OH - oy);
+      storeLanes(o, a0, cols); o += rowO;
+      if (rows > 1) storeLanes(o, a1, cols); o += rowO;
+      if (rows > 2) storeLanes(o, a2, cols); o += rowO;
+      if (rows > 3) storeLanes(o, a3, cols); o += rowO;
+      if (rows > 4) storeLanes(o, a4, cols); o += rowO;
+      if (rows > 5) storeLanes(o, a5, cols); o += rowO;
+      if (rows > 6) storeLanes(o, a6, cols); o += rowO;
+      if (rows > 7) storeLanes(o, a7, cols);
+    }
   }
 }
 
