@@ -99,7 +99,7 @@ export interface Lay { R: number; P: number; OHs: number; OWs: number; Hpp: numb
 
 /** On-chip tensors a group nest reads and writes, with word offsets into each. */
 export interface GroupBufs {
-  X: Placed; xOff: number; W: Placed; B: Placed; bOff: number; Y: Placed; yOff: number; A?: Placed; aOff?: number;
+  X: Placed; xOff: number; W: Placed; wOff?: number; B: Placed; bOff: number; Y: Placed; yOff: number; A?: Placed; aOff?: number;
 }
 
 /** One group run: `count` groups of q output channels starting at m0 (w, y relative; bias + bOff). */
@@ -110,7 +110,7 @@ const cache = new Map<string, Planned>();
 
 /** Loop nest computing `count` groups of q output channels starting at m0. */
 export function groupCode(g: Geo, gr: Group, L: Lay, bf: GroupBufs, epi: Epi, t: TargetDesc, what: string): string[] {
-  const key = JSON.stringify([g, gr, L, [bf.X, bf.W, bf.B, bf.Y, bf.A].map((p) => p && [p.name, p.addr]), bf.xOff, bf.bOff, bf.yOff, bf.aOff, epi, t.name]);
+  const key = JSON.stringify([g, gr, L, [bf.X, bf.W, bf.B, bf.Y, bf.A].map((p) => p && [p.name, p.addr]), bf.xOff, bf.wOff, bf.bOff, bf.yOff, bf.aOff, epi, t.name]);
   let pl = cache.get(key);
   if (!pl) {
     pl = planGroup(g, gr, L, bf, epi, t, what);
@@ -129,7 +129,7 @@ function planGroup(g: Geo, gr: Group, L: Lay, bf: GroupBufs, epi: Epi, t: Target
   const pick = (w: number): number => { let a = 0; for (let k = 1; k < 3; k++) if (work[k]! < work[a]! || (work[k] === work[a] && b.load(k) < b.load(a))) a = k; work[a]! += w; return a; };
   const nIn = 2;
   const inS = Array.from({ length: nIn }, () => b.stream(pick((C * inputLoads(R, P, kH, kW, s)) / nIn), bf.X.addr, bf.xOff));
-  const wS = Array.from({ length: Q }, (_, q) => b.stream(pick(C * kk), bf.W.addr, (gr.m0 + q) * CK));
+  const wS = Array.from({ length: Q }, (_, q) => b.stream(pick(C * kk), bf.W.addr, (bf.wOff ?? 0) + (gr.m0 + q) * CK));
   const bS = b.stream(pick(R * P * Q), bf.B.addr, bf.bOff + gr.m0);
   const yS = Array.from({ length: Q }, (_, q) => b.stream(pick(R * P), bf.Y.addr, bf.yOff + (gr.m0 + q) * OHs * OWs));
   const aS = bf.A ? Array.from({ length: Q }, (_, q) => b.stream(pick(R * P), bf.A!.addr, (bf.aOff ?? 0) + (gr.m0 + q) * OHs * OWs)) : [];

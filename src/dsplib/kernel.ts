@@ -9,6 +9,8 @@ export interface KernelTensor {
   layout: string;
   /** Words between consecutive slices of the leading dimension when not dense (e.g. weight rows). */
   rowPitch?: number;
+  /** Memory the symbol lives in when not on-chip (DDR-tiled kernels). */
+  space?: 'ddr';
 }
 
 /** Words the tensor occupies in the kernel's memory image. */
