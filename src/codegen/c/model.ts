@@ -73,7 +73,7 @@ export function emitCModel(g0: Graph, o: CEmitOptions = {}): CModel {
   const ptr = (v: string): string => {
     const r = rootOf(v);
     if (inputIdx.has(r)) return `in${inputIdx.get(r)}`;
-    if (g.initializers.has(r)) { const e = pack.offsetOf(r); return `(W + ${e.offset})`; }
+    if (g.initializers.has(r)) { const e = pack.offsetOf(r); return `(W + ${e.offset} /* ${cmt(r)} */)`; }
     const off = arena.offset.get(r);
     if (off === undefined) throw new BwvmError('CG_INTERNAL', `value '${v}' has no storage`);
     return `(arena + ${off / 4})`;
