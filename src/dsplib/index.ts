@@ -11,3 +11,4 @@ export { pool, type PoolKind, type PoolShape } from './pool.js';
 export { deconv, deconvWeights, type DeconvShape, type DeconvOptions } from './deconv.js';
 export { depthwise, type DepthwiseShape, type DepthwiseOptions } from './depthwise.js';
 export { dense, matmul, gemmLayoutB, gemmPitch, type GemmShape, type GemmOptions } from './gemm.js';
+export { activation, type ActivationKind, type ActivationShape } from './activation.js';

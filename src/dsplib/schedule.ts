@@ -20,7 +20,7 @@ export type Op =
 
 export type ArithForm = 'fmac' | 'fmul' | 'fadd' | 'add2' | 'max2' | 'min2' | ExtraForm;
 /** Forms for transcendental / reduction kernels (activation.ts, softmax.ts, gemm.ts epilogues). */
-export type ExtraForm = 'sub2' | 'fmsub' | 'mov' | 'iadd2' | 'shl2' | 'and2' | 'or2' | 'abs' | 'recip' | 'fsumx' | 'fsumy' | 'fsumz' | 'fsumt';
+export type ExtraForm = 'sub2' | 'fmsub' | 'mov' | 'iadd2' | 'shl2' | 'and2' | 'or2' | 'abs' | 'recip' | 'fsumx' | 'fsumy' | 'fsumz' | 'fsumt' | 'fsum' | 'xferx' | 'xfery' | 'xferz' | 'xfert';
 type Unit = 'MUL' | 'ALU' | 'SHF' | 'SPU';
 const X = (text: (d: number, a: number, b: number) => string, lat: LatencyClass, readsD: boolean, unit?: Unit, lane?: number) => ({ text, lat, readsD, unit, lane });
 const fsum = (lane: number) => X((d, a) => `${'xyzt'[lane]} fr${d} = sum fr${a}`, 'reduce', false, 'SPU', lane);
@@ -43,6 +43,9 @@ const ARITH = {
   abs: X((d, a) => `xyzt fr${d} = abs fr${a}`, 'alu', false, 'ALU'),
   recip: X((d, a) => `xyzt fr${d} = recip fr${a}`, 'spu', false, 'SPU'),
   fsumx: fsum(0), fsumy: fsum(1), fsumz: fsum(2), fsumt: fsum(3),
+  fsum: X((d, a) => `xyzt fr${d} = sum fr${a}`, 'reduce', false, 'SPU'),
+  xferx: X((d, a) => `xyzt fr${d} = x fr${a}`, 'xfer', false, 'ALU'), xfery: X((d, a) => `xyzt fr${d} = y fr${a}`, 'xfer', false, 'ALU'),
+  xferz: X((d, a) => `xyzt fr${d} = z fr${a}`, 'xfer', false, 'ALU'), xfert: X((d, a) => `xyzt fr${d} = t fr${a}`, 'xfer', false, 'ALU'),
 } as Record<ArithForm, { text: (d: number, a: number, b: number) => string; lat: LatencyClass; readsD: boolean; unit?: Unit; lane?: number }>;
 
 const AGN = ['u', 'v', 'w'];
