@@ -11,6 +11,7 @@ import { foldConstants } from '../../ir/infer.js';
 import { BwvmError, isBwvmError } from '../../util/errors.js';
 import { ATTR, ModelProto, num, type PAttr, type PModel, type PNode, type PValueInfo } from './proto.js';
 import { dtypeFromCode, tensorFromProto, type TensorReadCtx } from './tensor.js';
+import { expandQLinear } from './import-quant.js';
 
 export const MIN_OPSET = 7;
 export const MAX_OPSET = 18;
@@ -113,7 +114,7 @@ export function importOnnx(bytes: Uint8Array, opts: OnnxImportOptions & { file?:
   });
 
   const used = new Set<string>();
-  g.nodes = (pg.node ?? []).map((pn: PNode, i) => {
+  g.nodes = expandQLinear(pg.node ?? [], g, file).map((pn: PNode, i) => {
     const op = pn.op_type ?? '';
     let name = pn.name || `${op}_${i}`;
     while (used.has(name)) name = `${name}_${i}`;
