@@ -19,6 +19,7 @@ export * as display from './display/index.js';
 export * as opt from './opt/index.js';
 export * as memory from './memory/index.js';
 export * as dsplib from './dsplib/index.js';
+export * as codegen from './codegen/index.js';
 
 export { loadModel, detectFormat, LOADERS, type LoadOptions } from './frontend/load.js';
 export { exportOnnx, importOnnx, importOnnxFile, ortRunner } from './frontend/onnx/index.js';
@@ -30,6 +31,8 @@ export { analyzeGroups, applyPruning, allocate, sensitivity, resolveBudgets, mod
 export { assemble, disassemble } from './isa/index.js';
 export { Simulator } from './sim/index.js';
 export { optimize } from './opt/index.js';
+export { emitCModel, writeCModel, compileCModel, runHarness } from './codegen/index.js';
+export { runCodegen, checkCModel } from './magics/codegen-run.js';
 export { getTarget, resolveTarget, TARGETS } from './target/index.js';
 export { BwvmError } from './util/errors.js';
 export type { Graph, Node, Tensor, TensorInfo, Initializer } from './ir/types.js';
