@@ -3,3 +3,4 @@
 export * from './calibrate.js';
 export * from './lower.js';
 export * from './qdq.js';
+export * from './report.js';

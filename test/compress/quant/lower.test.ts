@@ -61,3 +61,17 @@ test('ops without an integer form are refused with the op named', () => {
   const st = collectStats(vgg, { dtype: 'float32', shape: [2, 1, 8, 8], data: new Float32Array(128).map((_, i) => Math.sin(i)) });
   expect(() => lowerToInteger(vgg, st)).toThrow(/BatchNormalization/);
 });
+
+test('per-layer report: one row per integer node, int16 at least 30 dB more SQNR than int8 on every layer', async () => {
+  const { quantReport } = await import('../../../src/compress/quant/report.js');
+  const x = calibSplit(8);
+  const r8 = quantReport(g, lowerToInteger(g, stats, { bits: 8, perChannel: true }), x);
+  const r16 = quantReport(g, lowerToInteger(g, stats, { bits: 16, perChannel: true }), x);
+  expect(r8.map((r) => r.layer)).toEqual(['conv1+relu1', 'maxpool1', 'conv2+relu2', 'maxpool2', 'flatten1', 'fc1+relu3', 'fc2+relu4', 'fc3']);
+  expect(r8[0]!.weightScale).toMatch(/\(6 ch\)/);
+  for (let i = 0; i < r8.length; i++) {
+    expect(r8[i]!.sqnrDb).toBeGreaterThan(15);
+    expect(r16[i]!.sqnrDb).toBeGreaterThan(r8[i]!.sqnrDb + 30);
+  }
+  expect(r8[0]!.maxErrSteps).toBeLessThan(3); // first layer: input and output rounding only
+});
