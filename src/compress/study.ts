@@ -3,11 +3,12 @@
 // recalibrate BN, evaluate, fine-tune with the SAME schedule for every strategy, evaluate again.
 // `summarizeStudy` gives mean and spread per (model, budget, strategy); `studyVerdict` says whether
 // auto beat every baseline at a budget. The notebook notebooks/compression-study.ipynb drives it.
-import type { Graph } from '../ir/types.js';
+import type { Graph, Tensor } from '../ir/types.js';
+import { run } from '../bwdnn/reference/run.js';
 import { cloneGraph } from '../ir/graph.js';
 import type { Dataset } from '../bwdnn/data/dataset.js';
 import { evaluate } from '../bwdnn/train/evaluate.js';
-import { train, type TrainOptions } from '../bwdnn/train/index.js';
+import { train, trainEngine, type TrainOptions } from '../bwdnn/train/index.js';
 import { analyzeGroups } from './groups.js';
 import { applyPruning } from './prune.js';
 import { allocate, type Strategy } from './allocate.js';
@@ -39,6 +40,8 @@ export interface StudyOptions {
   minKeep?: number;
   calibSamples?: number;
   signal?: AbortSignal;
+  /** Evaluation engine (default: bwdnn's WebAssembly kernels), e.g. onnxruntime or the reference. */
+  evaluate?(g: Graph, ds: Dataset): Promise<{ accuracy: number; loss: number }>;
   onRow?(r: StudyRow, done: number, total: number): void;
   onSensitivity?(model: string, r: SensitivityResult): void;
 }
@@ -64,7 +67,9 @@ export async function runStudy(o: StudyOptions): Promise<StudyRow[]> {
   const per = o.train.shape[0] * o.train.shape[1] * o.train.shape[2];
   const calibN = Math.min(o.train.n, o.calibSamples ?? 128);
   const calib = { dtype: 'float32' as const, shape: [calibN, ...o.train.shape], data: o.train.images.slice(0, calibN * per) };
-  const acc = async (g: Graph, ds: Dataset) => evaluate(g, ds, { ...(o.signal ? { signal: o.signal } : {}) });
+  const kernels = trainEngine().kernels;
+  const fast = (g: Graph) => async (x: Tensor) => run(g, { [g.inputs[0]!.name]: x }, { kernels })[g.outputs[0]!.name]!.data as Float32Array;
+  const acc = async (g: Graph, ds: Dataset) => (o.evaluate ? o.evaluate(g, ds) : evaluate(g, ds, { forward: fast(g), ...(o.signal ? { signal: o.signal } : {}) }));
   for (const name of o.models) {
     const base = cloneGraph(await o.base(name));
     const groups = analyzeGroups(base);
