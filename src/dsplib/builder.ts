@@ -55,6 +55,20 @@ export class OpBuilder {
   }
 }
 
+/** Largest address add one slot holds (19-bit signed immediate). */
+export const AGADD_MAX = 262143;
+
+/** Address adds of imm, split into pieces an agadd immediate holds. */
+function agAdds(stream: number, imm: number, prio: number): Op[] {
+  const out: Op[] = [];
+  for (let left = imm; left !== 0;) {
+    const d = Math.max(-AGADD_MAX, Math.min(AGADD_MAX, left));
+    out.push({ kind: 'agadd', stream, imm: d, prio });
+    left -= d;
+  }
+  return out;
+}
+
 /**
  * Fill post-increments so each stream steps from one access to the next through the segments in
  * order, ending at `end[s]` (relative); the last segment's offsets are shifted by `shift[s]` first
@@ -68,24 +82,24 @@ export function resolveIncrements(segs: Op[][], nStreams: number, end: number[],
     const shift = si === segs.length - 1 && segs.length > 1 ? tailShift[a.stream] ?? 0 : 0;
     seq[a.stream]!.push({ seg: si, idx, rel: a.rel + shift });
   }));
-  const extra = segs.map(() => new Map<number, Op>()); // insert after idx
+  const extra = segs.map(() => new Map<number, Op[]>()); // insert after idx
   const startAdd: Op[] = [];
   for (let s = 0; s < nStreams; s++) {
     const list = seq[s]!;
-    if (list.length === 0) { if (end[s]) startAdd.push({ kind: 'agadd', stream: s, imm: end[s]!, prio: 0 }); continue; }
-    if (list[0]!.rel !== 0) startAdd.push({ kind: 'agadd', stream: s, imm: list[0]!.rel, prio: -1 });
+    if (list.length === 0) { if (end[s]) startAdd.push(...agAdds(s, end[s]!, 0)); continue; }
+    if (list[0]!.rel !== 0) startAdd.push(...agAdds(s, list[0]!.rel, -1));
     for (let k = 0; k < list.length; k++) {
       const cur = list[k]!;
       const next = k + 1 < list.length ? list[k + 1]!.rel : end[s]!;
       const d = next - cur.rel;
       const o = segs[cur.seg]![cur.idx] as Access;
       if (d >= INC_MIN && d <= INC_MAX) o.inc = d;
-      else { o.inc = 0; extra[cur.seg]!.set(cur.idx, { kind: 'agadd', stream: s, imm: d, prio: o.prio }); }
+      else { o.inc = 0; extra[cur.seg]!.set(cur.idx, agAdds(s, d, o.prio)); }
     }
   }
   return segs.map((ops, si) => {
     const out: Op[] = si === 0 ? [...startAdd] : [];
-    ops.forEach((o, idx) => { out.push(o); const e = extra[si]!.get(idx); if (e) out.push(e); });
+    ops.forEach((o, idx) => { out.push(o); const e = extra[si]!.get(idx); if (e) out.push(...e); });
     return out;
   });
 }

@@ -58,6 +58,13 @@ export interface NestBody { head: string[]; mid?: { lines: string[]; count: numb
 
 let labelSeq = 0;
 
+/** An address add as pieces that fit the 19-bit signed immediate (none for 0). */
+function splitAdd(d: number): number[] {
+  const out: number[] = [];
+  for (let left = d; left !== 0;) { const x = Math.max(-262143, Math.min(262143, left)); out.push(x); left -= x; }
+  return out;
+}
+
 /**
  * A loop nest (counts outermost first) around a body whose streams end each iteration one
  * innermost step further; between levels, address adds move every stream to the next start.
@@ -78,8 +85,7 @@ export function emitNest(counts: number[], streams: NestStream[], body: NestBody
     if (counts[k]! > 32767) throw new BwvmError('DSPLIB_SHAPE', `loop count ${counts[k]} exceeds 32767`, { hint: 'use a smaller shape' });
     wrapped.push(`loop ${id}l${k}, ${counts[k]}`, ...code, `${id}l${k}:`);
     if (k > 0) {
-      const fix = streams.map((s) => ({ ag: s.ag, text: `${AG[s.ag]}${s.ar} += ${s.steps[k - 1]! - counts[k]! * s.steps[k]!}`, d: s.steps[k - 1]! - counts[k]! * s.steps[k]! }))
-        .filter((x) => x.d !== 0);
+      const fix = streams.flatMap((s) => splitAdd(s.steps[k - 1]! - counts[k]! * s.steps[k]!).map((d) => ({ ag: s.ag, text: `${AG[s.ag]}${s.ar} += ${d}` })));
       wrapped.push(...agLines(fix));
     }
     code = wrapped;
