@@ -31,6 +31,7 @@ import { trainFamily } from './train/index.js';
 import { compressFamily } from './compress/index.js';
 import { dspFamily } from './dsp.js';
 import { optFamily } from './opt.js';
+import { quantFamily } from './quant.js';
 import { codegenFamily } from './codegen.js';
 
 export const MAGIC_FAMILIES: readonly MagicFamily[] = [
@@ -48,6 +49,7 @@ export const MAGIC_FAMILIES: readonly MagicFamily[] = [
   compressFamily,
   dspFamily,
   optFamily,
+  quantFamily,
   codegenFamily,
 ];
 

@@ -4,3 +4,4 @@ export * from './calibrate.js';
 export * from './lower.js';
 export * from './qdq.js';
 export * from './report.js';
+export * from './plan.js';
