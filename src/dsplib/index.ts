@@ -12,3 +12,4 @@ export { deconv, deconvWeights, type DeconvShape, type DeconvOptions } from './d
 export { depthwise, type DepthwiseShape, type DepthwiseOptions } from './depthwise.js';
 export { dense, matmul, gemmLayoutB, gemmPitch, type GemmShape, type GemmOptions } from './gemm.js';
 export { activation, type ActivationKind, type ActivationShape } from './activation.js';
+export { softmax, type SoftmaxShape } from './softmax.js';

@@ -44,8 +44,8 @@ const ARITH = {
   recip: X((d, a) => `xyzt fr${d} = recip fr${a}`, 'spu', false, 'SPU'),
   fsumx: fsum(0), fsumy: fsum(1), fsumz: fsum(2), fsumt: fsum(3),
   fsum: X((d, a) => `xyzt fr${d} = sum fr${a}`, 'reduce', false, 'SPU'),
-  xferx: X((d, a) => `xyzt fr${d} = x fr${a}`, 'xfer', false, 'ALU'), xfery: X((d, a) => `xyzt fr${d} = y fr${a}`, 'xfer', false, 'ALU'),
-  xferz: X((d, a) => `xyzt fr${d} = z fr${a}`, 'xfer', false, 'ALU'), xfert: X((d, a) => `xyzt fr${d} = t fr${a}`, 'xfer', false, 'ALU'),
+  xferx: X((d, a) => `xyzt fr${d} = xfr${a}`, 'xfer', false, 'ALU'), xfery: X((d, a) => `xyzt fr${d} = yfr${a}`, 'xfer', false, 'ALU'),
+  xferz: X((d, a) => `xyzt fr${d} = zfr${a}`, 'xfer', false, 'ALU'), xfert: X((d, a) => `xyzt fr${d} = tfr${a}`, 'xfer', false, 'ALU'),
 } as Record<ArithForm, { text: (d: number, a: number, b: number) => string; lat: LatencyClass; readsD: boolean; unit?: Unit; lane?: number }>;
 
 const AGN = ['u', 'v', 'w'];
@@ -160,7 +160,7 @@ function scheduleOnce(ops: Op[], streams: Stream[], pool: number[], t: TargetDes
         const o = ops[i]!;
         if (o.prio >= bestPrio) return;
         if (o.kind === 'load') {
-          if (isP(o.dst)) { if (!accTurn(o.dst.p, i)) return; } else if (free.length === 0 || (o.prio > minLoad && (free.length <= RESERVE || o.prio > oldest + window))) return;
+          if (isP(o.dst)) { if (!accTurn(o.dst.p, i) || !rdy(o.dst)) return; /* WAW: previous write landed */ } else if (free.length === 0 || (o.prio > minLoad && (free.length <= RESERVE || o.prio > oldest + window))) return;
         }
         if (o.kind === 'store') {
           if (isP(o.src) && !accTurn(o.src.p, i)) return;
