@@ -1,6 +1,7 @@
 // Reverse-mode differentiation over a tape: walks the nodes backwards, calls each op's gradient
 // kernel (the tape engine's rows), and accumulates gradients of every value; returns the
-// gradients of the trainable parameters. An activation's gradient is freed once consumed and,
+// gradients of the trainable parameters. An activation's gradient is freed (back to the tape's
+// buffer pool) once consumed and,
 // with `release`, a saved activation once no later gradient kernel reads it. The static plan
 // (backwardPlan) is shared with trainingStepMemory, so the memory figures are this code's.
 import type { Graph, Node } from '../../ir/types.js';
@@ -85,6 +86,9 @@ export function backward(tape: Tape, seeds: Record<string, Float32Array>, params
   const note = (extra = 0) => { if (stats) stats.peakBytes = Math.max(stats.peakBytes, live() + extra); };
   if (stats) stats.peakBytes = 0;
   note();
+  const seedBufs = new Set(Object.values(seeds));
+  /** Gradient buffers are never shared, so a consumed one goes straight back to the pool. */
+  const recycle = (b: Float32Array) => { if (tape.pool && !seedBufs.has(b)) tape.pool.release('float32', b); };
   const drop = (names: string[]) => { if (o.release) for (const v of names) tape.values.delete(v); };
   drop(plan.releaseFirst);
   const add = (name: string, gr: Float32Array) => {
@@ -92,6 +96,7 @@ export function backward(tape: Tape, seeds: Record<string, Float32Array>, params
     if (!prev) { grads.set(name, gr); note(); return; }
     note(gr.byteLength);
     for (let i = 0; i < gr.length; i++) prev[i] += gr[i]!;
+    recycle(gr);
   };
   for (let k = tape.order.length - 1; k >= 0; k--) {
     const node = tape.order[k]!;
@@ -102,9 +107,12 @@ export function backward(tape: Tape, seeds: Record<string, Float32Array>, params
       if (!row) throw new BwvmError('TRAIN_NO_GRAD', `node '${node.name}': op '${node.op}' has no gradient kernel`, { hint: 'freeze the layers before it or replace the op' });
       const x = node.inputs.map((i) => (i ? tape.values.get(i) : undefined));
       const y = node.outputs.map((out) => tape.values.get(out)!);
-      const gs = row.grad(gradContext(node, g.opset, x, y, dy, want, tape.caches.get(node.name)));
+      const gs = row.grad(gradContext(node, g.opset, x, y, dy, want, tape.caches.get(node.name), tape.pool));
       node.inputs.forEach((name, i) => { const gr = gs[i]; if (name && want[i] && gr) add(name, gr); });
-      for (const out of node.outputs) if (!g.outputs.some((go) => go.name === out)) grads.delete(out);
+      for (const out of node.outputs) {
+        const gr = out && !g.outputs.some((go) => go.name === out) ? grads.get(out) : undefined;
+        if (gr) { grads.delete(out); recycle(gr); }
+      }
     }
     drop(plan.releaseAfter[k]!);
   }

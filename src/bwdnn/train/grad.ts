@@ -4,6 +4,7 @@
 import type { AttrValue, Node, Tensor } from '../../ir/types.js';
 import { requireOp } from '../../ir/ops/index.js';
 import { BwvmError } from '../../util/errors.js';
+import type { BufferPool } from '../memory/pool.js';
 
 export interface GradCtx {
   node: Node;
@@ -20,6 +21,8 @@ export interface GradCtx {
   attr<T extends AttrValue>(name: string): T;
   /** Forward-pass cache of this node (e.g. batch statistics of BN in training mode). */
   cache?: unknown;
+  /** A zeroed gradient buffer of n floats (from the step's buffer pool when there is one). */
+  alloc(n: number): Float32Array;
 }
 
 export type GradKernel = (c: GradCtx) => (Float32Array | undefined)[];
@@ -30,10 +33,12 @@ export interface GradRow {
   grad: GradKernel;
 }
 
-export function gradContext(node: Node, opset: number, x: (Tensor | undefined)[], y: Tensor[], dy: Float32Array, need: boolean[], cache?: unknown): GradCtx {
+export function gradContext(node: Node, opset: number, x: (Tensor | undefined)[], y: Tensor[], dy: Float32Array, need: boolean[], cache?: unknown,
+  pool?: BufferPool): GradCtx {
   const def = requireOp(node.op, node.name);
   return {
     node, opset, x, y, dy, need, cache,
+    alloc: (n) => (pool ? (pool.alloc('float32', n) as Float32Array) : new Float32Array(n)),
     attr<T extends AttrValue>(name: string): T {
       const v = node.attrs[name] ?? def.attrs[name]?.default;
       if (v === undefined) throw new BwvmError('IR_ATTR', `node '${node.name}' (${node.op}): missing attribute '${name}'`);

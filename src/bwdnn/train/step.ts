@@ -1,5 +1,6 @@
 // One training step (forward tape, softmax cross-entropy, backward, optimizer update) as a
-// reusable object: the node order, parameter list, engine and optimizer state are set up once.
+// reusable object: the node order, parameter list, engine, optimizer state and a buffer pool
+// (activations and gradients reuse the previous step's buffers: no fresh pages per step).
 // train() runs on it; benchmarks and other loops can too.
 import type { Graph, Initializer, Node, Tensor } from '../../ir/types.js';
 import { topoSort } from '../../ir/graph.js';
@@ -9,12 +10,13 @@ import { backward, trainableParams } from './backward.js';
 import { softmaxCrossEntropy } from './loss.js';
 import { sgd, type Optimizer } from './optim.js';
 import { trainEngine, type EngineOptions, type TrainEngine } from './engine.js';
+import { BufferPool } from '../memory/pool.js';
 
 export interface StepResult {
   loss: number;
   /** Correct arg-max predictions in the batch. */
   correct: number;
-  /** dLoss/dParam of this step (before the update). */
+  /** dLoss/dParam of this step (before the update); the buffers are recycled by the next step. */
   grads: Map<string, Float32Array>;
 }
 
@@ -42,13 +44,22 @@ export function createTrainStep(g: Graph, o: TrainStepOptions = {}): TrainSteppe
   const engine = trainEngine(o);
   const order = topoSort(g);
   const input = g.inputs[0]!.name, output = g.outputs[0]!.name;
+  const pool = new BufferPool();
   return {
     engine, params, order,
     step(x, labels, lr) {
-      const tape = forwardTape(g, { [input]: x }, o.training ?? true, order, engine);
+      const tape = forwardTape(g, { [input]: x }, o.training ?? true, order, engine, pool);
+      const owned = [...tape.values].filter(([k]) => !g.initializers.has(k) && k !== input).map(([, t]) => t);
+      for (const cache of tape.caches.values()) {
+        const xhat = (cache as { xhat?: Float32Array }).xhat;
+        if (xhat) owned.push({ dtype: 'float32', shape: [xhat.length], data: xhat });
+      }
       const r = softmaxCrossEntropy(tape.values.get(output)!.data as Float32Array, labels, x.shape[0]!);
       const grads = backward(tape, { [output]: r.grad }, names, { release: true });
       opt.step(params, grads, lr);
+      // every activation and gradient buffer of this step goes back to the pool for the next one
+      for (const t of owned) pool.release(t.dtype, t.data);
+      for (const gr of grads.values()) pool.release('float32', gr);
       return { loss: r.loss, correct: r.correct, grads };
     },
   };

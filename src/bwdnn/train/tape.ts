@@ -10,6 +10,7 @@ import { BwvmError } from '../../util/errors.js';
 import { kernelContext } from '../reference/kernel.js';
 import { bnForward } from './grads/norm.js';
 import { REFERENCE_ENGINE, type TrainEngine } from './engine.js';
+import type { BufferPool } from '../memory/pool.js';
 
 export interface Tape {
   graph: Graph;
@@ -20,10 +21,12 @@ export interface Tape {
   training: boolean;
   /** The engine that ran the forward; backward uses its gradient rows. */
   engine: TrainEngine;
+  /** Buffer pool the activations (and backward's gradients) come from, reused across steps. */
+  pool?: BufferPool;
 }
 
 export function forwardTape(g: Graph, feeds: Record<string, Tensor>, training: boolean, order: Node[] = topoSort(g),
-  engine: TrainEngine = REFERENCE_ENGINE): Tape {
+  engine: TrainEngine = REFERENCE_ENGINE, pool?: BufferPool): Tape {
   const values = new Map<string, Tensor>();
   for (const [k, t] of g.initializers) values.set(k, t);
   for (const i of g.inputs) {
@@ -32,14 +35,17 @@ export function forwardTape(g: Graph, feeds: Record<string, Tensor>, training: b
     values.set(i.name, t);
   }
   const caches = new Map<string, unknown>();
-  const alloc = (dtype: Tensor['dtype'], shape: number[]): Tensor => ({ dtype, shape, data: allocData(dtype, shape.reduce((a, b) => a * b, 1)) });
+  const alloc = (dtype: Tensor['dtype'], shape: number[]): Tensor => {
+    const n = shape.reduce((a, b) => a * b, 1);
+    return { dtype, shape, data: pool ? pool.alloc(dtype, n) : allocData(dtype, n) };
+  };
   for (const node of order) {
     const x = node.inputs.map((n) => (n ? values.get(n) : undefined));
     if (node.op === 'BatchNormalization' && training) {
       const X = x[0]!;
-      const y: Tensor = { dtype: 'float32', shape: [...X.shape], data: new Float32Array(X.data.length) };
+      const y = alloc('float32', [...X.shape]);
       const eps = (node.attrs.epsilon as number | undefined) ?? 1e-5, mom = (node.attrs.momentum as number | undefined) ?? 0.9;
-      caches.set(node.name, bnForward(X, x[1]!, x[2]!, x[3]!, x[4]!, eps, mom, true, y.data as Float32Array));
+      caches.set(node.name, bnForward(X, x[1]!, x[2]!, x[3]!, x[4]!, eps, mom, true, y.data as Float32Array, (n) => alloc('float32', [n]).data as Float32Array));
       values.set(node.outputs[0]!, y);
       continue;
     }
@@ -48,5 +54,5 @@ export function forwardTape(g: Graph, feeds: Record<string, Tensor>, training: b
     const outs = kernel(x, kernelContext(node, requireOp(node.op, node.name), g.opset, x, alloc));
     node.outputs.forEach((o, i) => { if (o && outs[i]) values.set(o, outs[i]!); });
   }
-  return { graph: g, order, values, caches, training, engine };
+  return { graph: g, order, values, caches, training, engine, ...(pool ? { pool } : {}) };
 }

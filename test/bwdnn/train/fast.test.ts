@@ -10,6 +10,7 @@ import { backward, trainableParams } from '../../../src/bwdnn/train/backward.js'
 import { softmaxCrossEntropy } from '../../../src/bwdnn/train/loss.js';
 import { trainEngine } from '../../../src/bwdnn/train/engine.js';
 import { createTrainStep } from '../../../src/bwdnn/train/step.js';
+import { sgd } from '../../../src/bwdnn/train/optim.js';
 import { GRADS } from '../../../src/bwdnn/train/grads/index.js';
 import { gradContext } from '../../../src/bwdnn/train/grad.js';
 import { rand, relErr } from '../kernels/naive.js';
@@ -73,6 +74,22 @@ describe('fast engine vs reference engine: parameter gradients of whole models',
 });
 
 describe('fast engine determinism', () => {
+  it('the pooled stepper (buffers recycled across steps) equals a plain loop without a pool', () => {
+    const make = () => zooModel('resnet20', { seed: 6, width: 0.25, input: [3, 16, 16] });
+    const x = { dtype: 'float32' as const, shape: [4, 3, 16, 16], data: rand(4 * 768, 12) };
+    const labels = (i: number) => [0, 1, 2, 3].map((j) => (j + i) % 10);
+    const a = make(), s = createTrainStep(a, { engine: fast1, optimizer: sgd({ momentum: 0.9 }) });
+    for (let i = 0; i < 3; i++) s.step(x, labels(i), 0.05);
+    const b = make(), names = trainableParams(b), opt = sgd({ momentum: 0.9 });
+    const params = new Map(names.map((k) => [k, b.initializers.get(k)!]));
+    for (let i = 0; i < 3; i++) {
+      const tape = forwardTape(b, { input: x }, true, undefined, fast1);
+      const loss = softmaxCrossEntropy(tape.values.get(b.outputs[0]!.name)!.data as Float32Array, labels(i), 4);
+      opt.step(params, backward(tape, { [b.outputs[0]!.name]: loss.grad }, names), 0.05);
+    }
+    for (const k of names) expect(a.initializers.get(k)!.data, k).toEqual(b.initializers.get(k)!.data);
+  });
+
   it('same seed and data -> bit-identical weights, on 1 and 2 threads', () => {
     const run = (engine: typeof fast1) => {
       const g = zooModel('vgg_small', { seed: 5, width: 0.25 });

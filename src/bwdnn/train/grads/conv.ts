@@ -19,8 +19,8 @@ function convGrad(c: GradCtx): (Float32Array | undefined)[] {
   const g = windowGeometry(X.shape.slice(2), Wt.shape.slice(2), c.node.attrs, c.node.name);
   const q = lift(c, X.shape.slice(2), g, c.y[0]!.shape.slice(2));
   const xd = f32(X), wd = f32(Wt), dy = c.dy;
-  const dx = c.need[0] ? new Float32Array(xd.length) : undefined;
-  const dw = c.need[1] ? new Float32Array(wd.length) : undefined;
+  const dx = c.need[0] ? c.alloc(xd.length) : undefined;
+  const dw = c.need[1] ? c.alloc(wd.length) : undefined;
   const db = B && c.need[2] ? new Float32Array(M) : undefined;
   const Mg = M / group;
   for (let n = 0; n < N; n++) for (let m = 0; m < M; m++) {
@@ -56,8 +56,8 @@ function convTransposeGrad(c: GradCtx): (Float32Array | undefined)[] {
   const q = lift(c, X.shape.slice(2), g, c.y[0]!.shape.slice(2));
   const M = Mg * group, Cg = C / group;
   const xd = f32(X), wd = f32(Wt), dy = c.dy;
-  const dx = c.need[0] ? new Float32Array(xd.length) : undefined;
-  const dw = c.need[1] ? new Float32Array(wd.length) : undefined;
+  const dx = c.need[0] ? c.alloc(xd.length) : undefined;
+  const dw = c.need[1] ? c.alloc(wd.length) : undefined;
   let db: Float32Array | undefined;
   if (B && c.need[2]) {
     db = new Float32Array(M);

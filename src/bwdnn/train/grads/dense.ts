@@ -22,7 +22,7 @@ function gemmGrad(c: GradCtx): (Float32Array | undefined)[] {
   const opB = (k: number, j: number) => (tB ? b[j * K + k]! : b[k * N + j]!);
   let da: Float32Array | undefined, db: Float32Array | undefined;
   if (c.need[0]) {
-    da = new Float32Array(a.length);
+    da = c.alloc(a.length);
     for (let i = 0; i < M; i++) for (let k = 0; k < K; k++) {
       let s = 0;
       for (let j = 0; j < N; j++) s += dy[i * N + j]! * opB(k, j);
@@ -30,7 +30,7 @@ function gemmGrad(c: GradCtx): (Float32Array | undefined)[] {
     }
   }
   if (c.need[1]) {
-    db = new Float32Array(b.length);
+    db = c.alloc(b.length);
     for (let k = 0; k < K; k++) for (let j = 0; j < N; j++) {
       let s = 0;
       for (let i = 0; i < M; i++) s += opA(i, k) * dy[i * N + j]!;
@@ -49,11 +49,11 @@ function matmulGrad(c: GradCtx): (Float32Array | undefined)[] {
   const a = f32(A), b = f32(B), dy = c.dy;
   let da: Float32Array | undefined, db: Float32Array | undefined;
   if (c.need[0]) {
-    da = new Float32Array(M * K);
+    da = c.alloc(M * K);
     for (let i = 0; i < M; i++) for (let k = 0; k < K; k++) { let s = 0; for (let j = 0; j < N; j++) s += dy[i * N + j]! * b[k * N + j]!; da[i * K + k] = s; }
   }
   if (c.need[1]) {
-    db = new Float32Array(K * N);
+    db = c.alloc(K * N);
     for (let k = 0; k < K; k++) for (let j = 0; j < N; j++) { let s = 0; for (let i = 0; i < M; i++) s += a[i * K + k]! * dy[i * N + j]!; db[k * N + j] = s; }
   }
   return [da, db];

@@ -23,12 +23,14 @@ export function fastConvGrad(rt: DnnRuntime, ref: GradRow): GradRow {
       if (c.need[0]) {
         const pdx = out(X.data.length);
         convInputGradPtr(rt, g, pdy, up(Wt.data), pdx);
-        dx = rt.download(pdx, X.data.length);
+        dx = c.alloc(X.data.length);
+        dx.set(rt.f32(pdx, dx.length));
       }
       if (c.need[1]) {
         const pdw = out(Wt.data.length);
         convWeightGradPtr(rt, g, up(X.data), pdy, pdw);
-        dw = rt.download(pdw, Wt.data.length);
+        dw = c.alloc(Wt.data.length);
+        dw.set(rt.f32(pdw, dw.length));
       }
       const db = B && c.need[2] ? convBiasGrad(c.dy, g.N, g.Cout) : undefined;
       return [dx, dw, db];

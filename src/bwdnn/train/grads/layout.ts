@@ -5,7 +5,10 @@ import { strides } from '../../../ir/shape.js';
 import { BwvmError } from '../../../util/errors.js';
 import type { GradCtx, GradRow } from '../grad.js';
 
-const view: GradRow = { trainable: [], grad: (c) => [c.need[0] ? c.dy.slice() : undefined] };
+const view: GradRow = {
+  trainable: [],
+  grad: (c) => { if (!c.need[0]) return [undefined]; const dx = c.alloc(c.dy.length); dx.set(c.dy); return [dx]; },
+};
 
 const concat: GradRow = {
   trainable: [],
@@ -21,7 +24,7 @@ const concat: GradRow = {
       const start = off;
       off += len;
       if (!c.need[k]) return undefined;
-      const dx = new Float32Array(t!.data.length);
+      const dx = c.alloc(t!.data.length);
       for (let o = 0; o < outer; o++) dx.set(c.dy.subarray((o * total + start) * inner, (o * total + start + len) * inner), o * len * inner);
       return dx;
     });
@@ -36,7 +39,7 @@ const transpose: GradRow = {
     const perm = (c.node.attrs.perm as number[] | undefined) ?? [...Array(r).keys()].reverse();
     const outShape = perm.map((p) => inShape[p]!);
     const is = strides(inShape), os = strides(outShape);
-    const dx = new Float32Array(c.dy.length);
+    const dx = c.alloc(c.dy.length);
     for (let i = 0; i < c.dy.length; i++) {
       let rem = i, src = 0;
       for (let d = 0; d < r; d++) { const q = Math.floor(rem / os[d]!); rem -= q * os[d]!; src += q * is[perm[d]!]!; }
@@ -55,7 +58,7 @@ const pad: GradRow = {
     const inShape = c.x[0]!.shape, outShape = c.y[0]!.shape, r = inShape.length;
     const pads = c.opset >= 11 ? Array.from(c.x[1]!.data, Number) : (c.node.attrs.pads as number[]);
     const is = strides(inShape), os = strides(outShape);
-    const dx = new Float32Array(c.x[0]!.data.length);
+    const dx = c.alloc(c.x[0]!.data.length);
     for (let i = 0; i < dx.length; i++) {
       let rem = i, dst = 0;
       for (let d = 0; d < r; d++) { const q = Math.floor(rem / is[d]!); rem -= q * is[d]!; dst += (q + pads[d]!) * os[d]!; }

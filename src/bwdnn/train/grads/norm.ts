@@ -7,11 +7,12 @@ import { f32, type GradCtx, type GradRow } from '../grad.js';
 export interface BnCache { xhat: Float32Array; invStd: Float32Array; training: boolean }
 
 /** y = gamma * (x - mean) / sqrt(var + eps) + beta over N, H, W per channel; returns the cache. */
-export function bnForward(x: Tensor, gamma: Tensor, beta: Tensor, mean: Tensor, variance: Tensor, eps: number, momentum: number, training: boolean, y: Float32Array): BnCache {
+export function bnForward(x: Tensor, gamma: Tensor, beta: Tensor, mean: Tensor, variance: Tensor, eps: number, momentum: number, training: boolean, y: Float32Array,
+  alloc: (n: number) => Float32Array = (n) => new Float32Array(n)): BnCache {
   const [N, C] = x.shape as [number, number];
   const plane = x.data.length / (N * C), M = N * plane;
   const xd = f32(x), g = f32(gamma), b = f32(beta), rm = f32(mean), rv = f32(variance);
-  const xhat = new Float32Array(xd.length), invStd = new Float32Array(C);
+  const xhat = alloc(xd.length), invStd = new Float32Array(C);
   for (let c = 0; c < C; c++) {
     let mu = rm[c]!, v = rv[c]!;
     if (training) {
@@ -45,7 +46,7 @@ function bnGrad(c: GradCtx): (Float32Array | undefined)[] {
   // without a training-mode cache (a plain inference forward), recompute xhat from running stats
   const eps = c.attr<number>('epsilon');
   const own = cache ?? bnForward(X, c.x[1]!, c.x[2]!, c.x[3]!, c.x[4]!, eps, 1, false, new Float32Array(X.data.length));
-  const dx = c.need[0] ? new Float32Array(X.data.length) : undefined;
+  const dx = c.need[0] ? c.alloc(X.data.length) : undefined;
   const dg = new Float32Array(C), db = new Float32Array(C);
   for (let ch = 0; ch < C; ch++) {
     let sdy = 0, sdyx = 0;

@@ -11,7 +11,7 @@ function unary(derivative: (c: GradCtx) => (x: number, y: number) => number): Gr
     grad: (c) => {
       if (!c.need[0]) return [];
       const deriv = derivative(c);
-      const x = f32(c.x[0]!), y = f32(c.y[0]!), dx = new Float32Array(x.length);
+      const x = f32(c.x[0]!), y = f32(c.y[0]!), dx = c.alloc(x.length);
       for (let i = 0; i < x.length; i++) dx[i] = c.dy[i]! * deriv(x[i]!, y[i]!);
       return [dx];
     },
@@ -24,16 +24,22 @@ function clipBounds(c: GradCtx): [number, number] {
   return [lo, hi];
 }
 
+const same = (a: number[], b: number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+
 function binary(op: 'Add' | 'Sub' | 'Mul' | 'Div'): GradRow {
   return {
     trainable: [0, 1],
     grad: (c) => {
       const A = c.x[0]!, B = c.x[1]!, out = c.y[0]!.shape;
       if (A.dtype !== 'float32' || B.dtype !== 'float32') throw new BwvmError('TRAIN_UNSUPPORTED', `node '${c.node.name}': ${op} gradient needs float32 operands`);
+      if (op === 'Add' && same(A.shape, out) && same(B.shape, out)) { // residual adds: dy passes through
+        const pass = (k: number) => { if (!c.need[k]) return undefined; const d = c.alloc(c.dy.length); d.set(c.dy); return d; };
+        return [pass(0), pass(1)];
+      }
       const ia = broadcastIndex(A.shape, out), ib = broadcastIndex(B.shape, out);
       const a = f32(A), b = f32(B), dy = c.dy;
-      const da = c.need[0] ? new Float32Array(a.length) : undefined;
-      const db = c.need[1] ? new Float32Array(b.length) : undefined;
+      const da = c.need[0] ? c.alloc(a.length) : undefined;
+      const db = c.need[1] ? c.alloc(b.length) : undefined;
       for (let i = 0; i < dy.length; i++) {
         const g = dy[i]!, av = a[ia[i]!]!, bv = b[ib[i]!]!;
         switch (op) {
@@ -55,7 +61,7 @@ const softmax: GradRow = {
     const shape = c.y[0]!.shape, r = shape.length;
     let axis = c.attr<number>('axis');
     if (axis < 0) axis += r;
-    const y = f32(c.y[0]!), dy = c.dy, dx = new Float32Array(y.length);
+    const y = f32(c.y[0]!), dy = c.dy, dx = c.alloc(y.length);
     const legacy = c.opset < 13;
     const inner = legacy ? 1 : shape.slice(axis + 1).reduce((a, b) => a * b, 1);
     const len = legacy ? shape.slice(axis).reduce((a, b) => a * b, 1) : shape[axis]!;

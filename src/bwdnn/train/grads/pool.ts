@@ -24,7 +24,7 @@ function poolGrad(kind: 'max' | 'avg'): GradRow {
       const pB = one ? 0 : g.pads[r]!, pR = one ? g.pads[r]! : g.pads[r + 1]!;
       const oH = one ? 1 : (g.out[0] as number), oW = (one ? g.out[0] : g.out[1]) as number;
       const includePad = kind === 'avg' && c.attr<number>('count_include_pad') === 1;
-      const xd = f32(X), dy = c.dy, dx = new Float32Array(xd.length);
+      const xd = f32(X), dy = c.dy, dx = c.alloc(xd.length);
       for (let nc = 0; nc < N * C; nc++) for (let oh = 0; oh < oH; oh++) for (let ow = 0; ow < oW; ow++) {
         const hs = oh * sH - pT, ws = ow * sW - pL;
         const d = dy[(nc * oH + oh) * oW + ow]!;
@@ -62,7 +62,7 @@ function globalGrad(kind: 'max' | 'avg'): GradRow {
     grad: (c) => {
       if (!c.need[0]) return [];
       const xd = f32(c.x[0]!), nc = c.x[0]!.shape[0]! * c.x[0]!.shape[1]!, len = xd.length / nc;
-      const dx = new Float32Array(xd.length);
+      const dx = c.alloc(xd.length);
       for (let i = 0; i < nc; i++) {
         if (kind === 'avg') { for (let j = 0; j < len; j++) dx[i * len + j] = c.dy[i]! / len; continue; }
         let arg = i * len;
