@@ -13,3 +13,4 @@ export { depthwise, type DepthwiseShape, type DepthwiseOptions } from './depthwi
 export { dense, matmul, gemmLayoutB, gemmPitch, type GemmShape, type GemmOptions } from './gemm.js';
 export { activation, type ActivationKind, type ActivationShape } from './activation.js';
 export { softmax, type SoftmaxShape } from './softmax.js';
+export { concat, type ConcatShape } from './concat.js';
