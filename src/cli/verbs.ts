@@ -5,6 +5,7 @@ import { COMPILE_SUMMARY, COMPILE_USAGE, compileVerb } from './verb-compile.js';
 import { COMPRESS_SUMMARY, COMPRESS_USAGE, compressVerb } from './verb-compress.js';
 import { INSTALL_SUMMARY, INSTALL_USAGE, installVerb } from './verb-install.js';
 import { KERNEL_SUMMARY, KERNEL_USAGE, kernelVerb } from './verb-kernel.js';
+import { QUANTIZE_SUMMARY, QUANTIZE_USAGE, quantizeVerb } from './verb-quantize.js';
 import { RUN_SUMMARY, RUN_USAGE, runVerb } from './verb-run.js';
 import { SIM_SUMMARY, SIM_USAGE, simVerb } from './verb-sim.js';
 
@@ -22,6 +23,7 @@ export const VERBS: readonly Verb[] = [
   { name: 'compress', summary: COMPRESS_SUMMARY, usage: COMPRESS_USAGE, run: compressVerb },
   { name: 'install', summary: INSTALL_SUMMARY, usage: INSTALL_USAGE, run: installVerb },
   { name: 'kernel', summary: KERNEL_SUMMARY, usage: KERNEL_USAGE, run: kernelVerb },
+  { name: 'quantize', summary: QUANTIZE_SUMMARY, usage: QUANTIZE_USAGE, run: quantizeVerb },
   { name: 'run', summary: RUN_SUMMARY, usage: RUN_USAGE, run: runVerb },
   { name: 'sim', summary: SIM_SUMMARY, usage: SIM_USAGE, run: simVerb },
 ];
