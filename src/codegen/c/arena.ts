@@ -26,7 +26,8 @@ export function planArena(g: Graph, units: readonly Unit[], alignment = 16): Are
     const reads = [u.node, ...u.epilogue.map((e) => e.node)].flatMap((n) => n.inputs).filter((i) => i && iv.has(rootOf(i)));
     for (const r of reads) { const x = iv.get(rootOf(r))!; x.last = Math.max(x.last, t); x.uses = (x.uses ?? 0) + 1; }
     if (C_EMITTERS.get(u.node.op)?.alias) { root.set(u.out, rootOf(u.node.inputs[0]!)); return; }
-    iv.set(u.out, { id: u.out, size: bytesOf(g, u.out), first: t, last: t, uses: 0 });
+    const outs = C_EMITTERS.get(u.node.op)?.multiOutput ? u.node.outputs.filter(Boolean) : [u.out];
+    for (const o of outs) iv.set(o, { id: o, size: bytesOf(g, o), first: t, last: t, uses: 0 });
   });
   const end = Math.max(0, units.length - 1);
   for (const o of g.outputs) { const x = iv.get(rootOf(o.name)); if (x) x.last = end; }

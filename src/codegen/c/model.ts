@@ -83,7 +83,7 @@ export function emitCModel(g0: Graph, o: CEmitOptions = {}): CModel {
   const body: string[] = [];
   for (const u of units) {
     const em = requireEmitter(u.node.op, u.node.name);
-    const extra = u.node.outputs.slice(1).filter((x) => x && read.has(x));
+    const extra = em.multiOutput ? [] : u.node.outputs.slice(1).filter((x) => x && read.has(x));
     if (extra.length) throw new BwvmError('CG_OUTPUTS', `node '${u.node.name}' (${u.node.op}): only its first output can be emitted, but '${extra[0]}' is used`);
     const fused = u.epilogue.map((e) => e.node.name);
     layers.push({ name: u.node.name, op: u.node.op, fused, outBytes: 4 * shapeOf(g, u.out).reduce((a, b) => a * b, 1), offset: em.alias ? null : arena.offset.get(u.out) ?? null });

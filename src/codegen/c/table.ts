@@ -7,10 +7,11 @@ import { GATHER_EMITTERS } from './ops-gather.js';
 import { LAYOUT_EMITTERS } from './ops-layout.js';
 import { MATMUL_EMITTERS } from './ops-matmul.js';
 import { POOL_EMITTERS } from './ops-pool.js';
+import { REDUCE_EMITTERS } from './ops-reduce.js';
 import type { CEmitter } from './types.js';
 
 export const C_EMITTERS: ReadonlyMap<string, CEmitter> = new Map(Object.entries({
-  ...CONV_EMITTERS, ...ELTWISE_EMITTERS, ...POOL_EMITTERS, ...MATMUL_EMITTERS, ...LAYOUT_EMITTERS, ...GATHER_EMITTERS,
+  ...CONV_EMITTERS, ...ELTWISE_EMITTERS, ...POOL_EMITTERS, ...MATMUL_EMITTERS, ...LAYOUT_EMITTERS, ...GATHER_EMITTERS, ...REDUCE_EMITTERS,
 }));
 
 /** The emitter for a node's op, or CG_NO_EMITTER naming op and node. */

@@ -32,6 +32,8 @@ export interface CEmitter {
   emit(ctx: CEmitCtx): string[];
   /** Output aliases input 0 (Reshape/Flatten...): no code, no buffer. */
   alias?: boolean;
+  /** Writes every output (Split); otherwise only output 0 may be used. */
+  multiOutput?: boolean;
   /** Output channel axis for a fused epilogue (Conv: 1, Gemm/MatMul: last) — anchors only. */
   anchorAxis?: 'channel' | 'last';
 }

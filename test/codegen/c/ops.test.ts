@@ -1,7 +1,8 @@
 // Op coverage of the C emitters on small graphs (one gcc build each): Conv with groups, stride,
 // asymmetric pads and dilation, ConvTranspose with output_padding, Max/AveragePool with
 // ceil_mode/pads/count_include_pad, global pools, BN, broadcast arithmetic, Transpose, Softmax,
-// Slice, Pad (reflect), Gemm with alpha/beta, Concat, unary math, views as graph outputs;
+// Slice, Pad (reflect), Gemm with alpha/beta, Concat, unary math, views as graph outputs,
+// reductions, Split and InstanceNormalization;
 // every output equals the reference. Ops without an emitter raise CG_NO_EMITTER naming the node.
 import { describe, expect, it } from 'vitest';
 import { emitCModel } from '../../../src/codegen/c/index.js';
@@ -60,7 +61,22 @@ function eltGraph() {
   }, ['f', 'pg', 'h3', 'k', 'u7', 'v']);
 }
 
+function reduceGraph() {
+  return tiny([2, 6, 3, 5], [
+    n('rm', 'ReduceMean', ['x'], { axes: [2, 3] }, ['a']),
+    n('rs', 'ReduceSum', ['x', 'ax13'], { keepdims: 0 }, ['b']),
+    n('rx', 'ReduceMax', ['x'], { axes: [1], keepdims: 0 }, ['c']),
+    n('rn', 'ReduceMin', ['x'], {}, ['d']),
+    n('sp', 'Split', ['x', 'sizes'], { axis: 1 }, ['s1', 's2']),
+    n('in', 'InstanceNormalization', ['s2', 'g', 'beta'], { epsilon: 1e-4 }, ['e']),
+  ], { ax13: i64([1, 3]), sizes: i64([2, 4]), g: rnd([4]), beta: rnd([4]) }, ['a', 'b', 'c', 'd', 's1', 'e']);
+}
+
 describeWith(['gcc'], 'C emitters vs reference on small graphs', () => {
+  it('reductions, Split (two outputs) and InstanceNormalization (O0)', () => {
+    expect(checkC(reduceGraph(), 'O0').maxRel).toBeLessThanOrEqual(1e-4);
+  });
+
   it('conv / pool / BN family (O0, and O2 with a fused LeakyRelu)', () => {
     expect(checkC(convGraph(), 'O0').maxRel).toBeLessThanOrEqual(1e-4);
     const o2 = checkC(convGraph(), 'O2');
@@ -78,8 +94,8 @@ describeWith(['gcc'], 'C emitters vs reference on small graphs', () => {
 
 describe('C emitter errors', () => {
   it('an op without an emitter names op and node', () => {
-    const g = tiny([1, 3, 4, 4], [n('rm', 'ReduceMean', ['x'], { axes: [2, 3] }, ['y'])], {}, ['y']);
-    expect(() => emitCModel(g)).toThrow(/op 'ReduceMean' \(node 'rm'\) has no C emitter/);
+    const g = tiny([1, 3, 4, 4], [n('cast', 'Cast', ['x'], { to: 1 }, ['y'])], {}, ['y']);
+    expect(() => emitCModel(g)).toThrow(/op 'Cast' \(node 'cast'\) has no C emitter/);
   });
 
   it('rejects a prefix that is not a C identifier', () => {
