@@ -17,6 +17,6 @@ it('every kernel row generates, assembles and reports its FLOPs', () => {
     expect(k.flops).toBeGreaterThan(0);
     const prog = assemble(k.asm, { limits: T });
     expect(prog.lines.length).toBeGreaterThan(10);
-    for (const tns of [...k.inputs, ...k.outputs]) expect(prog.symbols[tns.symbol]?.space).toBe('chip');
+    for (const tns of [...k.inputs, ...k.outputs]) expect(prog.symbols[tns.symbol]?.space).toBe(tns.space ?? 'chip');
   }
 });
