@@ -2,6 +2,7 @@
 // tools (a `%dsplib` magic, benchmarks) can list kernels and run them. One row per kernel.
 import type { TargetDesc } from '../target/index.js';
 import { conv2d, type Conv2dShape } from './conv2d.js';
+import { conv2dTiled } from './tiled/conv2d-tiled.js';
 import type { DspKernel } from './kernel.js';
 import { batchnorm, type BatchNormShape } from './batchnorm.js';
 import { pool, type PoolKind, type PoolShape } from './pool.js';
@@ -25,8 +26,18 @@ const CONV2D: KernelRow<Conv2dShape> = {
   name: 'conv2d',
   description: 'fp32 2-D convolution with bias, NCHW input, OIHW weights (odd row pitch), 4 macros x register-blocked output tiles',
   generate: (s, t) => conv2d(s, t),
-  flops: (s) => 2 * s.M * s.C * s.kH * s.kW * convOut(s.H, s.kH, s.stride, s.pad) * convOut(s.W, s.kW, s.stride, s.pad),
+  flops: (s) => (s.N ?? 1) * 2 * s.M * s.C * s.kH * s.kW * convOut(s.H, s.kH, s.stride, s.pad) * convOut(s.W, s.kW, s.stride, s.pad),
   example: { C: 16, H: 16, W: 16, M: 16, kH: 3, kW: 3, stride: 1, pad: 1 },
+};
+const convRow = (name: string, description: string, generate: KernelRow<Conv2dShape>['generate'], example: Conv2dShape): KernelRow<Conv2dShape> =>
+  ({ ...CONV2D, name, description, generate, example });
+const CONV_VARIANTS = {
+  conv2d_relu: convRow('conv2d_relu', 'conv2d with fused ReLU before the store (Conv -> Relu); also relu6 / leaky via conv2d options',
+    (s, t) => conv2d(s, t, { activation: 'relu' }), { N: 2, C: 5, H: 9, W: 9, M: 6, kH: 3, kW: 3, stride: 1, pad: 1 }),
+  conv2d_add_relu: convRow('conv2d_add_relu', 'conv2d with fused residual add and ReLU: y = relu(conv(x) + b + addend) (ResNet block end)',
+    (s, t) => conv2d(s, t, { addend: true, activation: 'relu' }), { C: 8, H: 8, W: 8, M: 8, kH: 3, kW: 3, stride: 1, pad: 1 }),
+  conv2d_tiled: convRow('conv2d_tiled', 'conv2d with x/w/b/y in DDR: row-band x channel-group tiles streamed by double-buffered DMA (layers larger than on-chip memory)',
+    (s, t) => conv2dTiled(s, t), { C: 6, H: 10, W: 10, M: 8, kH: 3, kW: 3, stride: 1, pad: 1 }),
 };
 
 const elt = (kind: EltwiseKind, what: string): KernelRow<EltwiseShape> => ({
@@ -44,6 +55,7 @@ const poolRow = (kind: PoolKind, what: string): KernelRow<PoolShape> => ({
 /** All kernels by name. */
 export const DSP_KERNELS: Record<string, KernelRow<never>> = {
   conv2d: CONV2D as unknown as KernelRow<never>,
+  ...(CONV_VARIANTS as unknown as Record<string, KernelRow<never>>),
   relu: elt('relu', 'ReLU max(x, 0)') as unknown as KernelRow<never>,
   relu6: elt('relu6', 'ReLU6 min(max(x, 0), 6)') as unknown as KernelRow<never>,
   add: elt('add', 'element-wise add x + x2') as unknown as KernelRow<never>,
