@@ -93,16 +93,44 @@ function packB(p0: i32, kc: i32, j0: i32, nc: i32, dst: usize): void {
           dst += NR << 2;
         }
       } else {
-        for (let k = 0; k < kc; k++) {
-          const s = bPtr + (<usize>load<i32>(kOff + (<usize>(p0 + k) << 2)) << 2);
+        let k = 0;
+        while (k < kc) {
+          const kt = kOff + (<usize>(p0 + k) << 2);
+          // 4 rows that are 4 consecutive source floats (unit-stride pixels): 8 loads + transposes
+          if (cols == NR && k + 4 <= kc && load<i32>(kt, 12) - load<i32>(kt) == 3) {
+            packGather4(bPtr + (<usize>load<i32>(kt) << 2), jt, dst);
+            dst += (NR * 4) << 2; k += 4;
+            continue;
+          }
+          const s = bPtr + (<usize>load<i32>(kt) << 2);
           for (let c = 0; c < NR; c++) {
             store<f32>(dst + (<usize>c << 2), c < cols ? load<f32>(s + (<usize>load<i32>(jt + (<usize>c << 2)) << 2)) : 0);
           }
-          dst += NR << 2;
+          dst += NR << 2; k++;
         }
       }
     }
   }
+}
+
+/** Transposes 4 source rows (4 floats each, at base + jt[c]) of 8 columns into 4 packed rows of 8. */
+function packGather4(base: usize, jt: usize, dst: usize): void {
+  const r0 = v128.load(base + (<usize>load<i32>(jt) << 2)), r1 = v128.load(base + (<usize>load<i32>(jt, 4) << 2));
+  const r2 = v128.load(base + (<usize>load<i32>(jt, 8) << 2)), r3 = v128.load(base + (<usize>load<i32>(jt, 12) << 2));
+  const r4 = v128.load(base + (<usize>load<i32>(jt, 16) << 2)), r5 = v128.load(base + (<usize>load<i32>(jt, 20) << 2));
+  const r6 = v128.load(base + (<usize>load<i32>(jt, 24) << 2)), r7 = v128.load(base + (<usize>load<i32>(jt, 28) << 2));
+  let t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  let t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+  v128.store(dst, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), 32);
+  v128.store(dst, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), 64);
+  v128.store(dst, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), 96);
+  t0 = v128.shuffle<f32>(r4, r5, 0, 4, 1, 5); t1 = v128.shuffle<f32>(r4, r5, 2, 6, 3, 7);
+  t2 = v128.shuffle<f32>(r6, r7, 0, 4, 1, 5); t3 = v128.shuffle<f32>(r6, r7, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5), 16);
+  v128.store(dst, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), 48);
+  v128.store(dst, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), 80);
+  v128.store(dst, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), 112);
 }
 
 /**
