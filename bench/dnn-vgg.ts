@@ -1,13 +1,12 @@
 // vgg_small rows of `npm run bench:dnn` (the zoo's vgg_small, 1x28x28 input): bwDNN inference
-// (the executor with the WebAssembly kernel table), one bwDNN training step (src/bwdnn/train:
-// tape, softmax cross-entropy, backward, SGD), and the same graph as ONNX for onnxruntime.
+// (the executor with the WebAssembly kernel table), one bwDNN training step (src/bwdnn/train's
+// stepper on the fast engine), and the same graph as ONNX for onnxruntime.
 import * as ort from 'onnxruntime-node';
 import type { DnnRuntime } from '../src/bwdnn/kernels/runtime.js';
 import { fastKernels } from '../src/bwdnn/kernels/ops.js';
 import { run } from '../src/bwdnn/reference/run.js';
-import * as T from '../src/bwdnn/train/index.js';
+import { createTrainStep } from '../src/bwdnn/train/index.js';
 import { vggSmall } from '../src/bwdnn/zoo/models.js';
-import { topoSort } from '../src/ir/graph.js';
 import { graphCost } from '../src/ir/cost.js';
 import { exportOnnx } from '../src/frontend/onnx/export.js';
 import type { Tensor } from '../src/ir/types.js';
@@ -25,24 +24,12 @@ export function vggInference(rt: DnnRuntime, n: number): () => void {
   return () => { run(g, { input: x }, { kernels }); };
 }
 
-/** The training engine on rt when src/bwdnn/train has the fast engine, else the reference one. */
-export function trainEngineName(): string {
-  return typeof (T as Record<string, unknown>)['fastEngine'] === 'function' ? 'fast (WebAssembly)' : 'reference (JavaScript)';
-}
-
+/** One training step of the fast engine on rt (createTrainStep: tape, loss, backward, SGD). */
 export function vggTrainStep(rt: DnnRuntime, n: number): () => void {
-  const g = vggSmall(), order = topoSort(g), x = input(n);
+  const g = vggSmall(), x = input(n);
   const labels = Int32Array.from({ length: n }, (_, i) => i % 10);
-  const names = T.trainableParams(g), params = new Map(names.map((k) => [k, g.initializers.get(k)!]));
-  const opt = T.sgd({ momentum: 0.9, weightDecay: 5e-4 });
-  const fast = (T as Record<string, unknown>)['fastEngine'] as ((r: DnnRuntime) => unknown) | undefined;
-  const engine = fast?.(rt);
-  const tapeOf = T.forwardTape as (...a: unknown[]) => T.Tape;
-  return () => {
-    const tape = engine ? tapeOf(g, { input: x }, true, order, engine) : T.forwardTape(g, { input: x }, true, order);
-    const r = T.softmaxCrossEntropy(tape.values.get('logits')!.data as Float32Array, labels, n);
-    opt.step(params, T.backward(tape, { logits: r.grad }, names), 0.01);
-  };
+  const stepper = createTrainStep(g, { engine: 'fast', runtime: rt });
+  return () => { stepper.step(x, labels, 0.01); };
 }
 
 export function vggOnnx(n: number): OnnxCase {

@@ -93,7 +93,6 @@ export const WORKLOADS: Workload[] = [
     name: `vgg_small training step N=${VGG_N}`,
     flops: 3 * vggFlops(VGG_N), // forward + input gradient + weight gradient
     prepare: (rt) => vggTrainStep(rt, VGG_N),
-    oneBuild: true,
     tfjs: () => tfVggTrainStep(VGG_N),
   },
 ];

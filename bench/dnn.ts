@@ -9,7 +9,6 @@ import { createRuntime } from '../src/bwdnn/kernels/runtime.js';
 import { WORKLOADS, type Workload } from './dnn-workloads.js';
 import { tfjsWasm } from './dnn-tfjs.js';
 import { torchTimings, type TorchRun } from './dnn-torch.js';
-import { trainEngineName } from './dnn-vgg.js';
 
 const REPS = Number(process.env.BENCH_REPS ?? 7);
 const ONLY = process.env.BENCH_ONLY ?? '';
@@ -62,7 +61,7 @@ async function main(): Promise<void> {
   const t1 = torch[0];
   const torchInfo = !t1 ? 'PyTorch: not run' : 'version' in t1 ? `PyTorch ${t1.version}` : `PyTorch: ${t1.error}`;
   const runtimes = [1, 2].map((threads) => ({ plain: createRuntime({ threads, relaxed: 'off' }), relaxed: createRuntime({ threads, relaxed: 'auto' }) }));
-  console.log(`bwDNN ${runtimes[0]!.relaxed.variant} build with relaxed=auto; ${tfInfo}; ${torchInfo}; onnxruntime-node; training engine: ${trainEngineName()}`);
+  console.log(`bwDNN ${runtimes[0]!.relaxed.variant} build with relaxed=auto; ${tfInfo}; ${torchInfo}; onnxruntime-node; training: fast engine`);
   console.log(`median of up to ${REPS} runs; GFLOPS from wall time; ratios = peer time / best bwDNN time (> 1: bwDNN faster)`);
   const head = ['workload', 'thr', 'bwDNN simd GF', 'bwDNN relaxed GF', 'ORT GF', 'tfjs-wasm GF', 'PyTorch GF', 'bw ms', 'vs ORT', 'vs tfjs', 'vs PyTorch'];
   const rows: string[][] = [];

@@ -1,7 +1,8 @@
 // Reproduces the shipped zoo checkpoints (`npm run train:zoo -- [names] [--epochs E] [--limit N]
-// [--out DIR]`): trains each zoo network from its seed on the full Fashion-MNIST (Debian's
-// dataset-fashion-mnist) with the recipe below, evaluates on the 10,000 test images and writes
-// DIR/<name>.bwvm (+ weights) and DIR/<name>.json (accuracy, recipe, seed, time, git commit).
+// [--out DIR] [--engine fast|reference] [--threads T]`): trains each zoo network from its seed on
+// the full Fashion-MNIST (Debian's dataset-fashion-mnist) with its recipe (ZOO_RECIPES in
+// src/bwdnn/zoo/pretrained.ts), evaluates on the 10,000 test images and writes DIR/<name>.bwvm
+// (+ weights) and DIR/<name>.json (accuracy, recipe, seed, time, git commit).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -16,7 +17,7 @@ import { ZOO_RECIPES, type ZooRecipe } from '../src/bwdnn/zoo/pretrained.js';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..'); // out/scripts/scripts -> repo
 const argv = process.argv.slice(2);
 const flag = (k: string) => { const i = argv.indexOf(`--${k}`); return i >= 0 ? argv.splice(i, 2)[1] : undefined; };
-const epochsOverride = flag('epochs'), limit = flag('limit'), outDir = flag('out') ?? join(root, 'fixtures', 'zoo');
+const epochsOverride = flag('epochs'), limit = flag('limit'), engine = flag('engine') ?? 'fast', threads = Number(flag('threads') ?? 1), outDir = flag('out') ?? join(root, 'fixtures', 'zoo');
 const names = argv.length ? argv : Object.keys(ZOO_RECIPES);
 
 function gitCommit(): string {
@@ -41,6 +42,8 @@ async function trainOne(name: string, r: ZooRecipe, d: ReturnType<typeof data>):
   const opts: TrainOptions = {
     epochs, batchSize: r.batchSize, optimizer: r.optimizer, lr: r.lr, momentum: r.momentum, weightDecay: r.weightDecay,
     schedule: r.schedule, seed: r.seed, ...(r.augment ? { augment: r.augment } : {}),
+    // the training engine (src/bwdnn/train engine.ts): 'fast' = WebAssembly kernels, 'reference' = JavaScript
+    engine: engine === 'reference' ? 'reference' : 'fast', threads,
     onStep: (p) => { if (p.step % 100 === 0) console.log(`  ${name} step ${p.step}/${p.totalSteps} loss ${p.loss.toFixed(3)} lr ${p.lr.toFixed(4)}`); },
     onEpoch: (e) => console.log(`${name} epoch ${e.epoch + 1}/${epochs}: loss ${e.loss.toFixed(4)} train acc ${e.accuracy.toFixed(4)} (${e.seconds.toFixed(0)} s)`),
   };
@@ -55,7 +58,7 @@ async function trainOne(name: string, r: ZooRecipe, d: ReturnType<typeof data>):
     model: name, dataset: 'fashion-mnist', trainImages: d.trainSet.n, testImages: ev.n,
     testAccuracy: Number(ev.accuracy.toFixed(4)), testLoss: Number(ev.loss.toFixed(4)),
     normalization: { mean: d.mean, std: d.std },
-    recipe: { ...r, epochs }, params: hist.params, steps: hist.steps,
+    recipe: { ...r, epochs }, engine, threads, params: hist.params, steps: hist.steps,
     epochHistory: hist.epochs.map((e) => ({ epoch: e.epoch + 1, loss: Number(e.loss.toFixed(4)), trainAccuracy: Number(e.accuracy.toFixed(4)), seconds: Math.round(e.seconds) })),
     trainSeconds: Math.round(seconds), gitCommit: gitCommit(), date: new Date().toISOString(), node: process.version,
     weightsFile: files.weights.split('/').pop(),
