@@ -30,6 +30,13 @@ export interface TapNest {
   depthwise?: boolean;
   /** Input address streams (2: u/v/w shared with weights and outputs; 3 for load-bound kernels). */
   nIn?: number;
+  /**
+   * Row order (load-bound kernels such as depthwise): per channel all weights first, then each
+   * distinct input word once in row-major order followed by every multiply it feeds; input row i
+   * round-robin over the nIn streams and output row r on store stream r mod nOut (small post-increments).
+   */
+  rowOrder?: boolean;
+  nOut?: number;
 }
 
 export interface Block { R: number; P: number; Q: number }
@@ -68,12 +75,42 @@ export function tapNest(n: TapNest, blk: Block, gr: { q: number; count: number; 
   const inS = Array.from({ length: nIn }, () => b.stream(pick((C * tapLoads(R, P, taps, s)) / nIn), n.X.addr, mIn));
   const wS = Array.from({ length: Q }, (_, q) => b.stream(pick(C * T), n.Wt.addr, n.wOff + (gr.m0 + q) * n.wRow));
   const bS = b.stream(pick(R * P * Q), n.B.addr, gr.m0);
-  const yS = Array.from({ length: Q }, (_, q) => b.stream(pick(R * P), n.Y.addr, n.out.off + (gr.m0 + q) * n.out.plane));
+  const nOut = n.nOut ?? 1;
+  const yS = Array.from({ length: Q * nOut }, (_, i) => b.stream(pick((R * P) / nOut), n.Y.addr, n.out.off + (gr.m0 + Math.floor(i / nOut)) * n.out.plane + (i % nOut) * n.out.row));
+  const ySOf = (q: number, r: number): number => yS[q * nOut + (r % nOut)]!;
+  const yRel = (r: number): number => r * n.out.row - (r % nOut) * n.out.row;
   const acc = (r: number, p: number, q: number): number => (r * P + p) * Q + q;
   const nAcc = R * P * Q;
   const chanRel = b.streams.map((_, i) => (inS.includes(i) ? plane : wS.includes(i) ? T : 0));
   let prio = nAcc;
+  const started = new Set<number>();
+  let nRow = 0;
+  const rowChannels = (c0: number, c1: number): Op[] => {
+    const ops: Op[] = [];
+    for (let c = c0; c < c1; c++) {
+      const wv: Reg[][] = Array.from({ length: Q }, () => []);
+      for (let k = 0; k < T; k++) for (let q = 0; q < Q; q++) { const v = b.vreg(); wv[q]!.push(v); ops.push(b.loadOp(wS[q]!, c * T + k, 'xyzt', 0, v, prio)); }
+      const uses = new Map<number, Array<{ r: number; p: number; k: number }>>();
+      for (let k = 0; k < T; k++) for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) {
+        const rel = c * plane + (r * s + taps[k]!.dy) * Wpp + 4 * p * s + taps[k]!.dx;
+        let u = uses.get(rel);
+        if (!u) uses.set(rel, u = []);
+        u.push({ r, p, k });
+      }
+      for (const rel of [...uses.keys()].sort((x, y) => x - y)) {
+        const v = b.vreg();
+        ops.push(b.loadOp(inS[nRow++ % nIn]!, rel, 'xyzt', s, v, prio));
+        for (const u of uses.get(rel)!) for (let q = 0; q < Q; q++) {
+          const a = acc(u.r, u.p, q), first = !started.has(a);
+          started.add(a);
+          ops.push({ kind: 'fmac', op: first ? 'fmul' : 'fmac', acc: a, a: v, b: wv[q]![u.k]!, prio: prio++ });
+        }
+      }
+    }
+    return ops;
+  };
   const channels = (c0: number, c1: number): Op[] => {
+    if (n.rowOrder) return rowChannels(c0, c1);
     const ops: Op[] = [];
     const seen = new Map<number, Reg>();
     let nLoads = 0;
@@ -109,7 +146,7 @@ export function tapNest(n: TapNest, blk: Block, gr: { q: number; count: number; 
     for (let q = 0; q < Q; q++) { const v = b.vreg(); bv.push(v); out.push(b.loadOp(bS, q, 'xyzt', 0, v, prio - nAcc)); }
     for (let q = 0; q < Q; q++) for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) out.push({ kind: 'fmac', op: 'fadd', acc: acc(r, p, q), a: bv[q]!, b: bv[q]!, prio: prio + acc(r, p, q) });
     for (let q = 0; q < Q; q++) for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) {
-      out.push(b.storeOp(yS[q]!, r * n.out.row + 4 * p * n.out.lane, 'xyzt', n.out.lane, { p: acc(r, p, q) }, prio + nAcc + acc(r, p, q)));
+      out.push(b.storeOp(ySOf(q, r), yRel(r) + 4 * p * n.out.lane, 'xyzt', n.out.lane, { p: acc(r, p, q) }, prio + nAcc + acc(r, p, q)));
     }
     return out;
   };

@@ -1,0 +1,95 @@
+// Depthwise conv fp32 generator (ONNX Conv with group = C, weights (C, 1, k, k), bias, stride 1/2,
+// symmetric pad): per channel, blocks of R rows x 4P columns (macro j = column ox0+4p+j, input
+// loads with lane stride s feed all four macros), k*k broadcast weights; tap-list nests of
+// deconv-taps.ts with the input plane advancing with the output channel. Memory bound.
+import type { TargetDesc } from '../target/index.js';
+import { BwvmError } from '../util/errors.js';
+import { copyPlanes } from './copy.js';
+import { chooseBlock, tapCandidates } from './deconv-search.js';
+import { type Block, type Tap, type TapNest, tapNest } from './deconv-taps.js';
+import { dataSection, type Placed, placeTensors, staticLines } from './emit.js';
+import type { DspDType, DspKernel } from './kernel.js';
+
+export interface DepthwiseShape { N?: number; C: number; H: number; W: number; k?: number; stride: number; pad: number }
+export interface DepthwiseOptions { dtype?: DspDType; block?: { R: number; P: number }; nIn?: number }
+
+const roundUp = (a: number, b: number): number => Math.ceil(a / b) * b;
+const text = (sh: DepthwiseShape): string => `C=${sh.C} ${sh.H}x${sh.W}, ${sh.k ?? 3}x${sh.k ?? 3} stride ${sh.stride} pad ${sh.pad}`;
+
+function geometry(sh: DepthwiseShape): { C: number; H: number; W: number; k: number; s: number; pad: number; OH: number; OW: number } {
+  const { C, H, W, stride: s, pad } = sh, k = sh.k ?? 3;
+  for (const [n, v] of Object.entries({ C, H, W, k, stride: s })) {
+    if (!Number.isInteger(v) || v < 1) throw new BwvmError('DSPLIB_SHAPE', `depthwise: ${n} must be a positive integer (got ${v})`);
+  }
+  if (!Number.isInteger(pad) || pad < 0) throw new BwvmError('DSPLIB_SHAPE', `depthwise: pad must be >= 0 (got ${pad})`);
+  if ((sh.N ?? 1) !== 1) throw new BwvmError('DSPLIB_SHAPE', `depthwise: N=${sh.N}: the kernel computes one image`, { hint: 'call the kernel once per image (N=1)' });
+  if (s > 2) throw new BwvmError('DSPLIB_SHAPE', `depthwise ${text(sh)}: stride ${s} not supported`, { hint: 'use stride 1 or 2' });
+  const OH = Math.floor((H + 2 * pad - k) / s) + 1, OW = Math.floor((W + 2 * pad - k) / s) + 1;
+  if (OH < 1 || OW < 1) throw new BwvmError('DSPLIB_SHAPE', `depthwise ${text(sh)}: kernel larger than the padded input`);
+  return { C, H, W, k, s, pad, OH, OW };
+}
+
+/** Generate the depthwise conv kernel for one exact shape on target t. */
+export function depthwise(sh: DepthwiseShape, t: TargetDesc, opts: DepthwiseOptions = {}): DspKernel {
+  const dtype = opts.dtype ?? 'f32';
+  if (dtype !== 'f32') throw new BwvmError('DSPLIB_DTYPE', `depthwise: dtype ${dtype} not implemented yet`, { hint: 'use f32' });
+  const g = geometry(sh);
+  const { C, H, W, k, s, pad, OH, OW } = g;
+  const what = `depthwise ${text(sh)}`;
+  const taps: Tap[] = [];
+  for (let dy = 0; dy < k; dy++) for (let dx = 0; dx < k; dx++) taps.push({ dy, dx });
+  const build = (blk: Block, nIn: number) => {
+    const OHs = roundUp(OH, blk.R), OWs = roundUp(OW, 4 * blk.P);
+    let Hpp = Math.max(H + 2 * pad, (OHs - 1) * s + k), Wpp = Math.max(W + 2 * pad, (OWs - 1) * s + k);
+    const copyIn = Hpp > H || Wpp > W;
+    if (copyIn) Wpp += s === 1 ? (12 - (Wpp % 8)) % 8 : 1 - (Wpp % 2); // quads of neighbouring rows in different banks
+    else { Hpp = H; Wpp = W; }
+    const copyOut = OHs !== OH || OWs !== OW;
+    const placed = placeTensors([
+      { name: 'x', words: C * H * W }, { name: 'w', words: C * k * k }, { name: 'b', words: C }, { name: 'y', words: C * OH * OW },
+      ...(copyIn ? [{ name: 'xs', words: C * Hpp * Wpp }] : []), ...(copyOut ? [{ name: 'ys', words: C * OHs * OWs }] : []),
+    ], t, what);
+    const at = (n: string): Placed => placed.find((x) => x.name === n)!;
+    const n: TapNest = {
+      C: 1, taps, s, Hpp, Wpp, X: copyIn ? at('xs') : at('x'), Wt: at('w'), B: at('b'), Y: copyOut ? at('ys') : at('y'),
+      wRow: k * k, wOff: 0, out: { off: 0, row: OWs, lane: 1, plane: OHs * OWs }, OHs, OWs, depthwise: true, nIn, rowOrder: true, nOut: 2,
+    };
+    const code: string[] = [];
+    if (copyIn) {
+      code.push(...copyPlanes({ src: at('x'), srcOff: 0, srcRow: W, srcPlane: H * W, dst: at('xs'), dstOff: pad * Wpp + pad, dstRow: Wpp,
+        dstPlane: Hpp * Wpp, planes: C, rows: H, cols: W }, t));
+    }
+    const gr = { q: 1, count: C, m0: 0 };
+    try { code.push(...tapNest(n, blk, gr, t, true, what)); } catch (e) {
+      if ((e as BwvmError).code !== 'DSPLIB_SCHEDULE') throw e;
+      code.push(...tapNest(n, blk, gr, t, false, what));
+    }
+    if (copyOut) {
+      code.push(...copyPlanes({ src: at('ys'), srcOff: 0, srcRow: OWs, srcPlane: OHs * OWs, dst: at('y'), dstOff: 0, dstRow: OW, dstPlane: OH * OW,
+        planes: C, rows: OH, cols: OW }, t));
+    }
+    return { code, placed, params: { R: blk.R, P: blk.P, nIn, Hpp, Wpp, copyIn: copyIn ? 1 : 0, copyOut: copyOut ? 1 : 0, staticLines: staticLines(code) } };
+  };
+  const nIns = opts.nIn ? [opts.nIn] : [2, 3];
+  let best: ReturnType<typeof build> | undefined;
+  for (const nIn of nIns) {
+    const blk = opts.block ? { ...opts.block, Q: 1 } : chooseBlock(tapCandidates({ C: 1, M: C, OH, OW, taps, s, maxQ: 1 }, t), (b) => build(b, nIn).params.staticLines);
+    const r = build(blk, nIn);
+    if (!best || r.params.staticLines < best.params.staticLines) best = r;
+  }
+  const { code, placed, params } = best!;
+  const asm = [`// ${what} on ${t.name}: block R=${params.R} P=${params.P}, ${params.nIn} input streams`, ...dataSection(placed), '.text', 'main:',
+    ...code.map((l) => (l.endsWith(':') ? l : `    ${l}`)), '    halt', ''].join('\n');
+  let macs = 0; // taps on real input (padding not counted)
+  for (let oy = 0; oy < OH; oy++) for (let ky = 0; ky < k; ky++) {
+    const iy = oy * s - pad + ky;
+    if (iy < 0 || iy >= H) continue;
+    for (let ox = 0; ox < OW; ox++) for (let kx = 0; kx < k; kx++) { const ix = ox * s - pad + kx; if (ix >= 0 && ix < W) macs++; }
+  }
+  return {
+    name: 'depthwise', dtype, asm, flops: 2 * C * macs, description: `${what} (fp32, NCHW, weights (C,1,k,k), bias)`,
+    inputs: [{ symbol: 'x', shape: [1, C, H, W], layout: 'NCHW' }, { symbol: 'w', shape: [C, 1, k, k], layout: 'C1HW' }, { symbol: 'b', shape: [C], layout: 'C' }],
+    outputs: [{ symbol: 'y', shape: [1, C, OH, OW], layout: 'NCHW' }],
+    params,
+  };
+}

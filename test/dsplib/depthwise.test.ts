@@ -1,0 +1,64 @@
+// depthwise conv kernels on the simulator against the reference Conv with group = C over a sweep
+// (strides 1/2, pads 0..2, odd sizes, channel counts not multiples of 4, 5x5 windows, forced
+// blocks), the useful-FLOP count, a wrong kernel that must be caught, and shape errors.
+import { describe, expect, it } from 'vitest';
+import { depthwise, type DepthwiseShape } from '../../src/dsplib/index.js';
+import { getTarget } from '../../src/target/index.js';
+import { BwvmError } from '../../src/util/errors.js';
+import { rand, reference, relError, simulate } from './harness.js';
+
+const T = getTarget('bwdsp104x');
+
+function check(sh: DepthwiseShape, opts: Parameters<typeof depthwise>[2] = {}, asm?: (a: string) => string): number {
+  const k0 = depthwise(sh, T, opts);
+  const k = asm ? { ...k0, asm: asm(k0.asm) } : k0;
+  const kk = sh.k ?? 3;
+  const x = rand(sh.C * sh.H * sh.W, 31), w = rand(sh.C * kk * kk, 32), b = rand(sh.C, 33);
+  const { outs } = simulate(k, T, { x, w, b });
+  const ref = reference('Conv', [{ shape: [1, sh.C, sh.H, sh.W], data: x }, { shape: [sh.C, 1, kk, kk], data: w }, { shape: [sh.C], data: b }],
+    { kernel_shape: [kk, kk], strides: [sh.stride, sh.stride], pads: [sh.pad, sh.pad, sh.pad, sh.pad], group: sh.C });
+  return relError(outs.y!, ref);
+}
+
+const SWEEP: Array<[string, DepthwiseShape]> = [
+  ['3x3 s1 pad 1 odd sizes, C=5', { C: 5, H: 7, W: 9, stride: 1, pad: 1 }],
+  ['3x3 s1 pad 0', { C: 3, H: 8, W: 10, stride: 1, pad: 0 }],
+  ['3x3 s2 pad 1 odd sizes', { C: 6, H: 9, W: 11, stride: 2, pad: 1 }],
+  ['3x3 s2 pad 0', { C: 2, H: 8, W: 8, stride: 2, pad: 0 }],
+  ['3x3 s1 pad 2 (output larger than input)', { C: 3, H: 5, W: 6, stride: 1, pad: 2 }],
+  ['5x5 s1 pad 2', { C: 3, H: 7, W: 8, k: 5, stride: 1, pad: 2 }],
+  ['thesis-like 3x3 s1 16ch 16x16', { C: 16, H: 16, W: 16, stride: 1, pad: 1 }],
+];
+
+describe('depthwise vs reference Conv (group = C)', () => {
+  for (const [name, sh] of SWEEP) {
+    it(name, () => { expect(check(sh)).toBeLessThanOrEqual(1e-5); });
+  }
+  it('forced blocks and two input streams agree too', () => {
+    expect(check({ C: 5, H: 9, W: 13, stride: 1, pad: 1 }, { block: { R: 3, P: 2 }, nIn: 2 })).toBeLessThanOrEqual(1e-5);
+    expect(check({ C: 4, H: 9, W: 13, stride: 2, pad: 1 }, { block: { R: 1, P: 1 }, nIn: 3 })).toBeLessThanOrEqual(1e-5);
+  });
+});
+
+describe('FLOPs and the check itself', () => {
+  it('counts only taps on real input (padding not counted)', () => {
+    // 3x3 pad 1 over 3x3: (2+3+2)^2 = 49 taps on real input per channel
+    expect(depthwise({ C: 2, H: 3, W: 3, stride: 1, pad: 1 }, T).flops).toBe(2 * 2 * 49);
+  });
+  it('a dropped bias add is caught', () => {
+    const bad = (a: string): string => a.replace(/ \|\| xyzt fr(\d+) = fr\1 \+ fr\d+/, '');
+    const sh: DepthwiseShape = { C: 3, H: 6, W: 8, stride: 1, pad: 1 };
+    expect(bad(depthwise(sh, T).asm)).not.toBe(depthwise(sh, T).asm);
+    expect(check(sh, {}, bad)).toBeGreaterThan(1e-3);
+  });
+});
+
+describe('generator errors', () => {
+  const code = (f: () => unknown): string | undefined => { try { f(); } catch (e) { return (e as BwvmError).code; } return undefined; };
+  it('stride 3, window larger than the padded input, N > 1, too large for on-chip memory', () => {
+    expect(code(() => depthwise({ C: 2, H: 8, W: 8, stride: 3, pad: 1 }, T))).toBe('DSPLIB_SHAPE');
+    expect(code(() => depthwise({ C: 2, H: 2, W: 2, k: 5, stride: 1, pad: 0 }, T))).toBe('DSPLIB_SHAPE');
+    expect(code(() => depthwise({ N: 2, C: 2, H: 8, W: 8, stride: 1, pad: 1 }, T))).toBe('DSPLIB_SHAPE');
+    expect(code(() => depthwise({ C: 256, H: 64, W: 64, stride: 1, pad: 1 }, T))).toBe('DSPLIB_NO_MEMORY');
+  });
+});
