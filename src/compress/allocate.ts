@@ -70,7 +70,13 @@ function lossAt(curves: SensitivityResult, gid: number, keep: number): number {
   const c = curves.curves.find((x) => x.group === gid);
   if (!c) throw new BwvmError('ALLOC_CURVES', `no sensitivity curve for group ${gid}`, { hint: 'run %sensitivity on this model first' });
   const pts = [...c.points.map((p) => [p.keep, p.loss - curves.base.loss] as const), [1, 0] as const].sort((a, b) => a[0] - b[0]);
-  if (keep <= pts[0]![0]) return pts[0]![1];
+  if (keep <= pts[0]![0]) {
+    // below the smallest measured keep: extend the first segment's slope (never flatter than the
+    // average slope to keep 1), so cutting past the measured range is never free
+    const [k0, l0] = pts[0]!, [k1, l1] = pts[1] ?? [1, 0];
+    const slope = Math.max((l0 - l1) / Math.max(k1 - k0, 1e-9), l0 / Math.max(1 - k0, 1e-9), 0);
+    return l0 + slope * (k0 - keep);
+  }
   for (let i = 1; i < pts.length; i++) {
     const [k1, l1] = pts[i]!, [k0, l0] = pts[i - 1]!;
     if (keep <= k1) return l0 + ((l1 - l0) * (keep - k0)) / (k1 - k0 || 1);
@@ -111,6 +117,7 @@ export function allocate(g: Graph, groups: ChannelGroup[], o: AllocOptions): Com
     counts = at(hi);
     if (!meets(counts)) counts = minimal;
   }
+  if (!meets(counts)) throw new BwvmError('ALLOC_INTERNAL', `strategy '${o.strategy}' ended on a plan that breaks a budget`, { hint: 'please report this with the model; use another --strategy meanwhile' });
   const keep: KeepPlan = new Map(order.map((x) => [x.id, topChannels(o.scores.get(x.id)!, counts.get(x.id)!)]));
   const final = ev.at(counts);
   return {
@@ -124,8 +131,13 @@ export function allocate(g: Graph, groups: ChannelGroup[], o: AllocOptions): Com
 function autoCounts(order: ChannelGroup[], o: AllocOptions, simd: number, minKeep: number, meets: (c: Map<number, number>) => boolean, ev: Evaluator, names: BudgetName[]): Map<number, number> {
   if (!o.curves) throw new BwvmError('ALLOC_CURVES', "the 'auto' strategy needs sensitivity curves", { hint: 'run %sensitivity on this model first' });
   const counts = new Map(order.map((x) => [x.id, x.size]));
+  // candidate counts: the measured keeps plus a grid of SIMD multiples down to the minimum (at
+  // most ~16 steps per group), so the greedy can always reach the minimal (feasible) plan
   const options = new Map(order.map((x) => {
     const ks = new Set([...o.curves!.keeps, 1].map((k) => roundCount(x.size, k, simd, minKeep)));
+    const lo = roundCount(x.size, 0, simd, minKeep), step = Math.max(simd, Math.ceil(x.size / 16 / simd) * simd);
+    for (let c = x.size; c > lo; c -= step) ks.add(roundCount(x.size, c / x.size, simd, minKeep));
+    ks.add(lo);
     return [x.id, [...ks].sort((a, b) => b - a)];
   }));
   const pressure = (c: Map<number, number>) => { const r = ev.at(c); return names.reduce((a, b) => a + Math.max(0, budgetValue(b, r.costs, r.graph, o.cycles) / o.limits[b]! - 1), 0) + names.reduce((a, b) => a + budgetValue(b, r.costs, r.graph, o.cycles) / o.limits[b]!, 0) * 1e-3; };

@@ -80,6 +80,23 @@ describe('sensitivity and auto allocation', () => {
     }
   }, 180_000);
 
+  it('auto meets the budget even when the curves were measured at one coarse keep only', () => {
+    // regression: with options limited to the measured keeps, auto stopped at 0.536 of the FLOPs
+    // for a 0.5 budget on resnet20 (width 0.25); now it continues on a SIMD grid and extrapolates the curve
+    const { g, groups, scores } = setup('resnet20', 0.25);
+    const open = groups.filter((x) => !x.locked);
+    const curves: SensitivityResult = {
+      model: g.name, criterion: 'l1', base: { accuracy: 0.9, loss: 0.3 }, keeps: [0.5], complete: true,
+      curves: open.map((x, i) => ({ group: x.id, layer: x.producers[0]!, size: x.size, points: [{ keep: 0.5, channels: Math.round(x.size / 2), accuracy: 0.8, loss: 0.4 + 0.05 * (i % 3) }] })),
+    };
+    for (const flops of [0.5]) {
+      const limits = resolveBudgets({ flops }, modelCosts(g), g);
+      const p = allocate(g, groups, { strategy: 'auto', limits, scores, curves, simd: 4 });
+      expect(p.budgets.every((b) => b.ok)).toBe(true);
+      expect(p.costs.flops).toBeLessThanOrEqual(limits.flops!);
+    }
+  });
+
   it('knows every strategy the issue names', () => {
     expect([...STRATEGIES].sort()).toEqual(['auto', 'deep', 'proportional', 'shallow', 'uniform']);
   });
