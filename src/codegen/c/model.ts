@@ -11,6 +11,7 @@ import { ACTIVATIONS } from './activations.js';
 import { planArena } from './arena.js';
 import { headerSource } from './header.js';
 import { harnessSource } from './harness.js';
+import { indentC } from './format.js';
 import { buildUnits, type FusionHint, type Unit } from './schedule.js';
 import { requireEmitter } from './table.js';
 import type { CEmitCtx, Epilogue } from './types.js';
@@ -92,7 +93,7 @@ export function emitCModel(g0: Graph, o: CEmitOptions = {}): CModel {
     const ins = u.node.inputs.filter((i) => i && !g.initializers.has(i)).map((i) => JSON.stringify(shapeOf(g, i)));
     const fuseNote = u.epilogue.map((e) => ` + ${cmt(e.node.name)} (${e.node.op})`).join('');
     body.push(`  /* ${cmt(u.node.name)} (${u.node.op})${fuseNote}: ${ins.join(', ')} -> ${JSON.stringify(shapeOf(g, u.out))} */`, '  {');
-    for (const l of em.emit(ctx)) body.push(`    ${l}`);
+    body.push(...indentC(em.emit(ctx), 2));
     body.push('  }');
   }
   g.outputs.forEach((out, k) => body.push(`  memcpy(out${k}, ${ptr(out.name)}, ${4 * shapeOf(g, out.name).reduce((a, b) => a * b, 1)}); /* ${cmt(out.name)} */`));

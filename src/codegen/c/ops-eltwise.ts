@@ -47,8 +47,13 @@ const nary = (f: (a: string, b: string) => string): CEmitter => ({
   emit(ctx: CEmitCtx) {
     const ins = ctx.node.inputs.map((_, i) => i).filter((i) => ctx.node.inputs[i]);
     const out = ctx.outShape();
-    const b = broadcastLoops(out, ins.map((i) => ctx.inShape(i)));
     const decl = ins.map((i, k) => `const float* x${k} = ${ctx.input(i)};`);
+    if (ins.every((i) => prod(ctx.inShape(i)) === prod(out))) { // no broadcasting: one flat loop
+      let f1 = 'x0[i]';
+      for (let k = 1; k < ins.length; k++) f1 = f(f1, `x${k}[i]`);
+      return [...decl, `float* y = ${ctx.output()};`, `${loop('i', prod(out))} y[i] = ${f1};`];
+    }
+    const b = broadcastLoops(out, ins.map((i) => ctx.inShape(i)));
     let e = `x0[${b.inIdx[0]}]`;
     for (let k = 1; k < ins.length; k++) e = f(e, `x${k}[${b.inIdx[k]}]`);
     return [...decl, `float* y = ${ctx.output()};`, ...b.open, `y[${b.outIdx}] = ${e};`, ...b.close];
