@@ -17,7 +17,11 @@ export interface Figures {
   stalls: Record<StallCause, number>;
 }
 
-export interface RegionProfile extends Figures { name: string; start: number; end: number }
+export interface RegionProfile extends Figures {
+  name: string; start: number; end: number;
+  /** On-chip words read and written by the region's loads and stores. */
+  words: { read: number; written: number };
+}
 
 export interface TimelineSample extends Figures { start: number }
 
@@ -63,6 +67,13 @@ export function rangeFigures(t: TargetDesc, ls: LineStatic, cnt: Float64Array, s
   return figures(t, cycles, lines, flops, busy, st);
 }
 
+/** Words read and written by loads/stores of lines [start, end). */
+function rangeWords(ls: LineStatic, cnt: Float64Array, start: number, end: number): { read: number; written: number } {
+  let read = 0, written = 0;
+  for (let pc = start; pc < end && pc < ls.rd.length; pc++) { read += cnt[pc]! * ls.rd[pc]!; written += cnt[pc]! * ls.wr[pc]!; }
+  return { read, written };
+}
+
 export function buildProfile(t: TargetDesc, p: Program, ls: LineStatic, cnt: Float64Array, stall: Float64Array,
   cycles: number, bankEvents: number, dma: DmaStats, timeline?: { every: number; samples: TimelineSample[] }): Profile {
   const n = p.lines.length;
@@ -84,7 +95,7 @@ export function buildProfile(t: TargetDesc, p: Program, ls: LineStatic, cnt: Flo
     memory: { chip: { read: rd + dma.chipRead, written: wr + dma.chipWritten }, ddr: { read: dma.ddrRead, written: dma.ddrWritten } },
     bankConflicts: bankEvents,
     dma,
-    regions: p.regions.map((r) => ({ name: r.name, start: r.start, end: r.end, ...rangeFigures(t, ls, cnt, stall, r.start, r.end) })),
+    regions: p.regions.map((r) => ({ name: r.name, start: r.start, end: r.end, ...rangeFigures(t, ls, cnt, stall, r.start, r.end), words: rangeWords(ls, cnt, r.start, r.end) })),
     ...(timeline ? { timeline } : {}),
   };
 }

@@ -25,6 +25,8 @@ export interface LinkInput {
   data?: Array<{ addr: number; words: Uint32Array }>;
   /** Allocator for argument blocks and subroutine private areas (they live for the whole program). */
   alloc: ChipAllocator;
+  /** Their addresses when already reserved (reserveStatic); allocated here otherwise. */
+  placed?: StaticPlacement;
 }
 
 export interface Linked {
@@ -33,6 +35,20 @@ export interface Linked {
   argBlocks: number[];
   /** Region name of each call. */
   regions: string[];
+}
+
+/** Addresses of what lives for the whole program: each subroutine's private area, each call's argument block. */
+export interface StaticPlacement { privateBase: Map<Subroutine, number>; argBlocks: number[] }
+
+/** Allocate private areas and argument blocks (before activations, so they never share memory). */
+export function reserveStatic(alloc: ChipAllocator, calls: ReadonlyArray<Pick<CallSite, 'sub'>>, t: TargetDesc): StaticPlacement {
+  const privateBase = new Map<Subroutine, number>();
+  for (const c of calls) {
+    if (privateBase.has(c.sub) || !c.sub.privateWords) continue;
+    privateBase.set(c.sub, alloc.alloc(`${c.sub.entry}.private`, c.sub.privateWords, t.memory.banksPerBlock));
+  }
+  const argBlocks = calls.map((c, i) => alloc.alloc(`call${i}.args`, argBlockWords(c.sub.kernel), 1));
+  return { privateBase, argBlocks };
 }
 
 export function linkCalls(inp: LinkInput, t: TargetDesc): Linked {
@@ -45,20 +61,18 @@ export function linkCalls(inp: LinkInput, t: TargetDesc): Linked {
     if (!regionNames.has(c.sub)) { subs.push(c.sub); regionNames.set(c.sub, []); }
     regionNames.get(c.sub)!.push(c.region);
   }
+  const st = inp.placed ?? reserveStatic(inp.alloc, inp.calls, t);
   const dataLines: string[] = ['.data'];
   const sections: DataSection[] = [];
   for (const s of inp.symbols ?? []) dataLines.push(`.org ${s.addr}`, `${s.name}: .space ${Math.max(1, s.words)}`);
   for (const sub of subs) {
     if (!sub.privateWords) continue;
-    const base = inp.alloc.alloc(`${sub.entry}.private`, sub.privateWords, t.memory.banksPerBlock);
+    const base = st.privateBase.get(sub)!;
     for (const p of sub.privates) dataLines.push(`.org ${base + p.offset}`, `${p.symbol}: .space ${p.words}`);
     sections.push({ space: 'chip', base, words: sub.image.slice() });
   }
-  const argBlocks = inp.calls.map((c, i) => {
-    const a = inp.alloc.alloc(`call${i}.args`, argBlockWords(c.sub.kernel), 1);
-    dataLines.push(`.org ${a}`, `args${i}: .word ${c.addrs.join(', ')}`);
-    return a;
-  });
+  const argBlocks = st.argBlocks;
+  inp.calls.forEach((c, i) => dataLines.push(`.org ${argBlocks[i]}`, `args${i}: .word ${c.addrs.join(', ')}`));
   dataLines.push(`.org ${inp.alloc.limit}`); // symbol sizes run to the next symbol or here
   const main = ['.text', '.entry main', 'main:'];
   inp.calls.forEach((c, i) => main.push(`    ${ARG_REG} = args${i}`, `    call ${c.sub.entry}`));

@@ -75,16 +75,22 @@ export function toSubroutine(k: DspKernel, name: string, t: TargetDesc): Subrout
   for (const a of args) {
     if (!prog.symbols[a.symbol]) throw new BwvmError('DSPLIB_RUNTIME', `${k.name}: tensor '${a.symbol}' has no data symbol in the kernel`);
   }
-  // private data: every non-argument data symbol, laid out at its offset relative to the lowest one
+  // private data: every non-argument data symbol, packed (8-word aligned) in one private area
   const priv = data.filter((d) => !argOf.has(d.name));
-  const privAddr = (n: string): number => prog.symbols[n]!.addr;
-  const lo = priv.length ? Math.min(...priv.map((d) => privAddr(d.name))) : 0;
-  const privates = priv.map((d) => ({ symbol: `${prefix}_${d.name}`, offset: privAddr(d.name) - lo, words: d.words, orig: d.name }));
-  const privateWords = privates.reduce((m, p) => Math.max(m, p.offset + p.words), 0);
+  let at = 0;
+  const privates = priv.map((d) => {
+    const p = { symbol: `${prefix}_${d.name}`, offset: at, words: d.words, orig: d.name, from: prog.symbols[d.name]!.addr };
+    at += Math.ceil(d.words / 8) * 8;
+    return p;
+  });
+  const privateWords = at;
   const image = new Uint32Array(privateWords);
   for (const sec of prog.data) {
     if (sec.space !== 'chip') continue;
-    sec.words.forEach((w, i) => { const a = sec.base + i - lo; if (a >= 0 && a < privateWords) image[a] = w; });
+    for (const p of privates) {
+      const lo = Math.max(p.from, sec.base), hi = Math.min(p.from + p.words, sec.base + sec.words.length);
+      for (let a = lo; a < hi; a++) image[p.offset + a - p.from] = sec.words[a - sec.base]!;
+    }
   }
   const rename = new Map<string, string>(privates.map((p) => [p.orig, p.symbol]));
   const labels = code.filter((l) => /^[A-Za-z_.]\w*:$/.test(l)).map((l) => l.slice(0, -1));
@@ -110,5 +116,5 @@ export function toSubroutine(k: DspKernel, name: string, t: TargetDesc): Subrout
     // argument loads after the line's other slots (they read the old registers), unless it branches
     out.push(...(hasCtl ? [...loads, ...rest] : [...rest, ...loads]));
   }
-  return { entry: prefix, kernel: k, args, code: out, privates: privates.map(({ orig: _o, ...p }) => p), privateWords, image };
+  return { entry: prefix, kernel: k, args, code: out, privates: privates.map(({ orig: _o, from: _f, ...p }) => p), privateWords, image };
 }
