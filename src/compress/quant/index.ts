@@ -5,3 +5,4 @@ export * from './lower.js';
 export * from './qdq.js';
 export * from './report.js';
 export * from './plan.js';
+export * from './qat.js';

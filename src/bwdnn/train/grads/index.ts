@@ -7,7 +7,8 @@ import { POINTWISE_GRADS } from './pointwise.js';
 import { POOL_GRADS } from './pool.js';
 import { LAYOUT_GRADS } from './layout.js';
 import { NORM_GRADS } from './norm.js';
+import { QUANT_GRADS } from './quant.js';
 
 export const GRADS: ReadonlyMap<string, GradRow> = new Map(Object.entries({
-  ...CONV_GRADS, ...DENSE_GRADS, ...POINTWISE_GRADS, ...POOL_GRADS, ...LAYOUT_GRADS, ...NORM_GRADS,
+  ...CONV_GRADS, ...DENSE_GRADS, ...POINTWISE_GRADS, ...POOL_GRADS, ...LAYOUT_GRADS, ...NORM_GRADS, ...QUANT_GRADS,
 }));
