@@ -76,7 +76,8 @@ function build(kind: 'dense' | 'matmul', sh: GemmShape, blk: { R: number; Q: num
   const { N, K, M } = sh, { R, Q } = blk, Kp = gemmPitch(K);
   const wName = kind === 'dense' ? 'w' : 'b', xName = kind === 'dense' ? 'x' : 'a';
   // x rows are read in 4-word quads up to K rounded up: the words past the last row must be finite (zero)
-  const tensors = [{ name: xName, words: N * K + 4 }, { name: wName, words: M * Kp }, ...(opts.bias ? [{ name: 'b', words: M + 4 }] : []), { name: 'y', words: N * M }];
+  // W first: when it spans several memory blocks the others still start on fresh blocks (no shared banks)
+  const tensors = [{ name: wName, words: M * Kp }, { name: xName, words: N * K + 4 }, ...(opts.bias ? [{ name: 'b', words: M + 4 }] : []), { name: 'y', words: N * M }];
   const placed = placeTensors(tensors, t, `${kind} ${shapeText(sh)}`);
   const at = (n: string): Placed => placed.find((p) => p.name === n)!;
   const code: string[] = [`xyzt r${ZERO} = 0`];
