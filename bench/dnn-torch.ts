@@ -21,9 +21,9 @@ function script(): string {
   throw new Error('bench/peers/dnn_torch.py not found');
 }
 
-export function torchTimings(threads: number, reps: number, only = ''): TorchRun | { error: string } {
+export function torchTimings(threads: number, reps: number, only = '', clock = 'wall'): TorchRun | { error: string } {
   if (!existsSync(PYTHON)) return { error: `${PYTHON} missing` };
-  const r = spawnSync(PYTHON, [script(), String(threads), String(reps), only], {
+  const r = spawnSync(PYTHON, [script(), String(threads), String(reps), only, clock], {
     encoding: 'utf8', env: { ...process.env, OPENBLAS_CORETYPE: 'SkylakeX', OMP_NUM_THREADS: String(threads) }, timeout: 900_000,
   });
   if (r.status !== 0) {

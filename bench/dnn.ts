@@ -3,7 +3,8 @@
 // tfjs-backend-wasm (XNNPACK) and PyTorch (/usr/bin/python3, bench/peers/dnn_torch.py), with
 // ratios; prints a text table and the same as Markdown. Workloads: bench/dnn-workloads.ts.
 // Env: BENCH_REPS (max runs per cell, default 7), BENCH_ONLY (substring of a workload name),
-// BENCH_PEERS (comma list of ort,tfjs,torch; default all).
+// BENCH_PEERS (comma list of ort,tfjs,torch; default all), BENCH_CLOCK=cpu (time by the CPU time
+// of the process running the workload, robust on a shared machine; default wall).
 import * as ort from 'onnxruntime-node';
 import { createRuntime } from '../src/bwdnn/kernels/runtime.js';
 import { WORKLOADS, type Workload } from './dnn-workloads.js';
@@ -13,6 +14,9 @@ import { torchTimings, type TorchRun } from './dnn-torch.js';
 const REPS = Number(process.env.BENCH_REPS ?? 7);
 const ONLY = process.env.BENCH_ONLY ?? '';
 const PEERS = new Set((process.env.BENCH_PEERS ?? 'ort,tfjs,torch').split(','));
+const CLOCK = process.env.BENCH_CLOCK === 'cpu' ? 'cpu' : 'wall';
+const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const now = () => (CLOCK === 'cpu' ? cpuMs() : performance.now());
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Median ms of up to REPS runs after a warm-up; fewer runs when one run is slow (~3 s per cell). */
@@ -24,9 +28,9 @@ async function time(fn: () => unknown): Promise<number> {
   const reps = Math.max(1, Math.min(REPS, Math.ceil(3000 / first)));
   const ms: number[] = [];
   for (let i = 0; i < reps; i++) {
-    t0 = performance.now();
+    t0 = now();
     await fn();
-    ms.push(performance.now() - t0);
+    ms.push(now() - t0);
   }
   return median(ms);
 }
@@ -57,12 +61,12 @@ const ratio = (bw: number, peer: Cell) => (typeof peer === 'number' ? (peer / bw
 async function main(): Promise<void> {
   const workloads = WORKLOADS.filter((w) => w.name.includes(ONLY));
   const tfInfo = PEERS.has('tfjs') ? await tfjsWasm() : 'not run';
-  const torch: (TorchRun | { error: string } | undefined)[] = [1, 2].map((t) => (PEERS.has('torch') ? torchTimings(t, Math.min(REPS, 5), ONLY) : undefined));
+  const torch: (TorchRun | { error: string } | undefined)[] = [1, 2].map((t) => (PEERS.has('torch') ? torchTimings(t, Math.min(REPS, 5), ONLY, CLOCK) : undefined));
   const t1 = torch[0];
   const torchInfo = !t1 ? 'PyTorch: not run' : 'version' in t1 ? `PyTorch ${t1.version}` : `PyTorch: ${t1.error}`;
   const runtimes = [1, 2].map((threads) => ({ plain: createRuntime({ threads, relaxed: 'off' }), relaxed: createRuntime({ threads, relaxed: 'auto' }) }));
   console.log(`bwDNN ${runtimes[0]!.relaxed.variant} build with relaxed=auto; ${tfInfo}; ${torchInfo}; onnxruntime-node; training: fast engine`);
-  console.log(`median of up to ${REPS} runs; GFLOPS from wall time; ratios = peer time / best bwDNN time (> 1: bwDNN faster)`);
+  console.log(`median of up to ${REPS} runs; GFLOPS from ${CLOCK === 'cpu' ? 'process CPU time (for 2 threads: per CPU-second, i.e. per thread)' : 'wall time'}; ratios = peer time / best bwDNN time (> 1: bwDNN faster)`);
   const head = ['workload', 'thr', 'bwDNN simd GF', 'bwDNN relaxed GF', 'ORT GF', 'tfjs-wasm GF', 'PyTorch GF', 'bw ms', 'vs ORT', 'vs tfjs', 'vs PyTorch'];
   const rows: string[][] = [];
   for (const w of workloads) {

@@ -1,6 +1,6 @@
 # PyTorch peer of `npm run bench:dnn` (run by bench/dnn-torch.ts with /usr/bin/python3):
 # times the bench's workloads on T threads and prints one JSON object {workload: [ms, ...]}.
-# Usage: dnn_torch.py THREADS REPS [NAME_FILTER]. Needs OPENBLAS_CORETYPE=SkylakeX on AVX-512
+# Usage: dnn_torch.py THREADS REPS [NAME_FILTER] [wall|cpu] (cpu: process CPU time). Needs OPENBLAS_CORETYPE=SkylakeX on AVX-512
 # hosts (else Debian's OpenBLAS GEMM falls back to SSE3 kernels); the caller sets it.
 import json
 import sys
@@ -12,6 +12,7 @@ import torch.nn.functional as F
 
 threads, reps = int(sys.argv[1]), int(sys.argv[2])
 only = sys.argv[3] if len(sys.argv) > 3 else ''
+clock = time.process_time if len(sys.argv) > 4 and sys.argv[4] == 'cpu' else time.perf_counter
 torch.set_num_threads(threads)
 torch.manual_seed(0)
 
@@ -80,8 +81,8 @@ with torch.inference_mode(False):
         fn()
         times = []
         for _ in range(reps):
-            t0 = time.perf_counter()
+            t0 = clock()
             fn()
-            times.append((time.perf_counter() - t0) * 1000)
+            times.append((clock() - t0) * 1000)
         out[name] = times
 print(json.dumps({'torch': torch.__version__, 'threads': torch.get_num_threads(), 'ms': out}))
