@@ -29,6 +29,17 @@ function geometry(sh: DepthwiseShape): { C: number; H: number; W: number; k: num
   return { C, H, W, k, s, pad, OH, OW };
 }
 
+/** Useful FLOPs: 2 per multiply by a real input word (taps on padding not counted). */
+export function depthwiseFlops(sh: DepthwiseShape): number {
+  const { C, H, W, k, s, pad, OH, OW } = geometry(sh);
+  const pairs = (n: number, O: number): number => {
+    let c = 0;
+    for (let o = 0; o < O; o++) for (let kk = 0; kk < k; kk++) { const i = o * s - pad + kk; if (i >= 0 && i < n) c++; }
+    return c;
+  };
+  return 2 * C * pairs(H, OH) * pairs(W, OW);
+}
+
 /** Generate the depthwise conv kernel for one exact shape on target t. */
 export function depthwise(sh: DepthwiseShape, t: TargetDesc, opts: DepthwiseOptions = {}): DspKernel {
   const dtype = opts.dtype ?? 'f32';
@@ -80,14 +91,8 @@ export function depthwise(sh: DepthwiseShape, t: TargetDesc, opts: DepthwiseOpti
   const { code, placed, params } = best!;
   const asm = [`// ${what} on ${t.name}: block R=${params.R} P=${params.P}, ${params.nIn} input streams`, ...dataSection(placed), '.text', 'main:',
     ...code.map((l) => (l.endsWith(':') ? l : `    ${l}`)), '    halt', ''].join('\n');
-  let macs = 0; // taps on real input (padding not counted)
-  for (let oy = 0; oy < OH; oy++) for (let ky = 0; ky < k; ky++) {
-    const iy = oy * s - pad + ky;
-    if (iy < 0 || iy >= H) continue;
-    for (let ox = 0; ox < OW; ox++) for (let kx = 0; kx < k; kx++) { const ix = ox * s - pad + kx; if (ix >= 0 && ix < W) macs++; }
-  }
   return {
-    name: 'depthwise', dtype, asm, flops: 2 * C * macs, description: `${what} (fp32, NCHW, weights (C,1,k,k), bias)`,
+    name: 'depthwise', dtype, asm, flops: depthwiseFlops(sh), description: `${what} (fp32, NCHW, weights (C,1,k,k), bias)`,
     inputs: [{ symbol: 'x', shape: [1, C, H, W], layout: 'NCHW' }, { symbol: 'w', shape: [C, 1, k, k], layout: 'C1HW' }, { symbol: 'b', shape: [C], layout: 'C' }],
     outputs: [{ symbol: 'y', shape: [1, C, OH, OW], layout: 'NCHW' }],
     params,

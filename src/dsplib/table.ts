@@ -8,6 +8,7 @@ import { batchnorm, type BatchNormShape } from './batchnorm.js';
 import { pool, type PoolKind, type PoolShape } from './pool.js';
 import { eltwise, type EltwiseKind, type EltwiseShape } from './eltwise.js';
 import { NN_KERNELS } from './table-nn.js';
+import { DECONV_KERNELS } from './deconv-table.js';
 
 export interface KernelRow<S = Record<string, number>> {
   name: string;
@@ -60,6 +61,7 @@ export const DSP_KERNELS: Record<string, KernelRow<never>> = {
   relu6: elt('relu6', 'ReLU6 min(max(x, 0), 6)') as unknown as KernelRow<never>,
   add: elt('add', 'element-wise add x + x2') as unknown as KernelRow<never>,
   ...NN_KERNELS,
+  ...DECONV_KERNELS,
   maxpool: poolRow('maxpool', 'max') as unknown as KernelRow<never>,
   avgpool: poolRow('avgpool', 'average') as unknown as KernelRow<never>,
   batchnorm: {
