@@ -10,6 +10,7 @@ import { storeKey } from '../session/store.js';
 import { DEFAULT_TARGET, type TargetDesc, getTarget, peakFlops, peakFlopsPerCycle, resolveTarget } from '../target/index.js';
 import { BwvmError } from '../util/errors.js';
 import { MagicOutput, type MagicFamily, type MagicSpec } from './types.js';
+import { simulateModel } from './dsp-lib.js';
 
 export const DSP_PROGRAMS = storeKey<Program>('dsp-program');
 export const DSP_TARGETS = storeKey<TargetDesc>('dsp-target');
@@ -77,7 +78,7 @@ const simulateMagic: MagicSpec = {
   name: 'simulate',
   kind: 'line',
   summary: 'run a Program on the cycle-level simulator: cycles, FLOP efficiency, utilization, stalls, memory traffic',
-  usage: '%simulate [--program NAME] [--target T] [--mode fast|traced] [--max-cycles N] [--sample-every N] [--show SYM,...]',
+  usage: '%simulate [--program NAME] [--target T] [--mode fast|traced] [--max-cycles N] [--sample-every N] [--show SYM,...] | %simulate --model [--model-name NAME]',
   flags: [
     { name: 'program', type: 'string', help: 'program name (default: the most recent one)' },
     { name: 'target', type: 'string', help: 'target preset or JSON file (default: current)' },
@@ -85,9 +86,12 @@ const simulateMagic: MagicSpec = {
     { name: 'max-cycles', type: 'number', help: 'fault past this many cycles', default: 1e9 },
     { name: 'sample-every', type: 'number', help: 'traced mode: cycles per timeline sample', default: 1000 },
     { name: 'show', type: 'list', help: 'data symbols whose fp32 contents to print after the run' },
+    { name: 'model', type: 'boolean', help: 'run the current model whole in library mode (one dsplib call per layer): per-layer table + chart' },
+    { name: 'model-name', type: 'string', help: 'with --model: the model to run (default: the current one)' },
   ],
   positionals: [],
   async run(args, ctx) {
+    if (args.bool('model')) return simulateModel(args, ctx, args.str('target') ? await resolveTarget(args.str('target')!) : currentTarget(ctx.session));
     const pname = args.str('program');
     const entry = pname ? { name: pname, value: ctx.session.store.get(DSP_PROGRAMS, pname) } : ctx.session.store.current(DSP_PROGRAMS);
     if (!entry?.value) {

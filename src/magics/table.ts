@@ -30,6 +30,7 @@ import { modelFamily } from './model/index.js';
 import { trainFamily } from './train/index.js';
 import { compressFamily } from './compress/index.js';
 import { dspFamily } from './dsp.js';
+import { dspLibFamily } from './dsp-lib.js';
 import { optFamily } from './opt.js';
 import { quantFamily } from './quant.js';
 import { codegenFamily } from './codegen.js';
@@ -48,6 +49,7 @@ export const MAGIC_FAMILIES: readonly MagicFamily[] = [
   trainFamily,
   compressFamily,
   dspFamily,
+  dspLibFamily,
   optFamily,
   quantFamily,
   codegenFamily,

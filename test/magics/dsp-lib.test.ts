@@ -1,0 +1,61 @@
+// %dsplib and %simulate --model through the cell runner: kernel list, one kernel run with an
+// output check against the reference executor and a profile, lenet5 whole in library mode with
+// a per-layer table and a Plotly chart, and clear errors for unknown kernels / parameters.
+import { describe, expect, it } from 'vitest';
+import { dspLibFamily } from '../../src/magics/dsp-lib.js';
+import { makeExecutor, resultText, run } from './support/harness.js';
+
+describe('%dsplib', () => {
+  it('is in the magic table and lists the kernels', async () => {
+    const { exec } = makeExecutor();
+    for (const m of dspLibFamily.magics) expect(exec.registry.has(m.name), m.name).toBe(true);
+    const r = await run(exec, '%dsplib');
+    expect(r.outcome.status).toBe('ok');
+    for (const k of ['conv2d', 'relu', 'maxpool', 'batchnorm', 'dense']) expect(resultText(r)).toContain(k);
+  });
+
+  it('runs one kernel on a given shape with an output check and a profile', async () => {
+    const { exec } = makeExecutor();
+    const r = await run(exec, '%dsplib run conv2d C=4 H=8 W=8 M=8');
+    expect(r.outcome.status).toBe('ok');
+    const res = exec.session.results.dsplib as { maxRelErr: number; shape: Record<string, number>; profile: { cycles: number; flops: number } };
+    expect(res.shape).toMatchObject({ C: 4, H: 8, W: 8, M: 8, kH: 3 });
+    expect(res.maxRelErr).toBeLessThanOrEqual(1e-5);
+    expect(res.profile.flops).toBe(2 * 8 * 4 * 9 * 64);
+    expect(JSON.stringify(r.events)).toMatch(/max rel err .* \(pass\)/);
+    expect(resultText(r)).toMatch(/\(total\)/);
+  });
+
+  it('unknown kernels and parameters are clear errors', async () => {
+    const { exec } = makeExecutor();
+    const a = await run(exec, '%dsplib run fft n=8');
+    expect(a.outcome.status).toBe('error');
+    expect(JSON.stringify(a.outcome) + JSON.stringify(a.events)).toMatch(/no dsplib kernel 'fft'.*kernels: conv2d/);
+    const b = await run(exec, '%dsplib run relu Q=3');
+    expect(JSON.stringify(b.outcome) + JSON.stringify(b.events)).toMatch(/'Q=3' is not a shape parameter of relu/);
+  });
+});
+
+describe('%simulate --model', () => {
+  it('runs lenet5 whole in library mode: per-layer table, chart, output check', async () => {
+    const { exec } = makeExecutor();
+    await run(exec, '%load_model lenet5 --no-graph');
+    const r = await run(exec, '%simulate --model');
+    expect(r.outcome.status).toBe('ok');
+    const res = exec.session.results.simulate as { maxRelErr: number; layers: Array<{ node: string; cycles: number; op: string }>; profile: { cycles: number } };
+    expect(res.maxRelErr).toBeLessThanOrEqual(1e-5);
+    expect(res.layers.length).toBe(11);
+    expect(res.layers.every((l) => l.cycles > 0)).toBe(true);
+    const text = resultText(r)!;
+    expect(text).toMatch(/% peak/);
+    expect(text).toMatch(/\(total\)/);
+    expect(JSON.stringify(r.events)).toContain('application/vnd.plotly.v1+json');
+  });
+
+  it('without a model it names the fix', async () => {
+    const { exec } = makeExecutor();
+    const r = await run(exec, '%simulate --model');
+    expect(r.outcome.status).toBe('error');
+    expect(JSON.stringify(r.outcome) + JSON.stringify(r.events)).toMatch(/%load_model/);
+  });
+});
