@@ -1,13 +1,13 @@
 // Quantization magics: %calibrate (activation statistics of a model on a calibration split of
 // the training set, ranges per method), %quantize (post-training quantization to the bit-exact
 // integer model + its QDQ graph as a new session model, per-layer table, fp32 vs integer accuracy,
-// optional ONNX export).
+// optional ONNX export), %qat (fake-quantized fine-tuning, then re-quantization).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { slice } from '../bwdnn/data/dataset.js';
 import { evaluate } from '../bwdnn/train/evaluate.js';
 import { runQuantized, type QModel } from '../bwdnn/quant/index.js';
-import { chooseRange, collectStats, parseBits, parseLayerBits, parseMethod, quantReport, lowerToInteger, toQdqGraph, type Stats } from '../compress/quant/index.js';
+import { chooseRange, collectStats, parseBits, parseLayerBits, parseMethod, quantReport, lowerToInteger, toQdqGraph, quantizationAwareTrain, type Stats } from '../compress/quant/index.js';
 import { quantDTypeOfBits } from '../ir/quant.js';
 import { exportOnnx } from '../frontend/onnx/export.js';
 import { MIME, table, type MimeBundle } from '../display/index.js';
@@ -124,7 +124,57 @@ export const quantizeMagic: MagicSpec = {
   },
 };
 
-export const quantFamily: MagicFamily = { name: 'quant', magics: [calibrateMagic, quantizeMagic] };
+export const qatMagic: MagicSpec = {
+  name: 'qat',
+  kind: 'line',
+  summary: 'quantization-aware fine-tuning (fake quantization, straight-through estimator), then re-quantize',
+  usage: '%qat --bits 8|16 [--per-channel] [--method M] [--epochs 1] [--max-steps 50] [--lr 0.002] [--samples 200] [--name N]',
+  flags: [
+    MODEL_FLAG,
+    { name: 'bits', alias: 'b', type: 'number', help: '8 or 16', default: 8 },
+    { name: 'per-channel', type: 'boolean', help: 'one weight scale per output channel' },
+    METHOD_FLAG,
+    { name: 'symmetric', type: 'boolean', help: 'symmetric activations (zero point 0)' },
+    { name: 'epochs', type: 'number', help: 'fine-tuning epochs over the training set', default: 1 },
+    { name: 'max-steps', type: 'number', help: 'stop after this many steps', default: 50 },
+    { name: 'lr', type: 'number', help: 'learning rate (SGD with momentum)', default: 0.002 },
+    { name: 'samples', type: 'number', help: 'test images for the accuracy comparison (0: skip)', default: 200 },
+    { name: 'name', alias: 'n', type: 'string', help: 'session name of the result (default MODEL-qat-intBITS)' },
+  ],
+  positionals: [],
+  async run(args, ctx) {
+    const m = getModel(ctx.session, args.str('model'));
+    const bits = parseBits(args.num('bits'));
+    const opts = { bits, perChannel: args.bool('per-channel'), method: parseMethod(args.str('method')), symmetric: args.bool('symmetric') };
+    const stats = ctx.session.store.get(CALIBRATIONS, m.name)?.stats ?? calibrate(ctx.session, m.name, 256, ctx.signal);
+    const ptq = lowerToInteger(m.graph, stats, opts);
+    const train = resolveDataset(ctx.session, undefined, 'train').ds;
+    const r = await quantizationAwareTrain(m.graph, ptq, train, {
+      epochs: args.num('epochs') ?? 1, maxSteps: args.num('max-steps') ?? 50, lr: args.num('lr') ?? 0.002, batchSize: 32, signal: ctx.signal,
+      onStep: (p) => { if (p.step % 10 === 0 || p.step === p.totalSteps) ctx.stdout(`step ${p.step}/${p.totalSteps} loss ${p.loss.toFixed(4)}\n`); },
+    });
+    const c = slice(train, Math.max(0, train.n - 256), 256);
+    const q = lowerToInteger(r.graph, collectStats(r.graph, { dtype: 'float32', shape: [c.n, ...c.shape], data: c.images }, { signal: ctx.signal }), opts);
+    const name = args.str('name') ?? `${m.name}-qat-int${bits}`;
+    q.name = name;
+    const qdq = toQdqGraph(q);
+    qdq.name = name;
+    ctx.session.store.set(QMODELS, name, q);
+    ctx.session.store.set(MODELS, name, { name, graph: qdq, source: `${m.source} QAT (int${bits})`, format: 'qdq' });
+    const result: Record<string, unknown> = { model: name, bits, steps: r.history.steps };
+    const n = args.num('samples') ?? 200;
+    const rows: Record<string, unknown>[] = [];
+    if (n > 0) {
+      const val = slice(resolveDataset(ctx.session, undefined, 'test').ds, 0, n);
+      const acc = async (qm?: QModel) => (await evaluate(m.graph, val, { signal: ctx.signal, ...(qm ? { forward: async (x) => runQuantized(qm, x).output.data as Float32Array } : {}) })).accuracy;
+      Object.assign(result, { fp32Accuracy: await acc(), ptqAccuracy: await acc(ptq), qatAccuracy: await acc(q) });
+      rows.push({ model: `${m.name} (fp32)`, accuracy: result.fp32Accuracy }, { model: `PTQ int${bits}`, accuracy: result.ptqAccuracy }, { model: `${name} (QAT int${bits})`, accuracy: result.qatAccuracy });
+    }
+    return new MagicOutput(result, table(rows, { caption: `${m.name}: ${r.history.steps} QAT steps${n > 0 ? `, accuracy on ${n} test images` : ''}` }));
+  },
+};
+
+export const quantFamily: MagicFamily = { name: 'quant', magics: [calibrateMagic, quantizeMagic, qatMagic] };
 
 /** The integer model %quantize made under `name` (for %qat and the public API). */
 export function getQuantModel(session: Session, name: string): QModel {

@@ -40,6 +40,19 @@ describe('quantization magics', () => {
     expect(exec.session.store.get(QMODELS, 'mixed')!.nodes[0]!.weight!.dtype).toBe('int16');
   }, 120_000);
 
+  it('%qat: a few fake-quantized steps, then fp32 / PTQ / QAT accuracy', async () => {
+    const { exec } = makeExecutor();
+    await run(exec, `%load_model ${LENET} --no-graph`);
+    const r = await run(exec, '%qat --bits 8 --max-steps 10 --samples 100');
+    expect(r.outcome.status, r.outcome.traceback?.join('\n')).toBe('ok');
+    const q = exec.session.results.qat as { model: string; steps: number; fp32Accuracy: number; qatAccuracy: number };
+    expect(q.steps).toBe(10);
+    expect(q.model).toBe('lenet5_fmnist-qat-int8');
+    expect(Math.abs(q.qatAccuracy - q.fp32Accuracy)).toBeLessThanOrEqual(0.04);
+    expect(r.stdout).toContain('step 10/10');
+    expect(resultText(r)).toContain('QAT int8');
+  }, 120_000);
+
   it('errors: bad bits, unknown method, unknown layer', async () => {
     const { exec } = makeExecutor();
     await run(exec, `%load_model ${LENET} --no-graph`);
