@@ -53,6 +53,16 @@ describe('activations vs reference', () => {
   });
 });
 
+describe('other targets', () => {
+  it('sigmoid and tanh run on bwdsp100', () => {
+    const T1 = getTarget('bwdsp100'), x = rand(37, 5).map((v) => v * 10);
+    for (const kind of ['sigmoid', 'tanh'] as const) {
+      const { outs } = simulate(activation(kind, { n: 37 }, T1), T1, { x });
+      expect(elementRel(outs.y!, reference(OP[kind], [{ shape: [37], data: x }], {}))).toBeLessThanOrEqual(1e-5);
+    }
+  });
+});
+
 describe('the check catches wrong kernels', () => {
   it('a dropped r^3 term in exp is caught', () => {
     const x = rand(64, 9).map((v) => v * 4);

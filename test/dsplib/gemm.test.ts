@@ -36,6 +36,16 @@ describe('dense vs reference Gemm (transB=1)', () => {
   });
 });
 
+describe('other targets', () => {
+  it('dense runs on bwdsp100 (4 MAC units, fp add on the MAC units)', () => {
+    const T1 = getTarget('bwdsp100'), sh = { N: 3, K: 9, M: 6 };
+    const x = rand(27, 1), w = rand(54, 2), b = rand(6, 3);
+    const { outs } = simulate(dense(sh, T1), T1, { x, w, b });
+    const ref = reference('Gemm', [{ shape: [3, 9], data: x }, { shape: [6, 9], data: w }, { shape: [6], data: b }], { transB: 1 });
+    expect(relError(outs.y!, ref)).toBeLessThanOrEqual(1e-5);
+  });
+});
+
 describe('matmul vs reference MatMul', () => {
   for (const sh of [{ N: 3, K: 6, M: 5 }, { N: 9, K: 17, M: 20 }]) {
     it(`N=${sh.N} K=${sh.K} M=${sh.M}`, () => {
