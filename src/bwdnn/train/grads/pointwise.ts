@@ -75,8 +75,19 @@ const softmax: GradRow = {
   },
 };
 
+/** Relu as its own loop: the generic unary call site is megamorphic and not inlined. */
+const relu: GradRow = {
+  trainable: [],
+  grad: (c) => {
+    if (!c.need[0]) return [];
+    const x = f32(c.x[0]!), dy = c.dy, dx = c.alloc(x.length);
+    for (let i = 0; i < x.length; i++) dx[i] = x[i]! > 0 ? dy[i]! : 0;
+    return [dx];
+  },
+};
+
 export const POINTWISE_GRADS: Record<string, GradRow> = {
-  Relu: unary(() => (x) => (x > 0 ? 1 : 0)),
+  Relu: relu,
   LeakyRelu: unary((c) => { const a = c.attr<number>('alpha'); return (x) => (x > 0 ? 1 : a); }),
   Sigmoid: unary(() => (_x, y) => y * (1 - y)),
   Tanh: unary(() => (_x, y) => 1 - y * y),

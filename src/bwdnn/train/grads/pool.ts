@@ -4,6 +4,21 @@ import { windowGeometry } from '../../../ir/ops/geometry.js';
 import { BwvmError } from '../../../util/errors.js';
 import { f32, type GradCtx, type GradRow } from '../grad.js';
 
+/** The common 2x2 stride-2 max pool without padding: the same first-maximum rule, no bounds checks. */
+function maxPool2x2Grad(x: Float32Array, dy: Float32Array, dx: Float32Array, planes: number, H: number, W: number, oH: number, oW: number): void {
+  for (let p = 0; p < planes; p++) for (let oh = 0; oh < oH; oh++) {
+    const r0 = (p * H + 2 * oh) * W, r1 = r0 + W, o = (p * oH + oh) * oW;
+    for (let ow = 0; ow < oW; ow++) {
+      const i0 = r0 + 2 * ow, i2 = r1 + 2 * ow;
+      let arg = i0, best = x[i0]!;
+      if (x[i0 + 1]! > best) { best = x[i0 + 1]!; arg = i0 + 1; }
+      if (x[i2]! > best) { best = x[i2]!; arg = i2; }
+      if (x[i2 + 1]! > best) arg = i2 + 1;
+      dx[arg] += dy[o + ow]!;
+    }
+  }
+}
+
 function poolGrad(kind: 'max' | 'avg'): GradRow {
   return {
     trainable: [],
@@ -25,6 +40,10 @@ function poolGrad(kind: 'max' | 'avg'): GradRow {
       const oH = one ? 1 : (g.out[0] as number), oW = (one ? g.out[0] : g.out[1]) as number;
       const includePad = kind === 'avg' && c.attr<number>('count_include_pad') === 1;
       const xd = f32(X), dy = c.dy, dx = c.alloc(xd.length);
+      if (kind === 'max' && kH === 2 && kW === 2 && sH === 2 && sW === 2 && dH === 1 && dW === 1 && !pT && !pL && 2 * oH <= H && 2 * oW <= W) {
+        maxPool2x2Grad(xd, dy, dx, N * C, H, W, oH, oW);
+        return [dx];
+      }
       for (let nc = 0; nc < N * C; nc++) for (let oh = 0; oh < oH; oh++) for (let ow = 0; ow < oW; ow++) {
         const hs = oh * sH - pT, ws = ow * sW - pL;
         const d = dy[(nc * oH + oh) * oW + ow]!;
