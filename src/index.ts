@@ -20,6 +20,8 @@ export * as opt from './opt/index.js';
 export * as memory from './memory/index.js';
 export * as dsplib from './dsplib/index.js';
 export * as codegen from './codegen/index.js';
+export * as quant from './compress/quant/index.js';
+export * as fixedpoint from './bwdnn/quant/index.js';
 
 export { loadModel, detectFormat, LOADERS, type LoadOptions } from './frontend/load.js';
 export { exportOnnx, importOnnx, importOnnxFile, ortRunner } from './frontend/onnx/index.js';
@@ -28,6 +30,8 @@ export { zooModel, zooNames, ZOO } from './bwdnn/zoo/index.js';
 export { train, evaluate } from './bwdnn/train/index.js';
 export { fashionMnist } from './bwdnn/data/index.js';
 export { analyzeGroups, applyPruning, allocate, sensitivity, resolveBudgets, modelCosts } from './compress/index.js';
+export { postTrainingQuantize, collectStats, lowerToInteger, toQdqGraph, quantizationAwareTrain } from './compress/quant/index.js';
+export { runQuantized } from './bwdnn/quant/index.js';
 export { assemble, disassemble } from './isa/index.js';
 export { Simulator } from './sim/index.js';
 export { optimize } from './opt/index.js';
