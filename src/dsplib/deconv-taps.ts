@@ -157,12 +157,17 @@ export function tapNest(n: TapNest, blk: Block, gr: { q: number; count: number; 
   if (C * lpc * 1.15 + 40 <= 470) {
     segs = [[...channels(0, C), ...stores()]];
   } else {
-    const cc = Math.floor((420 - lpc * 1.15) / (2 * lpc * 1.15));
-    if (cc < 1) throw new BwvmError('DSPLIB_CODE_SIZE', `${what}: one input channel takes ~${Math.round(lpc)} lines; loop bodies hold 511`, { hint: 'use a smaller kernel window or block' });
+    // head = channel 0, a repeated middle of cc channels, a tail of ct channels + stores: the
+    // largest cc whose whole body fits the loop range (fewer restarts of the middle loop)
     const rem = C - 1;
-    let nmid = Math.floor(rem / cc);
-    let ct = rem - nmid * cc;
-    if (ct === 0) { ct = cc; nmid--; }
+    const split = (cc: number): { nmid: number; ct: number } => {
+      const nmid = Math.floor(rem / cc), ct = rem - nmid * cc;
+      return ct === 0 ? { nmid: nmid - 1, ct: cc } : { nmid, ct };
+    };
+    let cc = rem;
+    while (cc >= 1 && lpc * 1.15 * (1 + cc + split(cc).ct) + (R * P * Q) / 2 + 40 > 470) cc--;
+    if (cc < 1) throw new BwvmError('DSPLIB_CODE_SIZE', `${what}: one input channel takes ~${Math.round(lpc)} lines; loop bodies hold 511`, { hint: 'use a smaller kernel window or block' });
+    const { nmid, ct } = split(cc);
     midCount = nmid;
     const head = channels(0, 1);
     if (nmid > 0) {
