@@ -127,7 +127,10 @@ function planGroup(g: Geo, gr: Group, L: Lay, bf: GroupBufs, epi: Epi, t: Target
   // streams, heaviest first, each on the generator with the least work so far
   const work = [0, 0, 0];
   const pick = (w: number): number => { let a = 0; for (let k = 1; k < 3; k++) if (work[k]! < work[a]! || (work[k] === work[a] && b.load(k) < b.load(a))) a = k; work[a]! += w; return a; };
-  const nIn = 2;
+  // two input streams alternate; when the step to the next input row does not fit the 6-bit
+  // post-increment, one stream per input row (up to 4) saves the row-to-row address adds
+  const rowsUsed = (R - 1) * s + kH, perRow = Wpp - 4 * (P - 1) * s - kW + 1 > 31 && rowsUsed > 2;
+  const nIn = perRow ? Math.min(4, rowsUsed) : 2;
   const inS = Array.from({ length: nIn }, () => b.stream(pick((C * inputLoads(R, P, kH, kW, s)) / nIn), bf.X.addr, bf.xOff));
   const wS = Array.from({ length: Q }, (_, q) => b.stream(pick(C * kk), bf.W.addr, (bf.wOff ?? 0) + (gr.m0 + q) * CK));
   const bS = b.stream(pick(R * P * Q), bf.B.addr, bf.bOff + gr.m0);
@@ -154,7 +157,7 @@ function planGroup(g: Geo, gr: Group, L: Lay, bf: GroupBufs, epi: Epi, t: Target
               let v = L.reuse ? seen.get(rel) : undefined;
               if (!v) {
                 v = b.vreg(); seen.set(rel, v);
-                ops.push(b.loadOp(inS[nLoads++ % nIn]!, rel, 'xyzt', s, v, base + (r * P + p) * Q));
+                ops.push(b.loadOp(inS[perRow ? (r * s + ky) % nIn : nLoads++ % nIn]!, rel, 'xyzt', s, v, base + (r * P + p) * Q));
               }
               iv[r]!.push(v);
             }

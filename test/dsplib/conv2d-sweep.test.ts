@@ -1,5 +1,6 @@
 // conv2d on-chip kernels over a second sweep: batches (N > 1, the code repeated per image),
-// 5x5 and 7x7 windows, stride 2, paddings 0..3, odd sizes and channel counts not multiples of 4;
+// 5x5 and 7x7 windows, stride 2, paddings 0..3, odd sizes, channel counts not multiples of 4 and
+// rows wide enough for one input stream per row;
 // each against the reference Conv (max relative error <= 1e-5).
 import { describe, expect, it } from 'vitest';
 import { conv2d, type Conv2dShape } from '../../src/dsplib/index.js';
@@ -21,6 +22,8 @@ const SWEEP: Array<[string, Conv2dShape]> = [
   ['7x7 stride 2 pad 1', { C: 5, H: 12, W: 14, M: 3, kH: 7, kW: 7, stride: 2, pad: 1 }],
   ['3x3 stride 2 pad 0 odd', { C: 7, H: 9, W: 13, M: 11, kH: 3, kW: 3, stride: 2, pad: 0 }],
   ['3x3 stride 2 pad 2', { C: 6, H: 8, W: 10, M: 9, kH: 3, kW: 3, stride: 2, pad: 2 }],
+  ['wide rows (row step > 31: one input stream per row)', { C: 3, H: 6, W: 50, M: 8, kH: 3, kW: 3, stride: 1, pad: 1 }],
+  ['wide rows, stride 2, 5x5', { C: 2, H: 9, W: 45, M: 5, kH: 5, kW: 5, stride: 2, pad: 2 }],
   ['1x1 stride 2 pad 1', { C: 9, H: 7, W: 7, M: 13, kH: 1, kW: 1, stride: 2, pad: 1 }],
 ];
 
