@@ -19,6 +19,8 @@ export * as display from './display/index.js';
 export * as opt from './opt/index.js';
 export * as memory from './memory/index.js';
 export * as dsplib from './dsplib/index.js';
+export * as dspRuntime from './dsplib/runtime/index.js';
+export * as libraryMode from './codegen/library/index.js';
 export * as codegen from './codegen/index.js';
 export * as quant from './compress/quant/index.js';
 export * as fixedpoint from './bwdnn/quant/index.js';
@@ -27,6 +29,7 @@ export { loadModel, detectFormat, LOADERS, type LoadOptions } from './frontend/l
 export { exportOnnx, importOnnx, importOnnxFile, ortRunner } from './frontend/onnx/index.js';
 export { run, runDetailed } from './bwdnn/reference/index.js';
 export { zooModel, zooNames, ZOO } from './bwdnn/zoo/index.js';
+export { loadZooModel, type ZooLoad, type ZooLoadOptions } from './session/models.js';
 export { train, evaluate } from './bwdnn/train/index.js';
 export { fashionMnist } from './bwdnn/data/index.js';
 export { analyzeGroups, applyPruning, allocate, sensitivity, resolveBudgets, modelCosts } from './compress/index.js';
@@ -34,6 +37,7 @@ export { postTrainingQuantize, collectStats, lowerToInteger, toQdqGraph, quantiz
 export { runQuantized } from './bwdnn/quant/index.js';
 export { assemble, disassemble } from './isa/index.js';
 export { Simulator } from './sim/index.js';
+export { compileLibrary, runLibrary, layerTable, type LibraryRun, type LayerProfile } from './session/library.js';
 export { optimize } from './opt/index.js';
 export { emitCModel, writeCModel, compileCModel, runHarness } from './codegen/index.js';
 export { runCodegen, checkCModel } from './magics/codegen-run.js';
