@@ -51,7 +51,7 @@ const cRow: EmitterRow = {
       emitter: 'c', files, cModel: m,
       notes: [
         `arena ${m.arenaBytes} B (lower bound ${m.lowerBoundBytes} B), weights ${m.weightsBytes} B`,
-        `${m.layers.length} layers, ${fused} with fused epilogues, ${m.layers.filter((l) => l.offset === null).length} views (no copy)`,
+        `${m.layers.length} layers, ${fused} with fused epilogues, ${m.layers.filter((l) => l.view).length} views (no copy)`,
       ],
       listing: listingExcerpt(m.files.get(`${m.prefix}.c`) as string),
     };

@@ -14,6 +14,8 @@ export interface ArenaPlan {
   root: Map<string, string>;
   /** root value -> byte offset in the arena (graph inputs and initializers are not in it). */
   offset: Map<string, number>;
+  /** root value -> index k of the graph output it is written to directly (out<k>, no arena, no copy). */
+  direct: Map<string, number>;
 }
 
 const bytesOf = (g: Graph, v: string): number => 4 * (infoOf(g, v)?.shape ?? []).reduce<number>((a, d) => a * (typeof d === 'number' ? d : 1), 1);
@@ -30,8 +32,13 @@ export function planArena(g: Graph, units: readonly Unit[], alignment = 16): Are
     for (const o of outs) iv.set(o, { id: o, size: bytesOf(g, o), first: t, last: t, uses: 0 });
   });
   const end = Math.max(0, units.length - 1);
+  // a computed root that backs exactly one graph output is written straight into that output
+  const direct = new Map<string, number>();
+  const claims = new Map<string, number>();
+  for (const o of g.outputs) claims.set(rootOf(o.name), (claims.get(rootOf(o.name)) ?? 0) + 1);
+  g.outputs.forEach((o, k) => { const r = rootOf(o.name); if (iv.has(r) && claims.get(r) === 1) direct.set(r, k); });
   for (const o of g.outputs) { const x = iv.get(rootOf(o.name)); if (x) x.last = end; }
-  const xs = [...iv.values()];
+  const xs = [...iv.values()].filter((x) => !direct.has(x.id));
   const plan = greedyPlan(xs, { alignment });
-  return { plan, lowerBound: lowerBound(xs, alignment), root, offset: new Map(plan.placements.map((p) => [p.id, p.offset])) };
+  return { plan, lowerBound: lowerBound(xs, alignment), root, offset: new Map(plan.placements.map((p) => [p.id, p.offset])), direct };
 }
