@@ -7,6 +7,7 @@ import { lenet5, mobilenet, plain20, resnet20, vggSmall, type ZooOptions } from 
 export type { ZooOptions } from './models.js';
 export { NetBuilder } from './builder.js';
 export { Rng } from './rng.js';
+export { ZOO_RECIPES, shippedCheckpoint, pretrainedNames, zooCheckpointDir, type ZooRecipe, type ZooRecord, type ShippedCheckpoint } from './pretrained.js';
 
 export interface ZooEntry {
   name: string;

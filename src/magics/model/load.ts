@@ -1,12 +1,13 @@
-// %load_model PATH|ZOO_NAME: load an ONNX / Keras / TF.js / bwvm file or build a zoo network,
+// %load_model PATH|ZOO_NAME: load an ONNX / Keras / TF.js / bwvm file or build a zoo network
+// (pretrained weights when a checkpoint is shipped, --random for a fresh init),
 // keep it in the session under a name, and show its summary table and graph picture.
 import { existsSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import type { Dim, Graph } from '../../ir/types.js';
 import { loadModel } from '../../frontend/load.js';
 import { bindInputShapes } from '../../ir/infer.js';
-import { ZOO, zooModel } from '../../bwdnn/zoo/index.js';
-import { MODELS, type ModelEntry } from '../../session/models.js';
+import { ZOO } from '../../bwdnn/zoo/index.js';
+import { MODELS, loadZooModel, type ModelEntry } from '../../session/models.js';
 import { BwvmError } from '../../util/errors.js';
 import { MagicOutput, type MagicSpec } from '../types.js';
 import { graphSvg, modelView, summarize } from './common.js';
@@ -24,11 +25,12 @@ export const loadModelMagic: MagicSpec = {
   name: 'load_model',
   kind: 'line',
   summary: 'load a model file (ONNX, Keras .h5, TF.js, bwvm) or a zoo network; show its summary and graph',
-  usage: '%load_model PATH|ZOO_NAME [--name N] [--input-shape 1,28,28] [--seed S] [--no-graph]',
+  usage: '%load_model PATH|ZOO_NAME [--name N] [--input-shape 1,28,28] [--seed S] [--random] [--no-graph]',
   flags: [
     { name: 'name', alias: 'n', type: 'string', help: 'name of the model in this session (default: file stem or zoo name)' },
     { name: 'input-shape', type: 'list', help: 'input dims per sample (C,H,W) or including the batch' },
     { name: 'seed', type: 'number', help: 'seed of a zoo network\'s initialization', default: 1 },
+    { name: 'random', type: 'boolean', help: 'zoo network with fresh seeded weights instead of its shipped pretrained checkpoint', default: false },
     { name: 'graph', type: 'boolean', help: 'draw the graph (--no-graph to skip)', default: true },
   ],
   positionals: [{ name: 'source', help: 'model file path, or a zoo name: ' + ZOO.map((z) => z.name).join(', ') }],
@@ -40,13 +42,14 @@ export const loadModelMagic: MagicSpec = {
     const shape = args.list('input-shape');
     let graph: Graph;
     let entrySource: string, format: string;
+    let pretrained: ModelEntry['pretrained'];
     if (existsSync(path)) {
       graph = await loadModel(path);
       entrySource = path;
       format = graph.meta.format ?? extname(path).slice(1);
     } else if (ZOO.some((z) => z.name === source)) {
       const chw = shape.length === 3 ? (shape.map(Number) as [number, number, number]) : undefined;
-      graph = zooModel(source, { seed: args.num('seed') ?? 1, ...(chw ? { input: chw } : {}) });
+      ({ graph, pretrained } = loadZooModel(source, { seed: args.num('seed') ?? 1, random: args.bool('random') ?? false, ...(chw ? { input: chw } : {}) }));
       entrySource = `zoo:${source}`;
       format = 'zoo';
     } else {
@@ -55,7 +58,7 @@ export const loadModelMagic: MagicSpec = {
     if (shape.length && format !== 'zoo') bindInputShapes(graph, { [graph.inputs[0]!.name]: parseInputShape(shape, graph) });
     ctx.signal.throwIfAborted();
     const name = args.str('name') ?? (format === 'zoo' ? source : basename(path).replace(/\.(onnx|h5|json|bwvm)$/i, '').replace(/\W+/g, '_'));
-    const entry: ModelEntry = { name, graph, source: entrySource, format };
+    const entry: ModelEntry = { name, graph, source: entrySource, format, ...(pretrained ? { pretrained } : {}) };
     ctx.session.store.set(MODELS, name, entry);
     const summary = summarize(graph);
     const svg = args.bool('graph') ? await graphSvg(graph) : undefined;
