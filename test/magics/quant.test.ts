@@ -38,6 +38,7 @@ describe('quantization magics', () => {
     const bits = (exec.session.results.quantize as { layers: { bits: number }[] }).layers.map((l) => l.bits);
     expect(bits).toEqual([16, 16, 8, 8, 8, 8, 8, 16]);
     expect(exec.session.store.get(QMODELS, 'mixed')!.nodes[0]!.weight!.dtype).toBe('int16');
+    expect(exec.session.store.get(QMODELS, 'mixed')!.input.value.dtype).toBe('int16'); // a 16-bit first layer reads int16
   }, 120_000);
 
   it('%qat: a few fake-quantized steps, then fp32 / PTQ / QAT accuracy', async () => {

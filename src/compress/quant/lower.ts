@@ -89,7 +89,9 @@ export function lowerToInteger(g: Graph, stats: Stats, o: QuantizeOptions = {}):
     return { dtype: dt, quant: tensorParams(p.scale, p.zeroPoint) };
   };
   const input = g.inputs[0]!;
-  values.set(input.name, calibrated(input.name, dtOf(), o.symmetric ?? false));
+  // the input takes the widest precision of the layers reading it (a 16-bit first layer gets int16 input)
+  const inBits = (uses.get(input.name) ?? []).some((n) => dtOf(n.name) === 'int16') ? 'int16' : dtOf();
+  values.set(input.name, calibrated(input.name, inBits, o.symmetric ?? false));
   const nodes: QNode[] = [];
   const folded = new Set<string>();
   const graphOutputs = new Set(g.outputs.map((x) => x.name));
