@@ -29,6 +29,7 @@ export { loadModel, detectFormat, LOADERS, type LoadOptions } from './frontend/l
 export { exportOnnx, importOnnx, importOnnxFile, ortRunner } from './frontend/onnx/index.js';
 export { run, runDetailed } from './bwdnn/reference/index.js';
 export { zooModel, zooNames, ZOO } from './bwdnn/zoo/index.js';
+export { loadZooModel, type ZooLoad, type ZooLoadOptions } from './session/models.js';
 export { train, evaluate } from './bwdnn/train/index.js';
 export { fashionMnist } from './bwdnn/data/index.js';
 export { analyzeGroups, applyPruning, allocate, sensitivity, resolveBudgets, modelCosts } from './compress/index.js';
