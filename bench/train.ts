@@ -6,6 +6,7 @@
 // BENCH_REFERENCE=0 skips the slow reference engine (BENCH_REFERENCE=all also runs vgg/resnet on it),
 // BENCH_TORCH=0 skips PyTorch, BENCH_ONLY=substring picks step models.
 import { spawnSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,15 +39,22 @@ const GRADS: GradCase[] = [
 /** CPU milliseconds of this process (all threads): robust to a loaded machine, unlike wall time. */
 const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 
-function time(fn: () => void, reps = REPS, afterWarmup?: () => void): number {
+interface Ms { wall: number; cpu: number }
+
+/** Median wall and CPU milliseconds of up to `reps` runs after a warm-up run. */
+function time(fn: () => void, reps = REPS, afterWarmup?: () => void): Ms {
   const t0 = performance.now();
   fn();
   const first = performance.now() - t0;
   afterWarmup?.();
   const n = Math.max(1, Math.min(reps, Math.ceil(4000 / first)));
-  const ms: number[] = [];
-  for (let i = 0; i < n; i++) { const t = performance.now(); fn(); ms.push(performance.now() - t); }
-  return median(ms);
+  const wall: number[] = [], cpu: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now(), c = cpuMs();
+    fn();
+    wall.push(performance.now() - t); cpu.push(cpuMs() - c);
+  }
+  return { wall: median(wall), cpu: median(cpu) };
 }
 
 /** The engine with every kernel and gradient row timed into `acc` (op -> ms). */
@@ -62,7 +70,7 @@ function profiled(e: TrainEngine, acc: Map<string, number>): TrainEngine {
   };
 }
 
-function stepMs(c: StepCase, engine: TrainEngine, reps = REPS, acc?: Map<string, number>, onWarm?: () => void): number {
+function stepMs(c: StepCase, engine: TrainEngine, reps = REPS, acc?: Map<string, number>, onWarm?: () => void): Ms {
   const g = zooModel(c.model, { seed: 1, input: [c.c, c.h, c.h] });
   const s = createTrainStep(g, { engine: acc ? profiled(engine, acc) : engine, optimizer: sgd({ momentum: 0.9, weightDecay: 5e-4 }) });
   const per = c.c * c.h * c.h;
@@ -71,7 +79,7 @@ function stepMs(c: StepCase, engine: TrainEngine, reps = REPS, acc?: Map<string,
   return time(() => s.step(x, labels, 0.01), reps, () => { acc?.clear(); onWarm?.(); });
 }
 
-function torchMs(threads: number, cases: object[]): Record<string, number> | string {
+function torchMs(threads: number, cases: object[]): Record<string, Ms> | string {
   let dir = dirname(fileURLToPath(import.meta.url)), script = '';
   for (let i = 0; i < 5 && !script; i++, dir = dirname(dir)) if (existsSync(join(dir, 'bench', 'peers', 'train_torch.py'))) script = join(dir, 'bench', 'peers', 'train_torch.py');
   if (!existsSync('/usr/bin/python3') || !script) return 'not available';
@@ -79,10 +87,10 @@ function torchMs(threads: number, cases: object[]): Record<string, number> | str
     encoding: 'utf8', env: { ...process.env, OPENBLAS_CORETYPE: 'SkylakeX', OMP_NUM_THREADS: String(threads) }, timeout: 900_000,
   });
   if (r.status !== 0) return (r.stderr || 'failed').trim().split('\n').pop()!;
-  return (JSON.parse(r.stdout.trim().split('\n').pop()!) as { ms: Record<string, number> }).ms;
+  return (JSON.parse(r.stdout.trim().split('\n').pop()!) as { ms: Record<string, Ms> }).ms;
 }
 
-function convGradMs(rt: DnnRuntime, g: ConvGeometry): { input: number; weight: number; flops: number } {
+function convGradMs(rt: DnnRuntime, g: ConvGeometry): { input: Ms; weight: Ms; flops: number } {
   const OH = g.H, OW = g.W; // 3x3 pad 1 stride 1
   const x = rt.arena.alloc(g.N * g.C * g.H * g.W * 4), w = rt.arena.alloc(g.Cout * g.C * 9 * 4);
   const dy = rt.arena.alloc(g.N * g.Cout * OH * OW * 4), dx = rt.arena.alloc(g.N * g.C * g.H * g.W * 4), dw = rt.arena.alloc(g.Cout * g.C * 9 * 4);
@@ -108,31 +116,37 @@ function profile(): void {
 
 function main(): void {
   if (PROFILE) { profile(); return; }
-  console.log(`bwDNN training benchmark, N=${N}, median of up to ${REPS} steps; node ${process.version}`);
-  const torchCases = [...STEPS.map((c) => ({ kind: 'step', name: c.name, model: c.model, n: N, c: c.c, h: c.h })),
+  const load = loadavg()[0]!.toFixed(1);
+  console.log(`bwDNN training benchmark, N=${N}, median of up to ${REPS} steps; node ${process.version}; load average ${load} on ${cpus().length} CPUs`);
+  console.log('x1 columns: CPU ms of the process (robust on a loaded machine); x2 columns: wall ms.');
+  const torchCases = [...STEPS.filter((k) => k.name.includes(ONLY)).map((c) => ({ kind: 'step', name: c.name, model: c.model, n: N, c: c.c, h: c.h })),
     ...GRADS.flatMap((k) => (['input', 'weight'] as const).map((kind) => ({ kind, name: `${kind} ${k.name}`, n: k.g.N, c: k.g.C, h: k.g.H, cout: k.g.Cout, k: 3, pad: 1 })))];
   const torch = [1, 2].map((t) => (process.env.BENCH_TORCH === '0' ? 'skipped' : torchMs(t, torchCases)));
-  const tcell = (t: number, name: string) => { const v = torch[t - 1]; return typeof v === 'string' ? v : v?.[name]; };
-  console.log('\n## Training step (ms, lower is better)\n');
-  console.log(row(['model (N=64)', 'reference JS', 'fast x1', 'fast x2', 'PyTorch x1', 'PyTorch x2', 'fast x2 vs ref', 'epoch 60k x2 (s)', 'peak step MB']));
-  console.log(row(['---', '---', '---', '---', '---', '---', '---', '---', '---']));
+  const tcell = (t: number, name: string, key: keyof Ms): number | string | undefined => {
+    const v = torch[t - 1];
+    return typeof v === 'string' ? v : v?.[name]?.[key];
+  };
+  console.log('\n## Training step (ms per step, lower is better)\n');
+  console.log(row(['model (N=64)', 'reference JS x1 (CPU)', 'fast x1 (CPU)', 'PyTorch x1 (CPU)', 'fast x2 (wall)', 'PyTorch x2 (wall)', 'fast vs ref x1', 'PyTorch / fast x1', 'epoch 60k x1 (s)', 'peak step MB']));
+  console.log(row(['---', '---', '---', '---', '---', '---', '---', '---', '---', '---']));
   for (const c of STEPS.filter((k) => k.name.includes(ONLY))) {
     const runRef = REF === 'all' || (REF !== '0' && c.model === 'lenet5');
-    const ref = runRef ? stepMs(c, trainEngine({ engine: 'reference' }), 2) : undefined;
-    const f1 = stepMs(c, trainEngine({ threads: 1 })), f2 = stepMs(c, trainEngine({ threads: 2 }));
+    const ref = runRef ? stepMs(c, trainEngine({ engine: 'reference' }), 2).cpu : undefined;
+    const f1 = stepMs(c, trainEngine({ threads: 1 })).cpu, f2 = stepMs(c, trainEngine({ threads: 2 })).wall;
+    const t1 = tcell(1, c.name, 'cpu');
     const mem = trainingStepMemory(zooModel(c.model, { seed: 1, input: [c.c, c.h, c.h] }), N);
-    console.log(row([c.name, ref, f1, f2, tcell(1, c.name), tcell(2, c.name), ref ? `${(ref / f2).toFixed(1)}x` : '-',
-      ((60000 / N) * f2) / 1000, mem.peakBytes / 2 ** 20]));
+    console.log(row([c.name, ref, f1, t1, f2, tcell(2, c.name, 'wall'), ref ? `${(ref / f1).toFixed(1)}x` : '-',
+      typeof t1 === 'number' ? (t1 / f1).toFixed(2) : '-', ((60000 / N) * f1) / 1000, mem.peakBytes / 2 ** 20]));
   }
-  console.log('\n## Conv backward (GFLOPS, higher is better)\n');
-  console.log(row(['workload', 'gradient', 'bwDNN x1', 'bwDNN x2', 'PyTorch x1', 'PyTorch x2']));
+  console.log('\n## Conv backward (GFLOPS, higher is better; x1 from CPU time, x2 from wall time)\n');
+  console.log(row(['workload', 'gradient', 'bwDNN x1', 'PyTorch x1', 'bwDNN x2', 'PyTorch x2']));
   console.log(row(['---', '---', '---', '---', '---', '---']));
   const rts = [createRuntime({ threads: 1 }), createRuntime({ threads: 2 })];
   for (const k of GRADS) {
-    const r = rts.map((rt) => convGradMs(rt, k.g));
+    const [r1, r2] = rts.map((rt) => convGradMs(rt, k.g));
     for (const which of ['input', 'weight'] as const) {
-      const tg = (t: number) => { const v = tcell(t, `${which} ${k.name}`); return typeof v === 'number' ? r[0]!.flops / v / 1e6 : v; };
-      console.log(row([k.name, which, r[0]!.flops / r[0]![which] / 1e6, r[1]!.flops / r[1]![which] / 1e6, tg(1), tg(2)]));
+      const gf = (ms: number | string | undefined) => (typeof ms === 'number' ? r1!.flops / ms / 1e6 : ms);
+      console.log(row([k.name, which, gf(r1![which].cpu), gf(tcell(1, `${which} ${k.name}`, 'cpu')), gf(r2![which].wall), gf(tcell(2, `${which} ${k.name}`, 'wall'))]));
     }
   }
   for (const rt of rts) rt.close();

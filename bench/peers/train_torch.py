@@ -1,7 +1,7 @@
 # PyTorch peer of `npm run bench:train` (run by bench/train.ts with /usr/bin/python3): the zoo's
 # lenet5, vgg_small and resnet20 (src/bwdnn/zoo/models.ts) rebuilt in torch; times one training
 # step (forward, cross-entropy, backward, SGD momentum) and conv backward (input / weight grad).
-# Usage: train_torch.py THREADS REPS CASES_JSON; prints one JSON line {case: median_ms}.
+# Usage: train_torch.py THREADS REPS CASES_JSON; prints one JSON line {case: {wall, cpu} median ms}.
 import json
 import sys
 import time
@@ -80,14 +80,16 @@ def conv_grad(which, n, c, h, cout, k, pad):
 
 
 def median_ms(fn):
+    """Median wall and process-CPU milliseconds (all threads) of `reps` runs after two warm-ups."""
     fn()
     fn()
-    ms = []
+    wall, cpu = [], []
     for _ in range(reps):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         fn()
-        ms.append((time.perf_counter() - t) * 1000)
-    return sorted(ms)[len(ms) // 2]
+        wall.append((time.perf_counter() - t) * 1000)
+        cpu.append((time.process_time() - c) * 1000)
+    return {'wall': sorted(wall)[len(wall) // 2], 'cpu': sorted(cpu)[len(cpu) // 2]}
 
 
 out = {}
