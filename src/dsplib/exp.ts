@@ -1,6 +1,6 @@
 // exp / expm1 on the DSP for the activation and softmax kernels (the ISA has no exp): constants
 // table loaded into pinned registers, then per quad x = k·ln2 + r (k rounded with the 1.5·2^23
-// trick, r by two fused multiply-subtracts), e^r - 1 = r + r²·P(r) (Taylor to r^6), 2^k built by
+// trick, r by two fused multiply-subtracts), e^r - 1 = r + r²·P(r) (Taylor to r^6, Estrin), 2^k built by
 // shifting k into the exponent field. Max relative error ~3e-7 in fp32 on [-87, 88].
 import type { Op } from './schedule.js';
 
@@ -50,12 +50,17 @@ export function expOps(z: number, t: number, kf: number, p: number, C: ConstRegs
   op('iadd2', t, t, C.ONE!); // + bits of 1.0: s = 2^k
   op('fmsub', z, kf, C.LN2HI!);
   op('fmsub', z, kf, C.LN2LO!); // z = r in [-ln2/2, ln2/2]
-  op('fmul', p, z, C.C6!);
-  for (const c of ['C5', 'C4', 'C3', 'C2']) { op('add2', p, p, C[c]!); op('fmul', p, p, z); }
-  op('fmul', kf, p, z); // r²·P(r)
-  op('add2', kf, kf, z); // q = e^r - 1
-  op('fmul', p, t, kf); // s·q
-  if (mode === 'exp') op('add2', p, p, t); // s + s·q
-  else { op('sub2', t, t, C.ONE!); op('add2', p, p, t); } // s·q + (s - 1)
+  // P(r) = C2 + C3·r + r²·(C4 + C5·r + C6·r²) (Estrin: short dependency chain), q = r + r²·P
+  op('fmul', kf, z, z); // r²
+  op('fmul', p, z, C.C5!);
+  op('add2', p, p, C.C4!);
+  op('fmac', p, kf, C.C6!);
+  op('fmul', p, p, kf);
+  op('fmac', p, z, C.C3!);
+  op('add2', p, p, C.C2!);
+  op('fmac', z, kf, p); // z = q = e^r - 1
+  if (mode === 'exp') op('mov', p, t, t); // s + s·q
+  else op('sub2', p, t, C.ONE!); // (s - 1) + s·q
+  op('fmac', p, t, z);
   return ops;
 }
