@@ -61,7 +61,7 @@ function maxRelErr(a: Float32Array, b: Float32Array): number {
 /** `name k=v k=v ...` -> kernel name and shape (the row's example shape, overridden). */
 function parseRun(text: string): { name: string; shape: Record<string, number> } {
   const [name, ...kv] = text.trim().split(/\s+/);
-  const gens: Record<string, { example: Record<string, number> }> = { ...(DSP_KERNELS as unknown as Record<string, { example: Record<string, number> }>), dense: { example: { N: 4, K: 64, M: 32 } } };
+  const gens: Record<string, { example: Record<string, number> }> = { dense: { example: { N: 4, K: 64, M: 32 } }, ...(DSP_KERNELS as unknown as Record<string, { example: Record<string, number> }>) };
   const row = name ? gens[name] : undefined;
   if (!row) throw new BwvmError('DSPLIB_UNKNOWN', `no dsplib kernel '${name ?? ''}'`, { hint: `kernels: ${Object.keys(gens).join(', ')} (see %dsplib list)` });
   const shape = { ...row.example };
@@ -104,7 +104,7 @@ async function runKernel(text: string, t: TargetDesc, ctx: MagicContext) {
 function listKernels() {
   const rows = Object.entries(DSP_KERNELS).map(([n, r]) => [n, (r as unknown as { description: string }).description,
     Object.entries((r as unknown as { example: Record<string, number> }).example).map(([a, b]) => `${a}=${b}`).join(' ')]);
-  rows.push(['dense', 'fp32 dense y = x W^T + b (ONNX Gemm transB=1), k split over macros', 'N=4 K=64 M=32']);
+  if (!rows.some((r) => r[0] === 'dense')) rows.push(['dense', 'fp32 dense y = x W^T + b (ONNX Gemm transB=1), k split over macros', 'N=4 K=64 M=32']);
   return new MagicOutput(rows.map((r) => r[0]), table({ columns: ['kernel', 'what', 'example shape'], rows }));
 }
 
