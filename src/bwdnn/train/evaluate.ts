@@ -1,9 +1,13 @@
-// Evaluation of a classifier on a dataset with the reference executor (inference semantics):
+// Evaluation of a classifier on a dataset with the reference executor or a training engine's
+// kernels (inference semantics):
 // accuracy, mean cross-entropy loss, confusion matrix and per-class accuracy.
 import type { Graph } from '../../ir/types.js';
 import type { Dataset } from '../data/dataset.js';
 import { run } from '../reference/run.js';
 import { softmaxCrossEntropy } from './loss.js';
+import { forwardTape } from './tape.js';
+import { trainEngine, type EngineOptions } from './engine.js';
+import { topoSort } from '../../ir/graph.js';
 
 export interface Evaluation {
   accuracy: number;
@@ -20,6 +24,9 @@ export interface EvaluateOptions {
   limit?: number;
   /** Another forward engine (e.g. onnxruntime): input batch -> logits. Default: the reference executor. */
   forward?: (x: import('../../ir/types.js').Tensor) => Promise<Float32Array>;
+  /** Run the forward on a training engine ('fast': the WebAssembly kernels); ignored when `forward` is given. */
+  engine?: EngineOptions['engine'];
+  threads?: number;
 }
 
 export async function evaluate(g: Graph, ds: Dataset, o: EvaluateOptions = {}): Promise<Evaluation> {
@@ -28,11 +35,15 @@ export async function evaluate(g: Graph, ds: Dataset, o: EvaluateOptions = {}): 
   const input = g.inputs[0]!.name, output = g.outputs[0]!.name;
   let k = 0, lossSum = 0, correct = 0;
   let confusion: number[][] = [];
+  const engine = o.engine ? trainEngine({ engine: o.engine, ...(o.threads ? { threads: o.threads } : {}) }) : undefined;
+  const order = engine ? topoSort(g) : [];
   for (let s = 0; s < n; s += bs) {
     o.signal?.throwIfAborted();
     const m = Math.min(bs, n - s);
     const x = { dtype: 'float32' as const, shape: [m, ...ds.shape], data: ds.images.subarray(s * per, (s + m) * per) };
-    const logits = o.forward ? await o.forward(x) : (run(g, { [input]: x })[output]!.data as Float32Array);
+    const logits = o.forward ? await o.forward(x)
+      : engine ? (forwardTape(g, { [input]: x }, false, order, engine).values.get(output)!.data as Float32Array)
+        : (run(g, { [input]: x })[output]!.data as Float32Array);
     if (!k) { k = logits.length / m; confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0)); }
     const labels = ds.labels.subarray(s, s + m);
     const r = softmaxCrossEntropy(logits, labels, m);

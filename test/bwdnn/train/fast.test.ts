@@ -11,6 +11,7 @@ import { softmaxCrossEntropy } from '../../../src/bwdnn/train/loss.js';
 import { trainEngine } from '../../../src/bwdnn/train/engine.js';
 import { createTrainStep } from '../../../src/bwdnn/train/step.js';
 import { sgd } from '../../../src/bwdnn/train/optim.js';
+import { evaluate } from '../../../src/bwdnn/train/evaluate.js';
 import { GRADS } from '../../../src/bwdnn/train/grads/index.js';
 import { gradContext } from '../../../src/bwdnn/train/grad.js';
 import { rand, relErr } from '../kernels/naive.js';
@@ -70,6 +71,17 @@ describe('fast engine vs reference engine: parameter gradients of whole models',
     for (const [k, w] of want) expect(relErr(got.get(k)!, w), k).toBeLessThan(2e-4);
     if (g.name !== 'lenet5') expect(bnNames.length).toBeGreaterThan(0);
     stats().forEach((v, i) => expect(relErr(v, bnRef[i]!), bnNames[i]).toBeLessThan(1e-5));
+  });
+});
+
+describe('evaluate on the fast engine', () => {
+  it('gives the reference executor\'s accuracy, loss and confusion', async () => {
+    const g = zooModel('lenet5', { seed: 8 });
+    const n = 40, images = rand(n * 784, 13), labels = Int32Array.from({ length: n }, (_, i) => i % 10);
+    const ds = { n, shape: [1, 28, 28] as [number, number, number], images, labels };
+    const a = await evaluate(g, ds, { batchSize: 16 }), b = await evaluate(g, ds, { batchSize: 16, engine: 'fast', threads: 1 });
+    expect(b.confusion).toEqual(a.confusion);
+    expect(b.loss).toBeCloseTo(a.loss, 4);
   });
 });
 
