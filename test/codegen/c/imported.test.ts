@@ -1,11 +1,13 @@
 // Generated C for every PyTorch ONNX fixture (fixtures/onnx: lenet with dynamic batch and
 // shape plumbing, mobileblock with concat/pad/hardsigmoid, resblock, seqmlp with MatMul and
-// Softmax, upsampler with ConvTranspose and Resize) and for pruned zoo models (applyPruning)
+// Softmax, upsampler with ConvTranspose and Resize), a Keras .h5 and a TF.js graph model, and a
+// pruned zoo model (applyPruning)
 // matches the reference executor after O2, compiled with strict gcc.
 import { expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { importOnnxFile } from '../../../src/frontend/onnx/index.js';
+import { loadModel } from '../../../src/frontend/load.js';
 import { zooModel } from '../../../src/bwdnn/zoo/index.js';
 import { Rng } from '../../../src/bwdnn/zoo/rng.js';
 import { analyzeGroups } from '../../../src/compress/groups.js';
@@ -22,6 +24,14 @@ describeWith(['gcc'], 'C backend: ONNX fixtures and pruned models vs reference',
     it(file, async () => {
       const r = checkC(await importOnnxFile(join(FIX, file)), 'O2');
       console.log(`${file}: maxAbs ${r.maxAbs.toExponential(2)} maxRel ${r.maxRel.toExponential(2)} arena ${r.model.arenaBytes} B (lower bound ${r.model.lowerBoundBytes} B)`);
+      expect(r.maxRel).toBeLessThanOrEqual(1e-4);
+    });
+  }
+
+  // Keras and TF.js imports (their NHWC->NCHW transposes, views and dense layers)
+  for (const file of ['keras/functional.h5', 'tfjs/graph/model.json']) {
+    it(file, async () => {
+      const r = checkC(await loadModel(join(FIX, '..', file)), 'O2', { weights: 'blob' });
       expect(r.maxRel).toBeLessThanOrEqual(1e-4);
     });
   }
