@@ -36,9 +36,13 @@ export function tapCandidates(g: NestGeo, t: TargetDesc): Block[] {
 const LIKED = new Set(['2,4,4', '4,2,4', '4,1,8', '2,2,8', '1,4,8']);
 const key = (b: Block): string => `${b.R},${b.P},${b.Q}`;
 
-/** Schedule the promising blocks with `build` (returns issued lines) and keep the shortest. */
-export function chooseBlock(cands: Block[], build: (b: Block) => number): Block {
-  const list = [...cands.filter((b) => LIKED.has(key(b))), ...cands.slice(0, 8)].filter((b, i, a) => a.findIndex((x) => key(x) === key(b)) === i);
+/**
+ * Schedule the promising blocks with `build` (returns issued lines) and keep the shortest; small
+ * nests (few multiply-accumulates) try only the best three estimates, to keep generation fast.
+ */
+export function chooseBlock(cands: Block[], build: (b: Block) => number, small = false): Block {
+  const list = small ? cands.slice(0, 3)
+    : [...cands.filter((b) => LIKED.has(key(b))), ...cands.slice(0, 8)].filter((b, i, a) => a.findIndex((x) => key(x) === key(b)) === i);
   let best: { b: Block; n: number } | undefined, err: unknown;
   let built = 0;
   for (const b of list) {

@@ -102,7 +102,7 @@ export function deconv(sh: DeconvShape, t: TargetDesc, opts: DeconvOptions = {})
     const b = chooseBlock(tapCandidates({ C: g.C, M: g.M, OH: p.OH, OW: p.OW, taps: p.taps, s: 1 }, t), (c) => {
       const Lc = layout(g, ph, ph.map(() => c));
       return staticLines(phaseCode(g, p, c, Lc, place(g, Lc, t, what), t, what));
-    });
+    }, g.C * g.M * p.OH * p.OW * p.taps.length < 500_000);
     memo.set(key, b);
     return b;
   });

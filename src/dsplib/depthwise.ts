@@ -84,7 +84,7 @@ export function depthwise(sh: DepthwiseShape, t: TargetDesc, opts: DepthwiseOpti
   const nIns = opts.nIn ? [opts.nIn] : [2, 3];
   let best: ReturnType<typeof build> | undefined;
   for (const nIn of nIns) {
-    const blk = opts.block ? { ...opts.block, Q: 1 } : chooseBlock(tapCandidates({ C: 1, M: C, OH, OW, taps, s, maxQ: 1 }, t), (b) => build(b, nIn).params.staticLines);
+    const blk = opts.block ? { ...opts.block, Q: 1 } : chooseBlock(tapCandidates({ C: 1, M: C, OH, OW, taps, s, maxQ: 1 }, t), (b) => build(b, nIn).params.staticLines, C * OH * OW * k * k < 200_000);
     const r = build(blk, nIn);
     if (!best || r.params.staticLines < best.params.staticLines) best = r;
   }

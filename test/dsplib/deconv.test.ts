@@ -32,7 +32,7 @@ const SWEEP: Array<[string, DeconvShape]> = [
   ['4x4 s2 asymmetric pads', { C: 4, H: 5, W: 5, M: 3, kH: 4, kW: 4, stride: 2, pad: 0, pads: [0, 2, 1, 3] }],
   ['non-square 2x4 s2', { C: 3, H: 4, W: 6, M: 4, kH: 2, kW: 4, stride: 2, pad: 0, pads: [0, 1, 0, 1] }],
   ['3x3 s2 pad 2 (pads crop more than k-1)', { C: 2, H: 7, W: 7, M: 3, kH: 3, kW: 3, stride: 2, pad: 2 }],
-  ['many channels (channel loop) 4x4 s2', { C: 40, H: 6, W: 8, M: 10, kH: 4, kW: 4, stride: 2, pad: 1 }],
+  ['many channels (channel loop) 4x4 s2', { C: 26, H: 6, W: 8, M: 10, kH: 4, kW: 4, stride: 2, pad: 1 }],
 ];
 
 describe('deconv vs reference ConvTranspose', () => {
