@@ -30,12 +30,13 @@ export function conv2d(sh: Conv2dShape, t: TargetDesc, opts: Conv2dOptions = {})
 }
 
 /** Padded scratch geometry for a block grid: rows/pitch of the zero-bordered input copy. */
-export function paddedLayout(g: Geo, R: number, P: number): { OHs: number; OWs: number; Hpp: number; Wpp: number } {
+export function paddedLayout(g: Geo, R: number, P: number): { OHs: number; OWs: number; Hpp: number; Wpp: number; copyIn: boolean } {
   const OHs = roundUp(g.OH, R), OWs = roundUp(g.OW, 4 * P);
   const Hpp = Math.max(g.H + 2 * g.pad, (OHs - 1) * g.s + g.kH);
   let Wpp = Math.max(g.W + 2 * g.pad, (OWs - 1) * g.s + g.kW);
+  const copyIn = g.pad > 0 || Hpp > g.H || Wpp > g.W; // x itself serves when no border is needed
   if (R > 1 && g.s === 1 && Wpp % 8 !== 4) Wpp += (12 - (Wpp % 8)) % 8; // rows 4 banks apart
-  return { OHs, OWs, Hpp, Wpp };
+  return { OHs, OWs, Hpp, Wpp, copyIn };
 }
 
 function build(sh: Conv2dShape, g: Geo, blk: Block, t: TargetDesc, dtype: DspDType, epi: Epi, reuse: boolean): DspKernel {
@@ -52,7 +53,7 @@ function build(sh: Conv2dShape, g: Geo, blk: Block, t: TargetDesc, dtype: DspDTy
   const pl = paddedLayout(g, R, P);
   const { OHs, OWs } = pl;
   let { Hpp, Wpp } = pl;
-  const copyIn = g.pad > 0 || Hpp > H || Wpp > W;
+  const copyIn = pl.copyIn;
   if (!copyIn) { Hpp = H; Wpp = W; }
   const copyOut = OHs !== OH || OWs !== OW;
   const xW = C * H * W, yW = M * OH * OW;
