@@ -33,6 +33,18 @@ describe('train', () => {
     expect(a).not.toEqual(c);
   }, 120_000);
 
+  it('the reference engine (the oracle) and the default fast engine train to the same weights', async () => {
+    const run = async (engine: 'fast' | 'reference') => {
+      const g = zooModel('lenet5', { seed: 2 });
+      await train(g, slice(trainSet, 0, 32), { epochs: 1, batchSize: 16, seed: 3, maxSteps: 2, engine, threads: 1 });
+      return g.initializers.get('conv1.weight')!.data as Float32Array;
+    };
+    const ref = await run('reference'), fast = await run('fast');
+    const err = ref.reduce((m, v, i) => Math.max(m, Math.abs(v - fast[i]!)), 0);
+    expect(err).toBeLessThan(1e-5);
+    expect(fast).not.toEqual(zooModel('lenet5', { seed: 2 }).initializers.get('conv1.weight')!.data);
+  }, 60_000);
+
   it('stops at an abort and keeps the weights of the last finished step', async () => {
     const g = zooModel('lenet5', { seed: 3 });
     const ctl = new AbortController();
