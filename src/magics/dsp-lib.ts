@@ -128,7 +128,9 @@ const dsplibMagic: MagicSpec = {
 /** `%simulate --model [--model-name NAME]`: the network in library mode on the simulator. */
 export async function simulateModel(args: MagicArgs, ctx: MagicContext, t: TargetDesc): Promise<MagicOutput> {
   const entry = getModel(ctx.session, args.str('model-name'));
-  const m = compileLibrary(entry.graph, t);
+  const w = args.str('weights') ?? 'auto';
+  if (!['chip', 'ddr', 'auto'].includes(w)) throw new BwvmError('LIBRARY_WEIGHTS', `--weights ${w}: use chip, ddr or auto`);
+  const m = compileLibrary(entry.graph, t, 'O1', { weights: w as 'chip' | 'ddr' | 'auto' });
   const inp = m.inputs[0]!;
   const x = rand(inp.words, 1);
   const r = await runLibrary(m, t, { [inp.name]: x }, { signal: ctx.signal });
@@ -140,7 +142,7 @@ export async function simulateModel(args: MagicArgs, ctx: MagicContext, t: Targe
     ['model', `${entry.name}: ${m.layers.length} library calls on ${t.name}`],
     ['output check', `max rel err ${err.toExponential(2)} vs the reference executor (seeded random input)`],
     ['total', `${p.cycles} cycles = ${(p.timeSeconds * 1e3).toFixed(3)} ms, ${p.gflops.toFixed(3)} GFLOPS, ${(100 * p.efficiency).toFixed(1)} % of peak`],
-    ['memory', `${m.memory.peakWords} of ${m.memory.chipWords} on-chip words (weights ${m.memory.weightWords}); DDR words ${p.memory.ddr.read + p.memory.ddr.written}`],
+    ['memory', `${m.memory.peakWords} of ${m.memory.chipWords} on-chip words; weights ${m.memory.weightWords} words in ${m.memory.weights === 'ddr' ? 'DDR (DMA-staged per call)' : 'on-chip memory'}; DDR words moved ${p.memory.ddr.read + p.memory.ddr.written}`],
   ] }));
   ctx.display(plotly({
     data: [

@@ -3,7 +3,7 @@
 // Program, read the outputs, and turn the per-region profile into one row per layer.
 import type { Graph } from '../ir/index.js';
 import { optimize } from '../opt/index.js';
-import { type LibraryModel, lowerToLibrary } from '../codegen/library/index.js';
+import { type LibraryModel, type LibraryOptions, lowerToLibrary } from '../codegen/library/index.js';
 import { type Profile, Simulator } from '../sim/index.js';
 import { peakFlopsPerCycle, type TargetDesc } from '../target/index.js';
 import { BwvmError } from '../util/errors.js';
@@ -28,8 +28,8 @@ export interface LibraryRun {
 }
 
 /** Optimize (O1 by default) and lower a graph to library calls. */
-export function compileLibrary(g: Graph, t: TargetDesc, level: string = 'O1'): LibraryModel {
-  return lowerToLibrary(optimize(g, level).graph, t);
+export function compileLibrary(g: Graph, t: TargetDesc, level: string = 'O1', o: LibraryOptions = {}): LibraryModel {
+  return lowerToLibrary(optimize(g, level).graph, t, o);
 }
 
 /** Run a lowered model on a fresh simulator with the given inputs (by graph input name). */

@@ -4,3 +4,4 @@ export { ARG_REG, ARG_AG, ARG_AR, argLayout, argBlockWords, type ArgSlot } from 
 export { ChipAllocator, overlaps, type Block } from './allocator.js';
 export { toSubroutine, type Subroutine, type PrivateData } from './subroutine.js';
 export { linkCalls, reserveStatic, type CallSite, type LinkInput, type Linked, type StaticPlacement } from './link.js';
+export { dmaInLines } from './dma.js';

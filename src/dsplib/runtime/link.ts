@@ -15,14 +15,16 @@ export interface CallSite {
   sub: Subroutine;
   /** On-chip word address of each argument, in the order of `sub.args`. */
   addrs: number[];
+  /** Lines run before the call (e.g. DMA staging of weights kept in DDR: dmaInLines). */
+  pre?: string[];
 }
 
 export interface LinkInput {
   calls: CallSite[];
   /** Data symbols the host reads and writes (graph inputs and outputs), already allocated. */
   symbols?: Array<{ name: string; addr: number; words: number }>;
-  /** Initial on-chip contents (weights in kernel layout). */
-  data?: Array<{ addr: number; words: Uint32Array }>;
+  /** Initial contents (weights in kernel layout), on-chip unless space is 'ddr'. */
+  data?: Array<{ addr: number; words: Uint32Array; space?: 'chip' | 'ddr' }>;
   /** Allocator for argument blocks and subroutine private areas (they live for the whole program). */
   alloc: ChipAllocator;
   /** Their addresses when already reserved (reserveStatic); allocated here otherwise. */
@@ -75,11 +77,11 @@ export function linkCalls(inp: LinkInput, t: TargetDesc): Linked {
   inp.calls.forEach((c, i) => dataLines.push(`.org ${argBlocks[i]}`, `args${i}: .word ${c.addrs.join(', ')}`));
   dataLines.push(`.org ${inp.alloc.limit}`); // symbol sizes run to the next symbol or here
   const main = ['.text', '.entry main', 'main:'];
-  inp.calls.forEach((c, i) => main.push(`    ${ARG_REG} = args${i}`, `    call ${c.sub.entry}`));
+  inp.calls.forEach((c, i) => main.push(...(c.pre ?? []).map((l) => `    ${l}`), `    ${ARG_REG} = args${i}`, `    call ${c.sub.entry}`));
   main.push('    halt');
   const code = subs.flatMap((s) => s.code.map((l) => (l.endsWith(':') ? l : `    ${l}`)));
   const program = assemble([...dataLines, ...main, ...code, ''].join('\n'), { limits: t, file: 'library.s' });
-  for (const d of inp.data ?? []) sections.push({ space: 'chip', base: d.addr, words: d.words });
+  for (const d of inp.data ?? []) sections.push({ space: d.space ?? 'chip', base: d.addr, words: d.words });
   program.data.push(...sections);
   const starts = subs.map((s) => program.symbols[s.entry]!.addr);
   program.regions = [

@@ -12,9 +12,9 @@ import { rand, relError } from '../../dsplib/harness.js';
 
 const T = getTarget('bwdsp104x');
 
-async function check(g: Graph, shape: number[]) {
+async function check(g: Graph, shape: number[], weights: 'chip' | 'ddr' | 'auto' = 'auto') {
   const x = rand(shape.reduce((a, b) => a * b, 1), 7);
-  const m = compileLibrary(g, T);
+  const m = compileLibrary(g, T, 'O1', { weights });
   const r = await runLibrary(m, T, { [g.inputs[0]!.name]: x });
   const want = reference(g, { [g.inputs[0]!.name]: { dtype: 'float32', shape, data: x } });
   const name = g.outputs[0]!.name;
@@ -38,6 +38,14 @@ describe('library mode on the simulator', () => {
     const { r, err } = await check(zooModel('vgg_small', { input: [3, 16, 16], width: 0.25 }), [1, 3, 16, 16]);
     expect(err).toBeLessThanOrEqual(1e-5);
     expect(r.layers.filter((l) => l.op === 'BatchNormalization').length).toBe(6);
+  });
+
+  test('lenet5 with its weights in DDR, DMA-staged before each call, equals the reference', async () => {
+    const { m, r, err } = await check(zooModel('lenet5'), [1, 1, 28, 28], 'ddr');
+    expect(err).toBeLessThanOrEqual(1e-5);
+    expect(m.memory.weights).toBe('ddr');
+    expect(r.profile.memory.ddr.read).toBe(m.memory.weightWords);
+    expect(r.profile.stalls.dma).toBeGreaterThan(0);
   });
 
   test('an op without a DSP kernel is a clear error naming the op and the node', () => {
