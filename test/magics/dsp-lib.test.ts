@@ -30,7 +30,7 @@ describe('%dsplib', () => {
     const { exec } = makeExecutor();
     const a = await run(exec, '%dsplib run fft n=8');
     expect(a.outcome.status).toBe('error');
-    expect(JSON.stringify(a.outcome) + JSON.stringify(a.events)).toMatch(/no dsplib kernel 'fft'.*kernels: conv2d/);
+    expect(JSON.stringify(a.outcome) + JSON.stringify(a.events)).toMatch(/no dsplib kernel 'fft'.*kernels: .*conv2d/);
     const b = await run(exec, '%dsplib run relu Q=3');
     expect(JSON.stringify(b.outcome) + JSON.stringify(b.events)).toMatch(/'Q=3' is not a shape parameter of relu/);
   });
