@@ -35,8 +35,9 @@ for (const bits of [8, 16] as const) {
     await r.release();
     const a = steps(viaOrt, ref, s), b = steps(viaRef, ref, s);
     console.log(`int${bits} ort vs fixed: max ${a.max.toFixed(2)} steps, ${(100 * a.within1).toFixed(2)} % within 1; bwdnn-qdq vs fixed: max ${b.max.toFixed(2)}, ${(100 * b.within1).toFixed(2)} %`);
-    expect(a.max).toBeLessThanOrEqual(1.001);
-    expect(b.max).toBeLessThanOrEqual(1.001);
+    // one step, plus float32 rounding of dequantized int16 outputs (|q| up to 2^15: ~2^-9 step)
+    expect(a.max).toBeLessThanOrEqual(bits === 8 ? 1.001 : 1.01);
+    expect(b.max).toBeLessThanOrEqual(bits === 8 ? 1.001 : 1.01);
     if (bits === 8) {
       // opset 13 round trip through ONNX bytes: same graph, same outputs
       const back = importOnnx(exportOnnx(qdq));
