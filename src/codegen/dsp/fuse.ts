@@ -1,0 +1,70 @@
+// Generated mode's layer fusion: groups graph nodes into the layers that become one kernel each.
+// Conv [-> BatchNormalization] [-> Add(other)] [-> Relu | LeakyRelu | Clip(0,6)] is one conv2d
+// kernel (BN folded into weights and bias, add and activation in its epilogue); Gemm -> Relu is one
+// dense kernel. A node joins a group only when its input is the group's sole, non-output consumer.
+import type { Graph, Node } from '../../ir/index.js';
+
+export interface LayerGroup {
+  /** Layer (profiler region) name: the first node's name. */
+  name: string;
+  kind: 'conv' | 'dense' | 'node';
+  nodes: Node[];
+  /** Output value of the layer (last node's output). */
+  output: string;
+  /** conv: the folded BatchNormalization node, the residual Add and the value it adds, the activation. */
+  bn?: Node;
+  addend?: string;
+  act?: { kind: 'relu' | 'relu6' | 'leaky'; alpha?: number };
+}
+
+/** ReLU-family node -> conv2d epilogue activation (undefined when the node is not one). */
+function activationOf(n: Node, constant: (v: string) => Float32Array | undefined): LayerGroup['act'] {
+  if (n.op === 'Relu') return { kind: 'relu' };
+  if (n.op === 'LeakyRelu') return { kind: 'leaky', alpha: (n.attrs.alpha as number | undefined) ?? 0.01 };
+  if (n.op === 'Clip') {
+    const lo = n.inputs[1] ? constant(n.inputs[1])?.[0] : (n.attrs.min as number | undefined);
+    const hi = n.inputs[2] ? constant(n.inputs[2])?.[0] : (n.attrs.max as number | undefined);
+    if (lo === 0 && hi === 6) return { kind: 'relu6' };
+  }
+  return undefined;
+}
+
+/** Group the nodes of `g` (topological order) into layers, in an order that is still topological. */
+export function fuseLayers(g: Graph, constant: (v: string) => Float32Array | undefined): LayerGroup[] {
+  const consumers = new Map<string, Node[]>();
+  for (const n of g.nodes) for (const i of n.inputs) if (i) consumers.set(i, [...(consumers.get(i) ?? []), n]);
+  const outputs = new Set(g.outputs.map((o) => o.name));
+  /** The sole consumer of v, when v is private to the chain. */
+  const soleUser = (v: string): Node | undefined => {
+    const c = consumers.get(v);
+    return c && c.length === 1 && !outputs.has(v) ? c[0] : undefined;
+  };
+  const taken = new Set<Node>();
+  const groups: LayerGroup[] = [];
+  for (const n of g.nodes) {
+    if (taken.has(n)) continue;
+    const grp: LayerGroup = { name: n.name, kind: 'node', nodes: [n], output: n.outputs[0]! };
+    if (n.op === 'Conv') {
+      grp.kind = 'conv';
+      let next = soleUser(grp.output);
+      if (next?.op === 'BatchNormalization' && next.inputs.slice(1).every((v) => constant(v))) { grp.bn = next; grp.nodes.push(next); grp.output = next.outputs[0]!; next = soleUser(grp.output); }
+      if (next?.op === 'Add') {
+        const other = next.inputs[0] === grp.output ? next.inputs[1] : next.inputs[0];
+        if (other && other !== grp.output && !constant(other) && next.inputs.includes(grp.output)) {
+          grp.addend = other; grp.nodes.push(next); grp.output = next.outputs[0]!; next = soleUser(grp.output);
+        }
+      }
+      const act = next ? activationOf(next, constant) : undefined;
+      if (next && act) { grp.act = act; grp.nodes.push(next); grp.output = next.outputs[0]!; }
+    } else if (n.op === 'Gemm') {
+      grp.kind = 'dense';
+      const next = soleUser(grp.output);
+      if (next?.op === 'Relu') { grp.act = { kind: 'relu' }; grp.nodes.push(next); grp.output = next.outputs[0]!; }
+    }
+    for (const m of grp.nodes) taken.add(m);
+    groups.push(grp);
+  }
+  // a fused group runs where its last node was (a residual addend may be computed after the conv)
+  const at = new Map(g.nodes.map((n, i) => [n, i]));
+  return groups.sort((a, b) => at.get(a.nodes.at(-1)!)! - at.get(b.nodes.at(-1)!)!);
+}

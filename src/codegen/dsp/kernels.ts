@@ -1,0 +1,71 @@
+// Generated mode's per-layer kernels: a fused layer group -> one shape-exact dsplib kernel and what
+// feeds each of its tensors. Conv groups use conv2d's epilogue (folded BN, residual addend,
+// activation); Gemm groups use dense with bias (+ReLU); any other node reuses library mode's op table.
+import { conv2d, dense, foldBatchNorm } from '../../dsplib/index.js';
+import { BwvmError } from '../../util/errors.js';
+import { type ArgSource, type LowerContext, type LoweredCall, loweringFor } from '../library/index.js';
+import type { LayerGroup } from './fuse.js';
+
+function bad(c: LowerContext, what: string, hint: string): never {
+  throw new BwvmError('CODEGEN_DSP_ATTR', `node '${c.node.name}' (${c.node.op}): ${what}`, { hint });
+}
+
+function needConst(c: LowerContext, name: string | undefined): Float32Array {
+  const v = name ? c.constant(name) : undefined;
+  if (!v) bad(c, `input '${name ?? ''}' must be a constant (initializer)`, 'fold it with %optimize -O1');
+  return v;
+}
+
+function convCall(grp: LayerGroup, c: LowerContext): LoweredCall {
+  const a = c.node.attrs;
+  const [x, w, b] = c.node.inputs;
+  const [, C, H, W] = c.shape(x!), [M, , kH, kW] = c.shape(w!) as [number, number, number, number];
+  const strides = (a.strides as number[] | undefined) ?? [1, 1], pads = (a.pads as number[] | undefined) ?? [0, 0, 0, 0];
+  const dil = (a.dilations as number[] | undefined) ?? [1, 1];
+  if (((a.group as number | undefined) ?? 1) !== 1) bad(c, `group ${String(a.group)}`, 'grouped convolution has no generated-mode kernel yet');
+  if (a.auto_pad && a.auto_pad !== 'NOTSET') bad(c, `auto_pad ${String(a.auto_pad)}`, 'export with explicit pads');
+  if (strides.some((s) => s !== strides[0]) || pads.some((p) => p !== pads[0]) || dil.some((d) => d !== 1)) {
+    bad(c, `strides ${strides} pads ${pads} dilations ${dil}`, 'conv2d takes equal strides, symmetric pads, no dilation');
+  }
+  const wt = Float32Array.from(needConst(c, w));
+  const bias = b ? Float32Array.from(needConst(c, b)) : new Float32Array(M);
+  if (grp.bn) { // fold: w' = w * scale[m], b' = b * scale[m] + shift[m]
+    const [, gm, bt, mu, vr] = grp.bn.inputs.map((v) => (v ? c.constant(v) : undefined));
+    const { scale, shift } = foldBatchNorm(gm!, bt!, mu!, vr!, (grp.bn.attrs.epsilon as number | undefined) ?? 1e-5);
+    const per = wt.length / M;
+    for (let m = 0; m < M; m++) {
+      for (let k = 0; k < per; k++) wt[m * per + k]! *= scale[m]!;
+      bias[m] = bias[m]! * scale[m]! + shift[m]!;
+    }
+  }
+  const kernel = conv2d({ C: C!, H: H!, W: W!, M, kH, kW, stride: strides[0]!, pad: pads[0]! }, c.t, {
+    ...(grp.act ? { activation: grp.act.kind, ...(grp.act.alpha !== undefined ? { alpha: grp.act.alpha } : {}) } : {}),
+    ...(grp.addend ? { addend: true } : {}),
+  });
+  const args: Record<string, ArgSource> = { x: { value: x! }, w: { constant: wt }, b: { constant: bias }, y: { value: grp.output } };
+  if (grp.addend) args.addend = { value: grp.addend };
+  return { kernel, args };
+}
+
+function denseCall(grp: LayerGroup, c: LowerContext): LoweredCall {
+  const a = c.node.attrs;
+  const [x, w, b] = c.node.inputs;
+  if (((a.transA as number | undefined) ?? 0) !== 0 || ((a.alpha as number | undefined) ?? 1) !== 1 || ((a.beta as number | undefined) ?? 1) !== 1) bad(c, 'transA/alpha/beta', 'use transA=0, alpha=beta=1');
+  const [N, K] = c.shape(x!) as [number, number], ws = c.shape(w!);
+  if (N !== 1) bad(c, `batch ${N}`, 'generated mode runs one image (N=1)');
+  const transB = ((a.transB as number | undefined) ?? 0) === 1;
+  const M = transB ? ws[0]! : ws[1]!;
+  const wd = needConst(c, w);
+  const wt = transB ? wd : Float32Array.from({ length: M * K }, (_, i) => wd[(i % K) * M + Math.floor(i / K)]!);
+  const bias = b ? needConst(c, b) : new Float32Array(M);
+  if (bias.length !== M) bad(c, `bias of ${bias.length} values for ${M} outputs`, 'broadcast the bias on the host');
+  const kernel = dense({ N: 1, K, M }, c.t, { bias: true, relu: grp.act?.kind === 'relu' });
+  return { kernel, args: { x: { value: x! }, w: { constant: wt }, b: { constant: bias }, y: { value: grp.output } } };
+}
+
+/** The kernel call of a layer group (or an alias for data-free reshapes). */
+export function layerCall(grp: LayerGroup, c: LowerContext): LoweredCall | { alias: string } {
+  if (grp.kind === 'conv') return convCall(grp, c);
+  if (grp.kind === 'dense') return denseCall(grp, c);
+  return loweringFor(c.node).lower(c);
+}

@@ -1,0 +1,152 @@
+// Generated mode (the compiler): an IR graph -> one straight Program for the whole network.
+// Layers are fused groups (fuse.ts) each generated as one shape-exact kernel (kernels.ts), inlined
+// with immediate tensor addresses (inline.ts, no calls, no argument blocks); activations are placed
+// by src/memory's greedy planner over liveness above the weights; one profiler region per layer.
+import { type Graph, type Node, type TensorInfo, bindInputShapes, cloneGraph } from '../../ir/index.js';
+import { layoutData } from '../../dsplib/index.js';
+import { assemble } from '../../isa/index.js';
+import { greedyPlan, type Interval, lowerBound, type Placement } from '../../memory/index.js';
+import { chipWords, type TargetDesc } from '../../target/index.js';
+import { BwvmError, isBwvmError } from '../../util/errors.js';
+import type { LibraryLayer, LibraryModel, LowerContext, LoweredCall } from '../library/index.js';
+import { fuseLayers, type LayerGroup } from './fuse.js';
+import { inlineKernel, parseKernel } from './inline.js';
+import { layerCall } from './kernels.js';
+
+export interface DspLayer extends LibraryLayer { /** Graph nodes fused into this layer. */ nodes: string[] }
+
+export interface DspModel extends LibraryModel {
+  layers: DspLayer[];
+  /** The activation plan: arena words (greedy) vs the liveness lower bound, placements in words. */
+  plan: { arenaBase: number; arenaWords: number; lowerBoundWords: number; placements: Placement[] };
+  /** Assembly source of the whole Program (the `asm` emitter writes it). */
+  asm: string;
+}
+
+const prod = (s: number[]): number => s.reduce((a, b) => a * b, 1);
+const ALIGN = 8;
+const up = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
+
+/** Lower `graph` (not modified; run opt O1 first) for target `t`: batch 1, fp32, everything on-chip. */
+export function lowerToDsp(graph: Graph, t: TargetDesc): DspModel {
+  const g = cloneGraph(graph);
+  bindInputShapes(g, Object.fromEntries(g.inputs.map((i) => [i.name, i.shape.map((d, k) => (typeof d === 'number' ? d : k === 0 ? 1 : d))])));
+  const info = (n: string): TensorInfo | undefined => g.valueInfo.get(n) ?? g.inputs.find((i) => i.name === n) ?? g.outputs.find((o) => o.name === n);
+  const constant = (name: string): Float32Array | undefined => {
+    const init = g.initializers.get(name);
+    if (init && init.dtype !== 'float32') throw new BwvmError('CODEGEN_DSP_DTYPE', `constant '${name}' is ${init.dtype}; generated mode is fp32`);
+    return init?.data as Float32Array | undefined;
+  };
+  const ctxFor = (node: Node): LowerContext => ({
+    g, node, t, constant,
+    shape(name) {
+      const s = g.initializers.get(name)?.shape ?? info(name)?.shape;
+      if (!s || s.some((d) => typeof d !== 'number')) throw new BwvmError('CODEGEN_DSP_SHAPE', `node '${node.name}': value '${name}' has no concrete shape`, { hint: 'give the input a fixed shape' });
+      return s as number[];
+    },
+  });
+  // 1. fused layers -> kernels
+  const root = new Map<string, string>();
+  const rootOf = (v: string): string => root.get(v) ?? v;
+  const steps: Array<{ grp: LayerGroup; call: LoweredCall }> = [];
+  for (const grp of fuseLayers(g, constant)) {
+    const node = grp.nodes[0]!;
+    let r: LoweredCall | { alias: string };
+    try { r = layerCall(grp, ctxFor(node)); } catch (e) {
+      if (isBwvmError(e) && e.code === 'CODEGEN_LIBRARY_OP') {
+        throw new BwvmError('CODEGEN_DSP_OP', `node '${node.name}': op ${node.op} has no DSP kernel in generated mode`, { hint: e.hint ?? '' });
+      }
+      if (isBwvmError(e) && !e.message.includes(`'${node.name}'`)) throw new BwvmError(e.code, `node '${node.name}' (${node.op}): ${e.message}`, { hint: e.hint });
+      throw e;
+    }
+    if ('alias' in r) { root.set(grp.output, rootOf(r.alias)); continue; }
+    steps.push({ grp, call: r });
+  }
+  const prefix = (i: number): string => `g${i}`;
+  // 2. statics: weights (kernel layout) and each kernel's private data, packed from address 0
+  let top = 0;
+  const data: Array<{ addr: number; words: Uint32Array }> = [];
+  const dataLines: string[] = [];
+  const constAddr = steps.map((s, i) => {
+    const m = new Map<string, number>();
+    for (const spec of s.call.kernel.inputs) {
+      const src = s.call.args[spec.symbol];
+      if (!src) throw new BwvmError('CODEGEN_DSP_BIND', `node '${s.grp.name}': kernel ${s.call.kernel.name} input '${spec.symbol}' is not bound`);
+      if (!('constant' in src)) continue;
+      const laid = layoutData(spec, src.constant);
+      m.set(spec.symbol, top);
+      dataLines.push(`.org ${top}`, `${prefix(i)}__${spec.symbol}: .space ${laid.length}`);
+      data.push({ addr: top, words: new Uint32Array(laid.buffer, laid.byteOffset, laid.length) });
+      top = up(top + laid.length);
+    }
+    return m;
+  });
+  const weightWords = data.reduce((a, d) => a + d.words.length, 0);
+  // 3. activations: one interval per buffer (value root), sized by the largest extent a kernel touches
+  const iv = new Map<string, Interval>();
+  const last = steps.length - 1;
+  const touch = (v: string, i: number, words: number): void => {
+    const x = iv.get(v);
+    if (!x) iv.set(v, { id: v, size: words, first: i, last: i });
+    else { x.size = Math.max(x.size, words); x.first = Math.min(x.first, i); x.last = Math.max(x.last, i); }
+  };
+  for (const inp of g.inputs) touch(inp.name, 0, prod(ctxFor(g.nodes[0]!).shape(inp.name)));
+  steps.forEach((s, i) => {
+    const spaces = new Map(parseKernel(s.call.kernel.asm).data.map((d) => [d.name, d.words]));
+    for (const k of [...s.call.kernel.inputs, ...s.call.kernel.outputs]) {
+      const src = s.call.args[k.symbol]!;
+      if (!('value' in src)) continue;
+      if (k.rowPitch) throw new BwvmError('CODEGEN_DSP_BIND', `node '${s.grp.name}': activation '${src.value}' feeds a row-pitched kernel tensor '${k.symbol}'`);
+      touch(rootOf(src.value), i, Math.max(prod(k.shape), spaces.get(k.symbol) ?? 0, prod(ctxFor(s.grp.nodes[0]!).shape(src.value))));
+    }
+  });
+  for (const inp of g.inputs) iv.get(inp.name)!.last = last; // the host writes inputs and reads outputs by symbol
+  for (const o of g.outputs) { const x = iv.get(rootOf(o.name)); if (x) x.last = last; }
+  const intervals = [...iv.values()];
+  const plan = greedyPlan(intervals, { alignment: ALIGN });
+  const arenaBase = up(top);
+  const privStart = arenaBase + plan.arenaBytes;
+  const addrOf = new Map(plan.placements.map((p) => [p.id, arenaBase + p.offset]));
+  // 4. code: each kernel inlined with immediate addresses; its private data after the arena
+  let pTop = up(privStart);
+  const text = ['.text', '.entry main', 'main:'];
+  steps.forEach((s, i) => {
+    const addrs = new Map<string, number>();
+    for (const k of [...s.call.kernel.inputs, ...s.call.kernel.outputs]) {
+      const src = s.call.args[k.symbol]!;
+      addrs.set(k.symbol, 'constant' in src ? constAddr[i]!.get(k.symbol)! : addrOf.get(rootOf(src.value))!);
+    }
+    const inl = inlineKernel(s.call.kernel, prefix(i), addrs);
+    for (const p of inl.privates) { dataLines.push(`.org ${pTop}`, `${p.symbol}: ${p.body}`); pTop = up(pTop + p.words); }
+    text.push(`${prefix(i)}__start:`, ...inl.code.map((l) => (l.endsWith(':') ? l : `    ${l}`)));
+  });
+  text.push('    halt');
+  if (pTop > chipWords(t)) {
+    throw new BwvmError('CODEGEN_DSP_NO_MEMORY', `generated mode needs ${pTop} on-chip words (weights ${weightWords}, activations ${plan.arenaBytes}, kernel data ${pTop - privStart}); ${t.name} has ${chipWords(t)}`,
+      { hint: 'use a smaller width/input, or library mode with weights in DDR' });
+  }
+  const tensor = (name: string, kind: string) => {
+    const addr = addrOf.get(rootOf(name));
+    if (addr === undefined) throw new BwvmError('CODEGEN_DSP_BIND', `graph ${kind} '${name}' is never computed by a kernel`);
+    const shape = ctxFor(g.nodes[0]!).shape(name);
+    return { name, symbol: `${kind}_${name.replace(/\W/g, '_')}`, shape, words: prod(shape), addr };
+  };
+  const ins = g.inputs.map((i) => tensor(i.name, 'in'));
+  const outs = g.outputs.map((o) => tensor(o.name, 'out'));
+  for (const x of [...ins, ...outs]) dataLines.push(`.org ${x.addr}`, `${x.symbol}: .space ${x.words}`);
+  const asm = ['.data', ...dataLines, `.org ${chipWords(t)}`, ...text, ''].join('\n');
+  const program = assemble(asm, { limits: t, file: 'generated.s' });
+  program.data.push(...data.map((d) => ({ space: 'chip' as const, base: d.addr, words: d.words })));
+  const starts = steps.map((_, i) => program.symbols[`${prefix(i)}__start`]!.addr);
+  program.regions = steps.map((s, i) => ({ name: s.grp.name, start: starts[i]!, end: i + 1 < steps.length ? starts[i + 1]! : program.lines.length }));
+  const layers: DspLayer[] = steps.map((s) => ({
+    node: s.grp.name, op: s.grp.nodes.map((n) => n.op).join('+'), kernel: s.call.kernel.name, flops: s.call.kernel.flops,
+    shape: s.call.kernel.description, nodes: s.grp.nodes.map((n) => n.name),
+    weightWords: s.call.kernel.inputs.filter((k) => 'constant' in (s.call.args[k.symbol] ?? {})).reduce((a, k) => a + prod(k.shape), 0),
+  }));
+  return {
+    program, target: t.name, inputs: ins, outputs: outs, layers, asm,
+    memory: { chipWords: chipWords(t), peakWords: pTop, weightWords, staticWords: pTop - privStart, weights: 'chip' },
+    plan: { arenaBase, arenaWords: plan.arenaBytes, lowerBoundWords: lowerBound(intervals, ALIGN), placements: plan.placements },
+  };
+}
