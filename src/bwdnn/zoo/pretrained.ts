@@ -20,7 +20,7 @@ export interface ZooRecipe {
 
 /** Fashion-MNIST recipes (input 1x28x28). SGD with momentum, cosine annealing over the run. */
 export const ZOO_RECIPES: Readonly<Record<string, ZooRecipe>> = {
-  lenet5: { epochs: 8, batchSize: 64, optimizer: 'sgd', lr: 0.05, momentum: 0.9, weightDecay: 5e-4, schedule: 'cosine', seed: 1 },
+  lenet5: { epochs: 10, batchSize: 64, optimizer: 'sgd', lr: 0.05, momentum: 0.9, weightDecay: 5e-4, schedule: 'cosine', seed: 1 },
   vgg_small: { epochs: 15, batchSize: 64, optimizer: 'sgd', lr: 0.05, momentum: 0.9, weightDecay: 5e-4, schedule: 'cosine', seed: 1, augment: { flip: true, cropPadding: 2 } },
   resnet20: { epochs: 15, batchSize: 64, optimizer: 'sgd', lr: 0.1, momentum: 0.9, weightDecay: 5e-4, schedule: 'cosine', seed: 1, augment: { flip: true, cropPadding: 2 } },
 };

@@ -1,5 +1,5 @@
 // Shipped zoo checkpoints (src/bwdnn/zoo/pretrained.ts): where they are found, what their JSON
-// record holds (accuracy of a trained network, recipe, normalization, commit), their size, and
+// record holds (accuracy >= the aim, recipe, normalization, commit), their size, and
 // that names outside the zoo (or path-like ones) find nothing.
 import { describe, expect, it } from 'vitest';
 import { statSync } from 'node:fs';
@@ -9,14 +9,14 @@ import { zooNames } from '../../../src/bwdnn/zoo/index.js';
 import { loadNative } from '../../../src/frontend/native/index.js';
 
 describe('shipped zoo checkpoints', () => {
-  it('lenet5 is shipped with a complete record of a trained network', () => {
+  it('lenet5 is shipped with a complete record that meets its aim', () => {
     expect(pretrainedNames(zooNames())).toContain('lenet5');
     const ck = shippedCheckpoint('lenet5')!;
     expect(ck.path).toBe(join(zooCheckpointDir()!, 'lenet5.bwvm'));
     const r = ck.record;
     expect(r.model).toBe('lenet5');
     expect(r.testImages).toBe(10000);
-    expect(r.testAccuracy).toBeGreaterThan(0.85); // a trained network (aim 0.90: docs/zoo.md)
+    expect(r.testAccuracy).toBeGreaterThanOrEqual(0.9);
     expect(r.recipe).toMatchObject({ ...ZOO_RECIPES.lenet5, epochs: r.recipe.epochs });
     expect(r.normalization.mean).toHaveLength(1);
     expect(r.gitCommit).toMatch(/^[0-9a-f]{7,}$/);
