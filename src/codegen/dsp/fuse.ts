@@ -34,12 +34,12 @@ export function fuseLayers(g: Graph, constant: (v: string) => Float32Array | und
   const consumers = new Map<string, Node[]>();
   for (const n of g.nodes) for (const i of n.inputs) if (i) consumers.set(i, [...(consumers.get(i) ?? []), n]);
   const outputs = new Set(g.outputs.map((o) => o.name));
+  const taken = new Set<Node>();
   /** The sole consumer of v, when v is private to the chain. */
   const soleUser = (v: string): Node | undefined => {
     const c = consumers.get(v);
-    return c && c.length === 1 && !outputs.has(v) ? c[0] : undefined;
+    return c && c.length === 1 && !outputs.has(v) && !taken.has(c[0]!) ? c[0] : undefined;
   };
-  const taken = new Set<Node>();
   const groups: LayerGroup[] = [];
   for (const n of g.nodes) {
     if (taken.has(n)) continue;

@@ -3,14 +3,16 @@
 // as an immediate (`u0 = 1059`, same line, no argument loads), `halt` is dropped (the next layer
 // follows), code labels and kernel-private data (constants, scratch) get a per-layer prefix.
 import type { DspKernel } from '../../dsplib/index.js';
+import { assemble } from '../../isa/index.js';
+import type { TargetDesc } from '../../target/index.js';
 import { BwvmError } from '../../util/errors.js';
 
 const SET = /^([uvw])(\d+)\s*=\s*([A-Za-z_]\w*)\s*(?:\+\s*(\d+))?$/;
 const DATA_DEF = /^([A-Za-z_]\w*):\s*\.(space|float|word)\s*(.*)$/;
 const LABEL = /^[A-Za-z_.]\w*:$/;
 
-/** A kernel-private data definition, renamed, to be placed by the caller. */
-export interface PrivateDef { symbol: string; words: number; /** Text after the symbol's colon (`.space 360`, `.float 6.0, 0.01`). */ body: string }
+/** A kernel-private data definition, renamed, to be placed by the caller with its initial words. */
+export interface PrivateDef { symbol: string; words: number; init: Uint32Array }
 
 export interface Inlined {
   /** Code lines (labels included), no halt. */
@@ -43,7 +45,7 @@ export function parseKernel(asm: string): { data: Array<{ name: string; words: n
 }
 
 /** Inline kernel `k` with its tensors at `addrs` (symbol -> on-chip word address); names get `prefix`. */
-export function inlineKernel(k: DspKernel, prefix: string, addrs: ReadonlyMap<string, number>): Inlined {
+export function inlineKernel(k: DspKernel, prefix: string, addrs: ReadonlyMap<string, number>, t: TargetDesc): Inlined {
   if (k.inputs.some((x) => x.space === 'ddr') || k.outputs.some((x) => x.space === 'ddr')) {
     throw new BwvmError('CODEGEN_DSP_DDR', `${k.name}: DDR-resident tensors are not inlined by generated mode`, { hint: 'use library mode (weights in DDR) for networks larger than on-chip memory' });
   }
@@ -51,13 +53,20 @@ export function inlineKernel(k: DspKernel, prefix: string, addrs: ReadonlyMap<st
   for (const t of [...k.inputs, ...k.outputs]) {
     if (!addrs.has(t.symbol)) throw new BwvmError('CODEGEN_DSP_BIND', `${k.name}: tensor '${t.symbol}' has no address`);
   }
+  const prog = assemble(k.asm, { limits: t }); // the kernel must be valid on its own; its image seeds private data
   const rename = new Map<string, string>();
   const privates: PrivateDef[] = [];
   for (const d of data) {
     if (addrs.has(d.name)) continue;
     const symbol = `${prefix}_${d.name}`;
     rename.set(d.name, symbol);
-    privates.push({ symbol, words: d.words, body: d.body });
+    const from = prog.symbols[d.name]!.addr, init = new Uint32Array(d.words);
+    for (const sec of prog.data) {
+      if (sec.space !== 'chip') continue;
+      const lo = Math.max(from, sec.base), hi = Math.min(from + d.words, sec.base + sec.words.length);
+      for (let a = lo; a < hi; a++) init[a - from] = sec.words[a - sec.base]!;
+    }
+    privates.push({ symbol, words: d.words, init });
   }
   for (const l of code) if (LABEL.test(l)) rename.set(l.slice(0, -1), `${prefix}_${l.slice(0, -1).replace(/^\./, '')}`);
   const re = rename.size ? new RegExp(`(?<![\\w.])(${[...rename.keys()].map((s) => s.replace('.', '\\.')).join('|')})\\b`, 'g') : undefined;

@@ -81,7 +81,7 @@ export function lowerToDsp(graph: Graph, t: TargetDesc): DspModel {
     }
     return m;
   });
-  const weightWords = data.reduce((a, d) => a + d.words.length, 0);
+  const weightWords = data.reduce((a, d) => a + d.words.length, 0); // (private data is pushed later)
   // 3. activations: one interval per buffer (value root), sized by the largest extent a kernel touches
   const iv = new Map<string, Interval>();
   const last = steps.length - 1;
@@ -116,8 +116,12 @@ export function lowerToDsp(graph: Graph, t: TargetDesc): DspModel {
       const src = s.call.args[k.symbol]!;
       addrs.set(k.symbol, 'constant' in src ? constAddr[i]!.get(k.symbol)! : addrOf.get(rootOf(src.value))!);
     }
-    const inl = inlineKernel(s.call.kernel, prefix(i), addrs);
-    for (const p of inl.privates) { dataLines.push(`.org ${pTop}`, `${p.symbol}: ${p.body}`); pTop = up(pTop + p.words); }
+    const inl = inlineKernel(s.call.kernel, prefix(i), addrs, t);
+    for (const p of inl.privates) {
+      dataLines.push(`.org ${pTop}`, `${p.symbol}: .space ${p.words}`);
+      data.push({ addr: pTop, words: p.init });
+      pTop = up(pTop + p.words);
+    }
     text.push(`${prefix(i)}__start:`, ...inl.code.map((l) => (l.endsWith(':') ? l : `    ${l}`)));
   });
   text.push('    halt');

@@ -37,3 +37,28 @@ describe('generated mode on the simulator', () => {
     expect(m.asm).not.toMatch(/\bcall\b/);
   });
 });
+
+describe('generated mode: deeper nets', () => {
+  test('small-width vgg_small (conv+BN+ReLU fused, BN folded) equals the reference', async () => {
+    const { m, err } = await check(zooModel('vgg_small', { input: [3, 16, 16], width: 0.25 }), [1, 3, 16, 16]);
+    expect(err).toBeLessThanOrEqual(1e-4);
+    expect(m.layers.filter((l) => l.op === 'Conv+BatchNormalization+Relu').length).toBe(6);
+    expect(m.layers.some((l) => l.op === 'BatchNormalization' || l.op === 'Relu')).toBe(false);
+    expect(findOverlaps(m.plan.placements)).toEqual([]);
+  });
+
+  test('small-width resnet20 (residual Add fused into the conv epilogue) equals the reference', async () => {
+    const { m, err } = await check(zooModel('resnet20', { input: [3, 8, 8], width: 0.25 }), [1, 3, 8, 8]);
+    expect(err).toBeLessThanOrEqual(1e-4);
+    expect(m.layers.filter((l) => l.op === 'Conv+BatchNormalization+Add+Relu').length).toBe(9);
+    const fused = m.layers.flatMap((l) => l.nodes);
+    expect(new Set(fused).size).toBe(fused.length); // every node in exactly one layer
+    expect(findOverlaps(m.plan.placements)).toEqual([]);
+  });
+
+  test('a node without a kernel is a BwvmError naming the node and the op', () => {
+    const g = zooModel('lenet5');
+    g.nodes.find((n) => n.op === 'Relu')!.op = 'Sigmoid';
+    expect(() => lowerToDsp(optimize(g, 'O0').graph, T)).toThrow(/node '.*': op Sigmoid has no DSP kernel in generated mode/);
+  });
+});
