@@ -4,12 +4,12 @@
 // when the row asks for it), runs each on the simulator checked against the reference executor,
 // and prints cycles, GFLOPS, % of peak, unit utilization, stalls and memory words moved.
 // Run: npm run bench:dsplib [-- bwdsp100] [-- filter]. Prints figures; asserts nothing.
-import { run } from '../src/bwdnn/reference/index.js';
 import { conv2d, type Conv2dOptions, type Conv2dShape, conv2dTiled, type DspKernel, layoutData } from '../src/dsplib/index.js';
-import { createGraph, inferShapes, type Tensor } from '../src/ir/index.js';
+import { type Tensor } from '../src/ir/index.js';
 import { assemble } from '../src/isa/index.js';
 import { Simulator } from '../src/sim/index.js';
 import { getTarget, peakFlops, peakFlopsPerCycle } from '../src/target/index.js';
+import { maxRelErr, rand, reference } from './dsplib-check.js';
 
 const T = getTarget(process.argv[2] && !process.argv[2].includes(' ') && process.argv[2].startsWith('bwdsp') ? process.argv[2] : 'bwdsp104x');
 const filter = process.argv.find((a, i) => i >= 2 && !a.startsWith('bwdsp'));
@@ -40,31 +40,6 @@ const ROWS: Row[] = [
   { name: 'VGG 64->64 32x32', sh: c3(64, 32, 64) }, { name: 'VGG 128->128 16x16', sh: c3(128, 16, 128) },
   { name: 'VGG 256->256 8x8', sh: c3(256, 8, 256) }, { name: 'VGG 512->512 4x4', sh: c3(512, 4, 512) },
 ];
-
-function rand(n: number, seed: number): Float32Array {
-  let s = seed;
-  return Float32Array.from({ length: n }, () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 2 ** 31 - 1; });
-}
-
-function maxRelErr(a: Float32Array, b: Float32Array): number {
-  let d = 0, m = 0;
-  for (let i = 0; i < b.length; i++) { d = Math.max(d, Math.abs(a[i]! - b[i]!)); m = Math.max(m, Math.abs(b[i]!)); }
-  return d / m;
-}
-
-/** Reference Conv (-> Add) (-> Relu) through the bwdnn reference executor. */
-function reference(sh: Conv2dShape, o: Conv2dOptions, feeds: Record<string, Tensor>): Float32Array {
-  const nodes = [{ name: 'conv', op: 'Conv', inputs: ['x', 'w', 'b'], outputs: ['c'], attrs: { kernel_shape: [sh.kH, sh.kW], strides: [sh.stride, sh.stride], pads: [sh.pad, sh.pad, sh.pad, sh.pad] } }];
-  let last = 'c';
-  if (o.addend) { nodes.push({ name: 'add', op: 'Add', inputs: [last, 'addend'], outputs: ['s'], attrs: {} as never }); last = 's'; }
-  if (o.activation === 'relu') { nodes.push({ name: 'relu', op: 'Relu', inputs: [last], outputs: ['r'], attrs: {} as never }); last = 'r'; }
-  const g = createGraph({
-    inputs: Object.entries(feeds).map(([name, t]) => ({ name, dtype: 'float32' as const, shape: t.shape })),
-    outputs: [{ name: last, dtype: 'float32', shape: [] }], nodes,
-  });
-  inferShapes(g);
-  return run(g, feeds)[last]!.data as Float32Array;
-}
 
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 const kw = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : `${n}`);
