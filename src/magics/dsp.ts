@@ -11,6 +11,7 @@ import { DEFAULT_TARGET, type TargetDesc, getTarget, peakFlops, peakFlopsPerCycl
 import { BwvmError } from '../util/errors.js';
 import { MagicOutput, type MagicFamily, type MagicSpec } from './types.js';
 import { simulateModel } from './dsp-lib.js';
+import { simulateModes } from './dsp-gen.js';
 
 export const DSP_PROGRAMS = storeKey<Program>('dsp-program');
 export const DSP_TARGETS = storeKey<TargetDesc>('dsp-target');
@@ -82,7 +83,7 @@ const simulateMagic: MagicSpec = {
   flags: [
     { name: 'program', type: 'string', help: 'program name (default: the most recent one)' },
     { name: 'target', type: 'string', help: 'target preset or JSON file (default: current)' },
-    { name: 'mode', type: 'string', help: 'fast or traced (traced adds a timeline)', default: 'fast' },
+    { name: 'mode', type: 'string', help: 'fast or traced (traced adds a timeline); with --model: library (default), generated or both', default: 'fast' },
     { name: 'max-cycles', type: 'number', help: 'fault past this many cycles', default: 1e9 },
     { name: 'sample-every', type: 'number', help: 'traced mode: cycles per timeline sample', default: 1000 },
     { name: 'show', type: 'list', help: 'data symbols whose fp32 contents to print after the run' },
@@ -92,7 +93,12 @@ const simulateMagic: MagicSpec = {
   ],
   positionals: [],
   async run(args, ctx) {
-    if (args.bool('model')) return simulateModel(args, ctx, args.str('target') ? await resolveTarget(args.str('target')!) : currentTarget(ctx.session));
+    if (args.bool('model')) {
+      const mt = args.str('target') ? await resolveTarget(args.str('target')!) : currentTarget(ctx.session);
+      const mm = args.str('mode');
+      if (mm === 'generated' || mm === 'both') return simulateModes(args, ctx, mt, mm);
+      return simulateModel(args, ctx, mt);
+    }
     const pname = args.str('program');
     const entry = pname ? { name: pname, value: ctx.session.store.get(DSP_PROGRAMS, pname) } : ctx.session.store.current(DSP_PROGRAMS);
     if (!entry?.value) {

@@ -4,6 +4,7 @@
 import type { Graph } from '../ir/index.js';
 import { optimize } from '../opt/index.js';
 import { type LibraryModel, type LibraryOptions, lowerToLibrary } from '../codegen/library/index.js';
+import { type DspModel, lowerToDsp } from '../codegen/dsp/index.js';
 import { type Profile, Simulator } from '../sim/index.js';
 import { peakFlopsPerCycle, type TargetDesc } from '../target/index.js';
 import { BwvmError } from '../util/errors.js';
@@ -68,5 +69,34 @@ export function layerTable(r: LibraryRun): { columns: string[]; rows: string[][]
   const p = r.profile;
   const st = Object.values(p.stalls).reduce((a, b) => a + b, 0);
   rows.push(['(total)', '', `${r.layers.length} calls`, String(p.cycles), p.gflops.toFixed(3), pct(p.efficiency), pct(p.utilization.MUL), pct(p.utilization.ALU), String(st), String(p.memory.chip.read + p.memory.chip.written)]);
+  return { columns, rows };
+}
+
+/** Optimize (O1) and lower a graph in generated mode (fused, inlined kernels; planned memory). Run it with runLibrary. */
+export function compileGenerated(g: Graph, t: TargetDesc, level: string = 'O1'): DspModel {
+  return lowerToDsp(optimize(g, level).graph, t);
+}
+
+/** Totals of a run: cycles, FLOP efficiency, MUL/ALU utilization, on-chip words moved. */
+export function runTotals(r: LibraryRun): { cycles: number; efficiency: number; mulUtil: number; aluUtil: number; words: number } {
+  const p = r.profile;
+  return { cycles: p.cycles, efficiency: p.efficiency, mulUtil: p.utilization.MUL, aluUtil: p.utilization.ALU, words: p.memory.chip.read + p.memory.chip.written };
+}
+
+/** Generated vs library side by side: one row per generated layer (library layers of its nodes summed) and a total row. */
+export function modeTable(gen: LibraryRun & { model: DspModel }, lib: LibraryRun, t: TargetDesc): { columns: string[]; rows: string[][] } {
+  const columns = ['layer', 'ops', 'cycles gen', 'cycles lib', '% peak gen', '% peak lib', 'MUL % gen', 'MUL % lib', 'ALU % gen', 'ALU % lib', 'words gen', 'words lib'];
+  const peak = peakFlopsPerCycle(t);
+  const libBy = new Map(lib.layers.map((l) => [l.node, l]));
+  const rows = gen.layers.map((l, i) => {
+    const ls = gen.model.layers[i]!.nodes.map((n) => libBy.get(n)).filter((x): x is LayerProfile => !!x);
+    const cyc = ls.reduce((a, x) => a + x.cycles, 0), fl = ls.reduce((a, x) => a + x.flops, 0);
+    const w = (f: (x: LayerProfile) => number): number => (cyc ? ls.reduce((a, x) => a + f(x) * x.cycles, 0) / cyc : 0);
+    return [l.node, l.op, String(l.cycles), String(cyc), pct(l.efficiency), pct(cyc ? fl / (peak * cyc) : 0), pct(l.mulUtil), pct(w((x) => x.mulUtil)),
+      pct(l.aluUtil), pct(w((x) => x.aluUtil)), String(l.words), String(ls.reduce((a, x) => a + x.words, 0))];
+  });
+  const g = runTotals(gen), b = runTotals(lib);
+  rows.push(['(total)', `${gen.layers.length} layers vs ${lib.layers.length} calls`, String(g.cycles), String(b.cycles), pct(g.efficiency), pct(b.efficiency),
+    pct(g.mulUtil), pct(b.mulUtil), pct(g.aluUtil), pct(b.aluUtil), String(g.words), String(b.words)]);
   return { columns, rows };
 }
