@@ -1,4 +1,4 @@
-// Keeps README.md true: every magic its magic reference names is registered, every `npm run X` it
+// Keeps README.md true: the magic reference names exactly the registered magics, every `npm run X` it
 // names is a script of package.json, and the notebooks and files it points at exist.
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
@@ -16,6 +16,8 @@ describe('README.md', () => {
     expect(named.length).toBeGreaterThan(3);
     const registry = createRegistry();
     expect(named.filter((n) => !registry.has(n)), 'README names magics that do not exist').toEqual([]);
+    const listed = new Set([...section.matchAll(/`%%?(\w+)`/g)].map((m) => m[1]!));
+    expect(registry.list().map((s) => s.name).filter((n) => !listed.has(n)), 'registered magics missing from the README').toEqual([]);
   });
 
   it('names only npm scripts that exist', () => {
