@@ -1,11 +1,13 @@
 // The emitter table behind `--emit c,asm` (bwvm compile, %codegen): one row per output kind.
 // 'c' is the portable C backend; the DSP assembly emitter adds its own row ('asm') here.
 // Callers optimize first and hand in the fusion groups (codegen does not import the optimizer).
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Graph } from '../ir/types.js';
 import type { TargetDesc } from '../target/index.js';
 import { BwvmError } from '../util/errors.js';
 import { emitCModel, writeCModel, type CModel } from './c/index.js';
+import { dspAsmSource, lowerToDsp } from './dsp/index.js';
 import type { FusionHint } from './c/schedule.js';
 
 export interface EmitRequest {
@@ -58,10 +60,27 @@ const cRow: EmitterRow = {
   },
 };
 
-export const EMITTERS = new Map<string, EmitterRow>([['c', cRow]]);
+const asmRow: EmitterRow = {
+  name: 'asm',
+  summary: 'BWDSP assembly of the whole network in generated mode (fused, inlined kernels, planned memory): <prefix>.s with its data',
+  emit(r) {
+    const m = lowerToDsp(r.graph, r.target);
+    mkdirSync(r.dir, { recursive: true });
+    const file = `${r.prefix ?? 'model'}.s`, src = dspAsmSource(m);
+    writeFileSync(join(r.dir, file), src);
+    return {
+      emitter: 'asm', files: [[file, Buffer.byteLength(src)]],
+      notes: [`${m.layers.length} layers (${m.layers.filter((l) => l.nodes.length > 1).length} fused), ${m.program.lines.length} execution lines`,
+        `activation arena ${m.plan.arenaWords} words (lower bound ${m.plan.lowerBoundWords}), weights ${m.memory.weightWords} words, ${m.memory.peakWords} of ${m.memory.chipWords} on-chip words`],
+      listing: src.split('\n').filter((l) => !l.startsWith('.org') && !l.startsWith('.word')).slice(0, 16).join('\n'),
+    };
+  },
+};
+
+export const EMITTERS = new Map<string, EmitterRow>([['c', cRow], ['asm', asmRow]]);
 
 /** Emitters planned but not yet built, with where they will come from. */
-const PLANNED: Record<string, string> = { asm: 'the BWDSP assembly emitter (issue #8 parts 1-5) is not available yet' };
+const PLANNED: Record<string, string> = {};
 
 /** Rows for "c,asm"; CG_EMIT on unknown or not-yet-available emitters. */
 export function resolveEmitters(spec: string): EmitterRow[] {

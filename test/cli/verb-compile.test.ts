@@ -38,8 +38,8 @@ describe('bwvm compile', () => {
     expect(ok.status, ok.stderr).toBe(0);
     expect(existsSync(join(dir, 'mlp_weights.bin'))).toBe(true);
     expect(bwvm('compile', 'lenet5').status).toBe(2);
-    const asm = bwvm('compile', 'lenet5', '-o', dir, '--emit', 'asm');
+    const asm = bwvm('compile', 'lenet5', '-o', dir, '--emit', 'bin');
     expect(asm.status).toBe(1);
-    expect(asm.stderr).toMatch(/\[CG_EMIT\] emitter 'asm'/);
+    expect(asm.stderr).toMatch(/\[CG_EMIT\] unknown emitter 'bin'/);
   });
 });

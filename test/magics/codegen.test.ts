@@ -44,8 +44,8 @@ describe('%codegen', () => {
     const noDir = await run(exec, '%codegen --emit c');
     expect(noDir.outcome.status).toBe('error');
     expect(traceback(noDir)).toMatch(/needs an output folder/);
-    const asm = await run(exec, `%codegen --emit c,asm -o ${dir}`);
+    const asm = await run(exec, `%codegen --emit c,bin -o ${dir}`);
     expect(asm.outcome.status).toBe('error');
-    expect(traceback(asm)).toMatch(/emitter 'asm'.*not available yet/);
+    expect(traceback(asm)).toMatch(/unknown emitter 'bin'/);
   });
 });

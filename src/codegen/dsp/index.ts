@@ -3,3 +3,4 @@
 export { lowerToDsp, type DspModel, type DspLayer } from './lower.js';
 export { fuseLayers, type LayerGroup } from './fuse.js';
 export { inlineKernel, parseKernel, type Inlined, type PrivateDef } from './inline.js';
+export { dspAsmSource } from './emit-asm.js';

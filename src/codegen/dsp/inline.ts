@@ -1,7 +1,7 @@
 // Generated mode's inliner: a dsplib kernel's assembly becomes a straight piece of one Program.
 // Every address register set from a tensor symbol (`u0 = x+35`) gets the tensor's planned address
 // as an immediate (`u0 = 1059`, same line, no argument loads), `halt` is dropped (the next layer
-// follows), code labels and kernel-private data (constants, scratch) get a per-layer prefix.
+// follows), code labels (renumbered) and kernel-private data (constants, scratch) get a per-layer prefix.
 import type { DspKernel } from '../../dsplib/index.js';
 import { assemble } from '../../isa/index.js';
 import type { TargetDesc } from '../../target/index.js';
@@ -68,7 +68,9 @@ export function inlineKernel(k: DspKernel, prefix: string, addrs: ReadonlyMap<st
     }
     privates.push({ symbol, words: d.words, init });
   }
-  for (const l of code) if (LABEL.test(l)) rename.set(l.slice(0, -1), `${prefix}_${l.slice(0, -1).replace(/^\./, '')}`);
+  // labels renumbered by position (generator label counters are global: this keeps the output deterministic)
+  let nl = 0;
+  for (const l of code) if (LABEL.test(l)) rename.set(l.slice(0, -1), `${prefix}_L${nl++}`);
   const re = rename.size ? new RegExp(`(?<![\\w.])(${[...rename.keys()].map((s) => s.replace('.', '\\.')).join('|')})\\b`, 'g') : undefined;
   const sub = (s: string): string => (re ? s.replace(re, (m) => rename.get(m) ?? m) : s);
   const out: string[] = [];
