@@ -1,5 +1,5 @@
 // Generated mode's layer fusion: groups graph nodes into the layers that become one kernel each.
-// Conv [-> BatchNormalization] [-> Add(other)] [-> Relu | LeakyRelu | Clip(0,6)] is one conv2d
+// Conv [-> Add(constant bias)] [-> BatchNormalization] [-> Add(other)] [-> Relu | LeakyRelu | Clip(0,6)] is one conv2d
 // kernel (BN folded into weights and bias, add and activation in its epilogue); Gemm -> Relu is one
 // dense kernel. A node joins a group only when its input is the group's sole, non-output consumer.
 import type { Graph, Node } from '../../ir/index.js';
@@ -15,6 +15,20 @@ export interface LayerGroup {
   bn?: Node;
   addend?: string;
   act?: { kind: 'relu' | 'relu6' | 'leaky'; alpha?: number };
+  /** conv: a constant per-channel Add right after it (O2's unfused bias), folded into the bias. */
+  biasAdd?: string;
+}
+
+/** A shape that broadcasts as one value per channel of NCHW: [1,M,1,1] or [M,1,1]. */
+function isChannelVector(s: readonly (number | string)[], M: number): boolean {
+  const r = [...Array(Math.max(0, 4 - s.length)).fill(1), ...s];
+  return r.length === 4 && r[0] === 1 && r[1] === M && r[2] === 1 && r[3] === 1;
+}
+
+/** Weights per output channel of a Conv node (C/group * kH * kW), from its weight shape. */
+function perFilter(n: Node, g: Graph): number {
+  const s = g.initializers.get(n.inputs[1]!)?.shape ?? [1];
+  return s.slice(1).reduce((a, b) => a * b, 1);
 }
 
 /** ReLU-family node -> conv2d epilogue activation (undefined when the node is not one). */
@@ -47,6 +61,9 @@ export function fuseLayers(g: Graph, constant: (v: string) => Float32Array | und
     if (n.op === 'Conv') {
       grp.kind = 'conv';
       let next = soleUser(grp.output);
+      const biasOf = (m: Node | undefined): string | undefined => (m?.op === 'Add' ? m.inputs.find((v) => v !== grp.output && constant(v)) : undefined);
+      const bias = biasOf(next);
+      if (next && bias && isChannelVector(g.initializers.get(bias)?.shape ?? [], (constant(n.inputs[1]!)?.length ?? 0) / perFilter(n, g))) { grp.biasAdd = bias; grp.nodes.push(next); grp.output = next.outputs[0]!; next = soleUser(grp.output); }
       if (next?.op === 'BatchNormalization' && next.inputs.slice(1).every((v) => constant(v))) { grp.bn = next; grp.nodes.push(next); grp.output = next.outputs[0]!; next = soleUser(grp.output); }
       if (next?.op === 'Add') {
         const other = next.inputs[0] === grp.output ? next.inputs[1] : next.inputs[0];

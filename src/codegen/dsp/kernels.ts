@@ -29,6 +29,7 @@ function convCall(grp: LayerGroup, c: LowerContext): LoweredCall {
   }
   const wt = Float32Array.from(needConst(c, w));
   const bias = b ? Float32Array.from(needConst(c, b)) : new Float32Array(M);
+  if (grp.biasAdd) { const add = needConst(c, grp.biasAdd); for (let m = 0; m < M; m++) bias[m]! += add[m]!; }
   if (grp.bn) { // fold: w' = w * scale[m], b' = b * scale[m] + shift[m]
     const [, gm, bt, mu, vr] = grp.bn.inputs.map((v) => (v ? c.constant(v) : undefined));
     const { scale, shift } = foldBatchNorm(gm!, bt!, mu!, vr!, (grp.bn.attrs.epsilon as number | undefined) ?? 1e-5);

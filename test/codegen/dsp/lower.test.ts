@@ -6,7 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { run as reference } from '../../../src/bwdnn/reference/index.js';
 import { zooModel } from '../../../src/bwdnn/zoo/index.js';
 import { lowerToDsp } from '../../../src/codegen/dsp/index.js';
-import type { Graph } from '../../../src/ir/index.js';
+import { createGraph, type Graph, inferShapes } from '../../../src/ir/index.js';
 import { findOverlaps } from '../../../src/memory/index.js';
 import { optimize } from '../../../src/opt/index.js';
 import { runLibrary } from '../../../src/session/library.js';
@@ -60,5 +60,25 @@ describe('generated mode: deeper nets', () => {
     const g = zooModel('lenet5');
     g.nodes.find((n) => n.op === 'Relu')!.op = 'Sigmoid';
     expect(() => lowerToDsp(optimize(g, 'O0').graph, T)).toThrow(/node '.*': op Sigmoid has no DSP kernel in generated mode/);
+  });
+});
+
+describe('generated mode: folding', () => {
+  test('Conv without bias + a constant per-channel Add + Relu is one kernel and equals the reference', async () => {
+    const w = rand(4 * 2 * 9, 3), c = rand(4, 4);
+    const g = createGraph({
+      inputs: [{ name: 'x', dtype: 'float32', shape: [1, 2, 8, 8] }],
+      outputs: [{ name: 'y', dtype: 'float32', shape: [] }],
+      nodes: [
+        { name: 'conv', op: 'Conv', inputs: ['x', 'w'], outputs: ['c0'], attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1] } },
+        { name: 'bias', op: 'Add', inputs: ['c0', 'k'], outputs: ['c1'], attrs: {} },
+        { name: 'act', op: 'Relu', inputs: ['c1'], outputs: ['y'], attrs: {} },
+      ],
+      initializers: new Map([['w', { name: 'w', dtype: 'float32' as const, shape: [4, 2, 3, 3], data: w }], ['k', { name: 'k', dtype: 'float32' as const, shape: [1, 4, 1, 1], data: c }]]),
+    });
+    inferShapes(g);
+    const { m, err } = await check(g, [1, 2, 8, 8]);
+    expect(err).toBeLessThanOrEqual(1e-4);
+    expect(m.layers.map((l) => l.op)).toEqual(['Conv+Add+Relu']);
   });
 });
