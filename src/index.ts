@@ -21,6 +21,7 @@ export * as memory from './memory/index.js';
 export * as dsplib from './dsplib/index.js';
 export * as dspRuntime from './dsplib/runtime/index.js';
 export * as libraryMode from './codegen/library/index.js';
+export * as generatedMode from './codegen/dsp/index.js';
 export * as codegen from './codegen/index.js';
 export * as quant from './compress/quant/index.js';
 export * as fixedpoint from './bwdnn/quant/index.js';
