@@ -1,10 +1,12 @@
 // bwDNN on the DSP vs oneDNN on the host (issue #7 part 5, `npm run bench:dsplib-onednn`): the
 // thesis-like 3x3 conv layers as generated dsplib kernels on the simulator (cycles -> GFLOPS at the
 // target clock, per GHz, % of peak; checked against the reference executor) next to oneDNN-backed
-// PyTorch on one host core (bench/peers/onednn_conv.py, N = 1 and N = 32), with ratios.
+// PyTorch on one host core (bench/peers/onednn_conv.py, N = 1 and N = 32), with ratios; the host's
+// clock is measured (bench/peers/clock_probe.c), its fp32 peak derived from the ISA flags.
 // Env: BENCH_CLOCK=wall (host GFLOPS from wall time; default: process CPU time), BENCH_ONLY (substring).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { conv2d, type Conv2dShape, conv2dTiled, type DspKernel, layoutData } from '../src/dsplib/index.js';
@@ -47,9 +49,15 @@ function dsp(C: number, H: number, M: number): DspRun {
 
 interface HostLayer { onednn_ms: number; onednn_impl: string | null; default_ms: number; default_impl: string; max_rel_err: number }
 interface HostRun { torch: string; mkldnn_available: boolean; threads: number; layers: Record<string, HostLayer> }
-function host(): HostRun {
-  let dir = dirname(fileURLToPath(import.meta.url)), py = '';
-  for (let i = 0; i < 5 && !py; i++, dir = dirname(dir)) { const c = join(dir, 'bench', 'peers', 'onednn_conv.py'); if (existsSync(c)) py = c; }
+/** bench/peers, from bench/ or from the compiled out/bench/bench/. */
+function peersDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++, dir = dirname(dir)) if (existsSync(join(dir, 'bench', 'peers', 'onednn_conv.py'))) return join(dir, 'bench', 'peers');
+  throw new Error('bench/peers/onednn_conv.py not found');
+}
+
+function host(peers: string): HostRun {
+  const py = join(peers, 'onednn_conv.py');
   const specs = [1, 32].flatMap((n) => LAYERS.map(([name, C, H, M]) => [`${name} N=${n}`, C, H, M, n]));
   const r = spawnSync('/usr/bin/python3', [py, JSON.stringify(specs), CLOCK], {
     encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_CORETYPE: 'SkylakeX' }, timeout: 600_000,
@@ -58,14 +66,25 @@ function host(): HostRun {
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as HostRun;
 }
 
+/** Effective clock of a busy core: bench/peers/clock_probe.c (dependent-add chain, CPU time), built with gcc. */
+function probeGHz(peers: string): number | undefined {
+  const exe = join(tmpdir(), `bwvm-clock-probe-${process.pid}`);
+  const cc = spawnSync('gcc', ['-O2', '-o', exe, join(peers, 'clock_probe.c')], { encoding: 'utf8' });
+  if (cc.status !== 0) return undefined;
+  const r = spawnSync(exe, { encoding: 'utf8' });
+  rmSync(exe, { force: true });
+  return r.status === 0 ? Number(r.stdout.trim()) : undefined;
+}
+
 /** Host core: model, clock (GHz, and which source), fp32 peak FLOP/cycle from the ISA flags (an assumption, stated). */
-function cpu(): { model: string; ghz: number; clockSrc: string; fpc: number; peakSrc: string } {
+function cpu(probes: Array<number | undefined>): { model: string; ghz: number; clockSrc: string; fpc: number; peakSrc: string } {
   const info = readFileSync('/proc/cpuinfo', 'utf8');
   const field = (k: string): string => new RegExp(`^${k}\\s*: (.*)$`, 'm').exec(info)?.[1] ?? '';
   const flags = new Set(field('flags').split(' ')), family = Number(field('cpu family')), vendor = field('vendor_id');
-  const maxKHz = '/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq';
-  const [ghz, clockSrc] = existsSync(maxKHz) ? [Number(readFileSync(maxKHz, 'utf8')) / 1e6, 'cpufreq max']
-    : [Number(field('cpu MHz')) / 1e3, "/proc/cpuinfo 'cpu MHz' (no cpufreq max exposed; boost clock unknown)"];
+  const nominal = Number(field('cpu MHz')) / 1e3, got = probes.filter((g): g is number => g !== undefined);
+  const [ghz, clockSrc] = got.length ? [got.reduce((a, g) => a + g, 0) / got.length,
+    `bench/peers/clock_probe.c, mean of ${got.map((g) => g.toFixed(3)).join(' (before) and ')} (after the host runs); /proc/cpuinfo 'cpu MHz' says ${nominal.toFixed(3)}`]
+    : [nominal, "/proc/cpuinfo 'cpu MHz' (no gcc for the clock probe; boost clock unknown)"];
   // FMA units x fp32 lanes: AMD family 0x1A (Zen 5 server) 2 x 512-bit; family 0x19 (Zen 4) 512-bit at half rate;
   // Intel AVX-512 assumed 2 FMA units (Xeon Gold/Platinum); otherwise AVX2 2 x 8 lanes, else SSE 2 x 4.
   const [units, lanes, why] = flags.has('avx512f')
@@ -76,11 +95,11 @@ function cpu(): { model: string; ghz: number; clockSrc: string; fpc: number; pea
 }
 
 const f = (x: number, d = 2): string => x.toFixed(d);
-const c = cpu(), dspGHz = T.clockHz / 1e9, dspFpc = peakFlopsPerCycle(T);
-const hostRun = host();
+const PEERS = peersDir(), dspGHz = T.clockHz / 1e9, dspFpc = peakFlopsPerCycle(T);
+const before = probeGHz(PEERS), hostRun = host(PEERS), c = cpu([before, probeGHz(PEERS)]);
 console.log(`DSP: ${T.name}, ${f(dspGHz, 3)} GHz, 1 core, peak ${dspFpc} FLOP/cycle = ${f(dspFpc * dspGHz, 1)} GFLOPS; cycles from the simulator (fast mode), N = 1`);
-console.log(`host: ${c.model}, ${f(c.ghz, 3)} GHz from ${c.clockSrc}; peak ${c.peakSrc} = ${f(c.fpc * c.ghz, 1)} GFLOPS/core`);
-console.log(`PyTorch ${hostRun.torch}, mkldnn (oneDNN) available: ${hostRun.mkldnn_available}, threads ${hostRun.threads}; GFLOPS from ${CLOCK === 'cpu' ? 'process CPU time' : 'wall time'}, median of 5 batches of >= 0.2 s`);
+console.log(`host: ${c.model}, ${f(c.ghz, 3)} GHz (${c.clockSrc}); peak ${c.peakSrc} = ${f(c.fpc * c.ghz, 1)} GFLOPS/core`);
+console.log(`PyTorch ${hostRun.torch}, mkldnn (oneDNN) available: ${hostRun.mkldnn_available}, threads ${hostRun.threads}; GFLOPS from ${CLOCK === 'cpu' ? 'process CPU time' : 'wall time'}, best of 5 batches of >= 0.2 s (least interference on a shared machine)`);
 console.log(`FLOPs = 2 x N x M x C x 9 x OH x OW for both sides; "per GHz" = GFLOPS / clock; DSP/host ratios > 1: the DSP does more`);
 const head = ['layer', 'MFLOP', 'DSP kernel', 'DSP cycles', 'DSP GF', 'DSP GF/GHz', 'DSP % peak', 'oneDNN N=1 GF', 'GF/GHz', '% peak', 'oneDNN N=32 GF', 'GF/GHz', '% peak',
   'PyTorch default N=1 GF (backend)', 'DSP/oneDNN per GHz N=1', 'N=32', 'DSP/oneDNN absolute N=1'];
