@@ -23,4 +23,16 @@ describe('%simulate --model --mode', () => {
     expect(text).toMatch(/\(total\)/);
     expect(JSON.stringify(r.events)).toMatch(/generated vs library/);
   });
+
+  it('generated alone: per-layer table of the fused layers, no library run', async () => {
+    const { exec } = makeExecutor();
+    await run(exec, '%load_model lenet5 --no-graph');
+    const r = await run(exec, '%simulate --model --mode generated');
+    expect(r.outcome.status).toBe('ok');
+    const res = exec.session.results.simulate as { maxRelErr: number; generated: { layers: Array<{ op: string }> }; library?: unknown };
+    expect(res.maxRelErr).toBeLessThanOrEqual(1e-4);
+    expect(res.generated.layers.map((l) => l.op)).toContain('Conv+Relu');
+    expect(res.library).toBeUndefined();
+    expect(resultText(r)!).not.toMatch(/cycles lib/);
+  });
 });
