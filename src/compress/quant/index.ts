@@ -6,3 +6,4 @@ export * from './qdq.js';
 export * from './report.js';
 export * from './plan.js';
 export * from './qat.js';
+export * from './fold-bn.js';

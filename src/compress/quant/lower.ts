@@ -1,7 +1,8 @@
 // Post-training quantization: lower a float graph + calibration statistics to the integer model
 // the fixed-point reference runs (bwdnn/quant): per-channel (or per-tensor) symmetric weights,
 // symmetric or asymmetric activations, int32/int64 biases, per-channel requantization
-// multipliers, and a Relu/Relu6 after a Conv/Gemm folded into that node's output clamp.
+// multipliers, and a Relu/Relu6 after a Conv/Gemm folded into that node's output clamp
+// (batch norm after a Conv/Gemm is folded into its weights first: fold-bn.ts).
 import type { Graph, Node, QuantParams, Tensor } from '../../ir/types.js';
 import { consumers, topoSort } from '../../ir/graph.js';
 import { quantDTypeOfBits, quantRange, paramsForRange, tensorParams, type QuantDType } from '../../ir/quant.js';
@@ -9,6 +10,7 @@ import { quantizeMultiplier, roundHalfEven, saturate } from '../../bwdnn/quant/f
 import type { QModel, QNode, QValue } from '../../bwdnn/quant/model.js';
 import { BwvmError } from '../../util/errors.js';
 import { chooseRange, type CalibMethod, type Stats } from './calibrate.js';
+import { foldBatchNorm } from './fold-bn.js';
 
 export interface QuantizeOptions {
   bits?: 8 | 16;
@@ -76,7 +78,10 @@ function floatWeights(g: Graph, n: Node): { w: Float32Array; shape: number[]; b:
   return { w, shape, b };
 }
 
-export function lowerToInteger(g: Graph, stats: Stats, o: QuantizeOptions = {}): QModel {
+export function lowerToInteger(g0: Graph, stats: Stats, o: QuantizeOptions = {}): QModel {
+  // batch norm after a Conv/Gemm is folded into it (on a copy); the folded node keeps the BN's
+  // output name, so statistics calibrated on the unfolded graph still apply
+  const g = g0.nodes.some((n) => n.op === 'BatchNormalization') ? foldBatchNorm(g0).graph : g0;
   const bits = o.bits ?? 8, perChannel = o.perChannel ?? true, method = o.method ?? 'minmax';
   const values = new Map<string, QValue>();
   const uses = consumers(g);
@@ -133,7 +138,7 @@ export function lowerToInteger(g: Graph, stats: Stats, o: QuantizeOptions = {}):
       values.set(n.outputs[0]!, calibrated(n.outputs[0]!, dt, o.symmetric ?? false));
       nodes.push({ name: n.name, op: n.op, inputs: ins, output: n.outputs[0]!, attrs: { ...n.attrs }, from: [n.name] });
     } else {
-      throw new BwvmError('QUANT_UNSUPPORTED', `node '${n.name}': op '${n.op}' has no integer form`, { hint: n.op === 'BatchNormalization' ? 'fold batch norm into the convolution first (%optimize)' : 'integer ops: Conv, Gemm, Relu, Clip, MaxPool, AveragePool, GlobalAveragePool, Add, Flatten, Reshape' });
+      throw new BwvmError('QUANT_UNSUPPORTED', `node '${n.name}': op '${n.op}' has no integer form`, { hint: n.op === 'BatchNormalization' ? 'only a BatchNormalization right after a Conv/Gemm (its sole use) is folded; fold this one first (%optimize)' : 'integer ops: Conv, Gemm, Relu, Clip, MaxPool, AveragePool, GlobalAveragePool, Add, Flatten, Reshape' });
     }
   }
   const outName = g.outputs[0]!.name;
