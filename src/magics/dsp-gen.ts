@@ -56,8 +56,8 @@ export async function simulateModes(args: MagicArgs, ctx: MagicContext, t: Targe
       ...(libTab ? [{ type: 'bar', name: 'library', x: names, y: libTab.rows.slice(0, -1).map((r) => Number(r[3])) }] : [])],
     layout: { title: { text: `${entry.name} on ${t.name}: cycles per layer` }, barmode: 'group', yaxis: { title: { text: 'cycles' } }, height: 360 },
   }));
-  const tab = libTab ?? { columns: ['layer', 'ops', 'cycles', '% peak', 'MUL %', 'ALU %', 'words'],
-    rows: gen.layers.map((l) => [l.node, l.op, String(l.cycles), pct(l.efficiency), pct(l.mulUtil), pct(l.aluUtil), String(l.words)]) };
+  const tab = libTab ?? { columns: ['layer', 'ops', 'cycles', '% peak', 'MUL %', 'ALU %', 'stalls', 'words'],
+    rows: gen.layers.map((l) => [l.node, l.op, String(l.cycles), pct(l.efficiency), pct(l.mulUtil), pct(l.aluUtil), String(l.stalls), String(l.words)]) };
   return new MagicOutput({ model: entry.name, maxRelErr: err, generated: { layers: gen.layers, totals: g, plan: { arenaWords: gm.plan.arenaWords, lowerBoundWords: gm.plan.lowerBoundWords } }, ...(lib && b ? { library: { layers: lib.layers, totals: b } } : {}) },
     table(tab, { caption: `${entry.name}: ${mode === 'both' ? 'generated vs library mode' : 'generated mode'} per layer (${t.name})` }));
 }

@@ -83,9 +83,11 @@ export function runTotals(r: LibraryRun): { cycles: number; efficiency: number; 
   return { cycles: p.cycles, efficiency: p.efficiency, mulUtil: p.utilization.MUL, aluUtil: p.utilization.ALU, words: p.memory.chip.read + p.memory.chip.written };
 }
 
+const stallsOf = (r: LibraryRun): number => Object.values(r.profile.stalls).reduce((a, b) => a + b, 0);
+
 /** Generated vs library side by side: one row per generated layer (library layers of its nodes summed) and a total row. */
 export function modeTable(gen: LibraryRun & { model: DspModel }, lib: LibraryRun, t: TargetDesc): { columns: string[]; rows: string[][] } {
-  const columns = ['layer', 'ops', 'cycles gen', 'cycles lib', '% peak gen', '% peak lib', 'MUL % gen', 'MUL % lib', 'ALU % gen', 'ALU % lib', 'words gen', 'words lib'];
+  const columns = ['layer', 'ops', 'cycles gen', 'cycles lib', '% peak gen', '% peak lib', 'MUL % gen', 'MUL % lib', 'ALU % gen', 'ALU % lib', 'stalls gen', 'stalls lib', 'words gen', 'words lib'];
   const peak = peakFlopsPerCycle(t);
   const libBy = new Map(lib.layers.map((l) => [l.node, l]));
   const rows = gen.layers.map((l, i) => {
@@ -93,10 +95,10 @@ export function modeTable(gen: LibraryRun & { model: DspModel }, lib: LibraryRun
     const cyc = ls.reduce((a, x) => a + x.cycles, 0), fl = ls.reduce((a, x) => a + x.flops, 0);
     const w = (f: (x: LayerProfile) => number): number => (cyc ? ls.reduce((a, x) => a + f(x) * x.cycles, 0) / cyc : 0);
     return [l.node, l.op, String(l.cycles), String(cyc), pct(l.efficiency), pct(cyc ? fl / (peak * cyc) : 0), pct(l.mulUtil), pct(w((x) => x.mulUtil)),
-      pct(l.aluUtil), pct(w((x) => x.aluUtil)), String(l.words), String(ls.reduce((a, x) => a + x.words, 0))];
+      pct(l.aluUtil), pct(w((x) => x.aluUtil)), String(l.stalls), String(ls.reduce((a, x) => a + x.stalls, 0)), String(l.words), String(ls.reduce((a, x) => a + x.words, 0))];
   });
   const g = runTotals(gen), b = runTotals(lib);
   rows.push(['(total)', `${gen.layers.length} layers vs ${lib.layers.length} calls`, String(g.cycles), String(b.cycles), pct(g.efficiency), pct(b.efficiency),
-    pct(g.mulUtil), pct(b.mulUtil), pct(g.aluUtil), pct(b.aluUtil), String(g.words), String(b.words)]);
+    pct(g.mulUtil), pct(b.mulUtil), pct(g.aluUtil), pct(b.aluUtil), String(stallsOf(gen)), String(stallsOf(lib)), String(g.words), String(b.words)]);
   return { columns, rows };
 }

@@ -20,6 +20,7 @@ describe('%simulate --model --mode', () => {
     expect(res.generated.totals.words).toBeLessThan(res.library.totals.words);
     const text = resultText(r)!;
     expect(text).toMatch(/cycles gen/);
+    expect(text).toMatch(/stalls gen/);
     expect(text).toMatch(/\(total\)/);
     expect(JSON.stringify(r.events)).toMatch(/generated vs library/);
   });
