@@ -1,7 +1,8 @@
 // dsplib deconv + depthwise efficiency: generates thesis-like ConvTranspose layers and depthwise
 // 3x3 layers, runs them on the simulator (checked against the reference executor in the same run)
 // and prints cycles, GFLOPS, useful-FLOP efficiency, MUL/ALU utilization, stalls and words moved.
-// Run: npm run bench:dsplib-deconv [-- bwdsp100]. Prints figures; asserts nothing.
+// Run: npm run bench:dsplib-deconv [-- bwdsp100 [FILTER]] (FILTER: substring of the layer names to
+// run; BWVM_DECONV_PAIR=0 computes stride-2 column phases separately). Prints figures; asserts nothing.
 import { run } from '../src/bwdnn/reference/index.js';
 import { deconv, type DeconvShape, deconvWeights, depthwise, type DepthwiseShape, type DspKernel } from '../src/dsplib/index.js';
 import { type Attrs, createGraph, inferShapes } from '../src/ir/index.js';
@@ -10,6 +11,8 @@ import { Simulator } from '../src/sim/index.js';
 import { getTarget, peakFlopsPerCycle } from '../src/target/index.js';
 
 const T = getTarget(process.argv[2] ?? 'bwdsp104x');
+const only = (name: string): boolean => name.includes(process.argv[3] ?? '');
+const pairEnv = process.env['BWVM_DECONV_PAIR'], opts = { ...(pairEnv === undefined ? {} : { pair: pairEnv !== '0' }), ...(process.env['BWVM_DECONV_INTER'] ? { interleave: process.env['BWVM_DECONV_INTER'] === '1' } : {}) };
 const DECONV: Array<[string, DeconvShape]> = [
   ['deconv3x3 s2 64->32 16x16->32x32', { C: 64, H: 16, W: 16, M: 32, kH: 3, kW: 3, stride: 2, pad: 1, outPad: 1 }],
   ['deconv4x4 s2 64->32 16x16->32x32', { C: 64, H: 16, W: 16, M: 32, kH: 4, kW: 4, stride: 2, pad: 1 }],
@@ -56,9 +59,9 @@ function row(name: string, k: DspKernel, feeds: Record<string, Float32Array>, re
 console.log(`target ${T.name}: peak ${peakFlopsPerCycle(T)} FLOP/cycle at ${T.clockHz / 1e6} MHz (thesis: 86.5% = 11.07 GFLOPS)`);
 console.log('| layer | blocks | cycles | GFLOPS | efficiency | MUL util | ALU util | stalls | words moved | max rel err | gen ms |');
 console.log('|---|---|---|---|---|---|---|---|---|---|---|');
-for (const [name, sh] of DECONV) {
+for (const [name, sh] of DECONV.filter(([n]) => only(n))) {
   const t0 = performance.now();
-  const k = deconv(sh, T);
+  const k = deconv(sh, T, opts);
   const genMs = performance.now() - t0;
   const x = rand(sh.C * sh.H * sh.W, 1), w = rand(sh.C * sh.M * sh.kH * sh.kW, 2), b = rand(sh.M, 3);
   const ref = reference('ConvTranspose', [[[1, sh.C, sh.H, sh.W], x], [[sh.C, sh.M, sh.kH, sh.kW], w], [[sh.M], b]],
@@ -66,7 +69,7 @@ for (const [name, sh] of DECONV) {
   const blocks = [...new Set(Object.keys(k.params).filter((p) => p.startsWith('R')).map((p) => `${k.params[p]},${k.params['P' + p.slice(1)]},${k.params['Q' + p.slice(1)]}`))].join(' ');
   row(name, k, { x, w: deconvWeights(sh, w), b }, ref, genMs, blocks);
 }
-for (const [name, sh] of DEPTHWISE) {
+for (const [name, sh] of DEPTHWISE.filter(([n]) => only(n))) {
   const t0 = performance.now();
   const k = depthwise(sh, T);
   const genMs = performance.now() - t0;

@@ -4,7 +4,7 @@
 import type { TargetDesc } from '../target/index.js';
 import { type Block, type Tap, tapChanLines, tapFits } from './deconv-taps.js';
 
-export interface NestGeo { C: number; M: number; OH: number; OW: number; taps: Tap[]; s: number; maxQ?: number }
+export interface NestGeo { C: number; M: number; OH: number; OW: number; taps: Tap[]; s: number; maxQ?: number; /** Sub-phases sharing the block (taps holds all of theirs). */ subs?: number }
 
 const roundUp = (a: number, b: number): number => Math.ceil(a / b) * b;
 
@@ -12,7 +12,7 @@ const roundUp = (a: number, b: number): number => Math.ceil(a / b) * b;
 export function estimateLines(g: NestGeo, b: Block): number {
   const blocks = (roundUp(g.OH, b.R) / b.R) * (roundUp(g.OW, 4 * b.P) / (4 * b.P));
   const full = Math.floor(g.M / b.Q), rest = g.M % b.Q;
-  const per = (q: number): number => g.C * tapChanLines({ ...b, Q: q }, g.taps, g.s) + (b.R * b.P * q) / 2 + 12;
+  const per = (q: number): number => g.C * tapChanLines({ ...b, Q: q }, g.taps, g.s) + (b.R * b.P * q * (g.subs ?? 1)) / 2 + 12;
   return blocks * (full * per(b.Q) + (rest ? per(rest) : 0));
 }
 
@@ -25,7 +25,7 @@ export function tapCandidates(g: NestGeo, t: TargetDesc): Block[] {
       for (let Q = 1; Q <= Math.min(g.maxQ ?? 16, g.M); Q++) {
         const b = { R, P, Q };
         const lpc = tapChanLines(b, g.taps, g.s) * 1.15; // a loop body holds 511 lines
-        if (tapFits(b, t) && (g.C * lpc + 40 <= 470 || 3 * lpc <= 420)) all.push({ b, c: estimateLines(g, b) });
+        if (tapFits(b, t, g.subs ?? 1) && (g.C * lpc + 40 <= 470 || 3 * lpc <= 420)) all.push({ b, c: estimateLines(g, b) });
       }
     }
   }

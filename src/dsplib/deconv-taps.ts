@@ -37,6 +37,19 @@ export interface TapNest {
    */
   rowOrder?: boolean;
   nOut?: number;
+  /**
+   * Sub-phases computed in one block (stride-2 deconv column phases (a,0)/(a,1)): each has its own
+   * taps and weight rows and writes at outOff words from out.off, so their lane-strided stores land
+   * on opposite bank halves and pair up; input loads at the same word are shared. Without it the
+   * nest is the single sub-phase { taps, wRow, wOff, outOff: 0 }.
+   */
+  subs?: Array<{ taps: Tap[]; wRow: number; wOff: number; outOff: number }>;
+  /**
+   * Input row and channel pitch (default Wpp and Hpp*Wpp). A row-interleaved copy ([row][c][col],
+   * channel pitch ~Wpp) with rowStreams (one input stream per input row of the block) steps to the
+   * next channel by post-increment instead of an address add per stream and channel.
+   */
+  xRow?: number; xPlane?: number; rowStreams?: boolean;
 }
 
 export interface Block { R: number; P: number; Q: number }
@@ -56,32 +69,42 @@ export function tapChanLines(b: Block, taps: Tap[], s: number, reuse = true): nu
 }
 
 /** Whether a block's accumulators and operands fit the macro's registers. */
-export function tapFits(b: Block, t: TargetDesc): boolean {
+export function tapFits(b: Block, t: TargetDesc, subs = 1): boolean {
   const { R, P, Q } = b;
-  return R * P * Q + Math.min(R * P + Q + 4, 24) + 8 <= t.regsPerMacro && R * P * Q <= 44;
+  const nAcc = R * P * Q * subs;
+  return nAcc + Math.min(R * P * subs + Q * subs + 4, 24) + 8 <= t.regsPerMacro && nAcc <= 44;
 }
 
 /** Loop nest computing `count` groups of q output channels from channel m0 (all tiles of the grid). */
 export function tapNest(n: TapNest, blk: Block, gr: { q: number; count: number; m0: number }, t: TargetDesc, reuse: boolean, what: string): string[] {
-  const { C, taps, s, Wpp } = n;
+  const { C, s, Wpp } = n;
+  const subs = n.subs ?? [{ taps: n.taps, wRow: n.wRow, wOff: n.wOff, outOff: 0 }];
+  const H = subs.length, taps = subs.flatMap((x) => x.taps);
+  if (n.rowOrder && H > 1) throw new Error('dsplib: row-ordered nests take one sub-phase');
   const { R, P } = blk, Q = gr.q, T = taps.length;
-  const plane = n.Hpp * Wpp;
+  const plane = n.xPlane ?? n.Hpp * Wpp, xRow = n.xRow ?? Wpp;
   if (n.depthwise && Q !== 1) throw new Error('dsplib: depthwise nests take one channel per group');
   const b = new OpBuilder(t);
   const work = [0, 0, 0];
   const pick = (w: number): number => { let a = 0; for (let k = 1; k < 3; k++) if (work[k]! < work[a]! || (work[k] === work[a] && b.load(k) < b.load(a))) a = k; work[a]! += w; return a; };
-  const nIn = n.nIn ?? 2;
+  const rowList = [...new Set(taps.flatMap((tp) => Array.from({ length: R }, (_, r) => r * s + tp.dy)))].sort((x, y) => x - y);
+  const nIn = n.rowStreams && !n.rowOrder ? rowList.length : n.nIn ?? 2;
+  const inOf = (row: number, k: number): number => (n.rowStreams && !n.rowOrder ? inS[rowList.indexOf(row)]! : inS[k % nIn]!);
   const mIn = n.depthwise ? gr.m0 * plane : 0;
   const inS = Array.from({ length: nIn }, () => b.stream(pick((C * tapLoads(R, P, taps, s)) / nIn), n.X.addr, mIn));
-  const wS = Array.from({ length: Q }, (_, q) => b.stream(pick(C * T), n.Wt.addr, n.wOff + (gr.m0 + q) * n.wRow));
+  const wSub = subs.map((sp) => Array.from({ length: Q }, (_, q) => b.stream(pick(C * sp.taps.length), n.Wt.addr, sp.wOff + (gr.m0 + q) * sp.wRow)));
+  const wS = wSub.flat(), wOf = new Map<number, { wRow: number; T: number }>();
+  wSub.forEach((row, h) => row.forEach((i) => wOf.set(i, { wRow: subs[h]!.wRow, T: subs[h]!.taps.length })));
   const bS = b.stream(pick(R * P * Q), n.B.addr, gr.m0);
   const nOut = n.nOut ?? 1;
   const yS = Array.from({ length: Q * nOut }, (_, i) => b.stream(pick((R * P) / nOut), n.Y.addr, n.out.off + (gr.m0 + Math.floor(i / nOut)) * n.out.plane + (i % nOut) * n.out.row));
   const ySOf = (q: number, r: number): number => yS[q * nOut + (r % nOut)]!;
   const yRel = (r: number): number => r * n.out.row - (r % nOut) * n.out.row;
-  const acc = (r: number, p: number, q: number): number => (r * P + p) * Q + q;
-  const nAcc = R * P * Q;
-  const chanRel = b.streams.map((_, i) => (inS.includes(i) ? plane : wS.includes(i) ? T : 0));
+  const acc = (r: number, p: number, q: number, h = 0): number => ((h * R + r) * P + p) * Q + q;
+  // store order: the sub-phases of one (q, r, p) next to each other (their stores pair up)
+  const ord = (r: number, p: number, q: number, h: number): number => (((q * R + r) * P + p) * H + h);
+  const nAcc = H * R * P * Q;
+  const chanRel = b.streams.map((_, i) => (inS.includes(i) ? plane : wOf.get(i)?.T ?? 0));
   let prio = nAcc;
   const started = new Set<number>();
   let nRow = 0;
@@ -89,10 +112,10 @@ export function tapNest(n: TapNest, blk: Block, gr: { q: number; count: number; 
     const ops: Op[] = [];
     for (let c = c0; c < c1; c++) {
       const wv: Reg[][] = Array.from({ length: Q }, () => []);
-      for (let k = 0; k < T; k++) for (let q = 0; q < Q; q++) { const v = b.vreg(); wv[q]!.push(v); ops.push(b.loadOp(wS[q]!, c * T + k, 'xyzt', 0, v, prio)); }
+      for (let k = 0; k < T; k++) for (let q = 0; q < Q; q++) { const v = b.vreg(); wv[q]!.push(v); ops.push(b.loadOp(wSub[0]![q]!, c * T + k, 'xyzt', 0, v, prio)); }
       const uses = new Map<number, Array<{ r: number; p: number; k: number }>>();
       for (let k = 0; k < T; k++) for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) {
-        const rel = c * plane + (r * s + taps[k]!.dy) * Wpp + 4 * p * s + taps[k]!.dx;
+        const rel = c * plane + (r * s + taps[k]!.dy) * xRow + 4 * p * s + taps[k]!.dx;
         let u = uses.get(rel);
         if (!u) uses.set(rel, u = []);
         u.push({ r, p, k });
@@ -114,27 +137,28 @@ export function tapNest(n: TapNest, blk: Block, gr: { q: number; count: number; 
     const ops: Op[] = [];
     const seen = new Map<number, Reg>();
     let nLoads = 0;
-    for (let c = c0; c < c1; c++) {
-      for (let k = 0; k < T; k++) {
-        const { dy, dx } = taps[k]!;
+    for (let c = c0; c < c1; c++) for (let h = 0; h < H; h++) {
+      const tp = subs[h]!.taps, Th = tp.length;
+      for (let k = 0; k < Th; k++) {
+        const { dy, dx } = tp[k]!;
         const base = prio;
         const wv: Reg[] = [], iv: Reg[][] = [];
-        for (let q = 0; q < Q; q++) { const v = b.vreg(); wv.push(v); ops.push(b.loadOp(wS[q]!, c * T + k, 'xyzt', 0, v, base + q)); }
+        for (let q = 0; q < Q; q++) { const v = b.vreg(); wv.push(v); ops.push(b.loadOp(wSub[h]![q]!, c * Th + k, 'xyzt', 0, v, base + q)); }
         for (let r = 0; r < R; r++) {
           iv.push([]);
           for (let p = 0; p < P; p++) {
-            const rel = c * plane + (r * s + dy) * Wpp + 4 * p * s + dx;
+            const rel = c * plane + (r * s + dy) * xRow + 4 * p * s + dx;
             let v = reuse ? seen.get(rel) : undefined;
             if (!v) {
               v = b.vreg(); seen.set(rel, v);
-              ops.push(b.loadOp(inS[nLoads++ % nIn]!, rel, 'xyzt', s, v, base + (r * P + p) * Q));
+              ops.push(b.loadOp(inOf(r * s + dy, nLoads++), rel, 'xyzt', s, v, base + (r * P + p) * Q));
             }
             iv[r]!.push(v);
           }
         }
         for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) for (let q = 0; q < Q; q++) {
           const first = c === 0 && k === 0;
-          ops.push({ kind: 'fmac', op: first ? 'fmul' : 'fmac', acc: acc(r, p, q), a: iv[r]![p]!, b: wv[q]!, prio: prio++ });
+          ops.push({ kind: 'fmac', op: first ? 'fmul' : 'fmac', acc: acc(r, p, q, h), a: iv[r]![p]!, b: wv[q]!, prio: prio++ });
         }
       }
     }
@@ -144,9 +168,11 @@ export function tapNest(n: TapNest, blk: Block, gr: { q: number; count: number; 
     const out: Op[] = [];
     const bv: Reg[] = [];
     for (let q = 0; q < Q; q++) { const v = b.vreg(); bv.push(v); out.push(b.loadOp(bS, q, 'xyzt', 0, v, prio - nAcc)); }
-    for (let q = 0; q < Q; q++) for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) out.push({ kind: 'fmac', op: 'fadd', acc: acc(r, p, q), a: bv[q]!, b: bv[q]!, prio: prio + acc(r, p, q) });
-    for (let q = 0; q < Q; q++) for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) {
-      out.push(b.storeOp(ySOf(q, r), yRel(r) + 4 * p * n.out.lane, 'xyzt', n.out.lane, { p: acc(r, p, q) }, prio + nAcc + acc(r, p, q)));
+    for (let q = 0; q < Q; q++) for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) for (let h = 0; h < H; h++) {
+      out.push({ kind: 'fmac', op: 'fadd', acc: acc(r, p, q, h), a: bv[q]!, b: bv[q]!, prio: prio + ord(r, p, q, h) });
+    }
+    for (let q = 0; q < Q; q++) for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) for (let h = 0; h < H; h++) {
+      out.push(b.storeOp(ySOf(q, r), yRel(r) + 4 * p * n.out.lane + subs[h]!.outOff, 'xyzt', n.out.lane, { p: acc(r, p, q, h) }, prio + nAcc + ord(r, p, q, h)));
     }
     return out;
   };
@@ -184,8 +210,9 @@ export function tapNest(n: TapNest, blk: Block, gr: { q: number; count: number; 
   const body = sched.length === 1 ? { head: sched[0]!, tail: [] } : sched.length === 2 ? { head: sched[0]!, tail: sched[1]! }
     : { head: sched[0]!, mid: { lines: sched[1]!, count: midCount }, tail: sched[2]! };
   const steps = (i: number): number[] => {
-    if (inS.includes(i)) return [n.depthwise ? plane : 0, R * s * Wpp, 4 * P * s];
-    if (wS.includes(i)) return [Q * n.wRow, 0, 0];
+    if (inS.includes(i)) return [n.depthwise ? plane : 0, R * s * xRow, 4 * P * s];
+    const w = wOf.get(i);
+    if (w) return [Q * w.wRow, 0, 0];
     if (i === bS) return [Q, 0, 0];
     return [Q * n.out.plane, R * n.out.row, 4 * P * n.out.lane];
   };

@@ -3,15 +3,15 @@
 // channels not multiples of 4, tiles overhanging the output), the polyphase FLOP count, a wrong
 // weight layout that must be caught, and the generator's shape errors.
 import { describe, expect, it } from 'vitest';
-import { deconv, type DeconvShape, deconvWeights } from '../../src/dsplib/index.js';
+import { deconv, type DeconvOptions, type DeconvShape, deconvWeights } from '../../src/dsplib/index.js';
 import { getTarget } from '../../src/target/index.js';
 import { BwvmError } from '../../src/util/errors.js';
 import { rand, reference, relError, simulate } from './harness.js';
 
 const T = getTarget('bwdsp104x');
 
-function run(sh: DeconvShape, wLayout = deconvWeights): { err: number; flops: number; cycles: number } {
-  const k = deconv(sh, T);
+function run(sh: DeconvShape, wLayout = deconvWeights, opts: DeconvOptions = {}): { err: number; flops: number; cycles: number } {
+  const k = deconv(sh, T, opts);
   const x = rand(sh.C * sh.H * sh.W, 21), w = rand(sh.C * sh.M * sh.kH * sh.kW, 22), b = rand(sh.M, 23);
   const { outs, res } = simulate(k, T, { x, w: wLayout(sh, w), b });
   const pads = sh.pads ?? [sh.pad, sh.pad, sh.pad, sh.pad];
@@ -38,6 +38,20 @@ const SWEEP: Array<[string, DeconvShape]> = [
 describe('deconv vs reference ConvTranspose', () => {
   for (const [name, sh] of SWEEP) {
     it(name, () => { expect(run(sh).err).toBeLessThanOrEqual(1e-5); });
+  }
+});
+
+// nest variants forced: column phases paired in one nest or separate, planar or row-interleaved input
+const VARIANTS: Array<[string, DeconvShape, DeconvOptions]> = [
+  ['paired 3x3 s2 odd sizes, interleaved input', { C: 5, H: 5, W: 9, M: 6, kH: 3, kW: 3, stride: 2, pad: 1 }, { pair: true, interleave: true }],
+  ['paired 4x4 s2 asymmetric pads, planar input', { C: 4, H: 5, W: 5, M: 3, kH: 4, kW: 4, stride: 2, pad: 0, pads: [0, 2, 1, 3] }, { pair: true, interleave: false }],
+  ['separate 2x2 s2, interleaved input', { C: 6, H: 5, W: 7, M: 3, kH: 2, kW: 2, stride: 2, pad: 0 }, { pair: false, interleave: true }],
+  ['3x3 s1, interleaved input', { C: 5, H: 7, W: 9, M: 6, kH: 3, kW: 3, stride: 1, pad: 1 }, { interleave: true }],
+];
+
+describe('deconv nest variants vs reference ConvTranspose', () => {
+  for (const [name, sh, opts] of VARIANTS) {
+    it(name, () => { expect(run(sh, deconvWeights, opts).err).toBeLessThanOrEqual(1e-5); });
   }
 });
 
