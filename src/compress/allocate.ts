@@ -38,7 +38,7 @@ export interface CompressionPlan {
   budgets: BudgetUse[];
 }
 
-function roundCount(size: number, keep: number, simd: number, minKeep: number): number {
+export function roundCount(size: number, keep: number, simd: number, minKeep: number): number {
   const lo = Math.min(size, Math.max(simd, Math.ceil(size * minKeep / simd) * simd));
   const k = Math.round((size * keep) / simd) * simd;
   return Math.max(lo, Math.min(size, k));
@@ -66,7 +66,7 @@ class Evaluator {
 }
 
 /** Loss increase of keeping `keep` of a group, interpolated on its curve (0 at keep = 1). */
-function lossAt(curves: SensitivityResult, gid: number, keep: number): number {
+export function lossAt(curves: SensitivityResult, gid: number, keep: number): number {
   const c = curves.curves.find((x) => x.group === gid);
   if (!c) throw new BwvmError('ALLOC_CURVES', `no sensitivity curve for group ${gid}`, { hint: 'run %sensitivity on this model first' });
   const pts = [...c.points.map((p) => [p.keep, p.loss - curves.base.loss] as const), [1, 0] as const].sort((a, b) => a[0] - b[0]);

@@ -7,3 +7,6 @@ export * from './report.js';
 export * from './plan.js';
 export * from './qat.js';
 export * from './fold-bn.js';
+export * from './bit-sensitivity.js';
+export * from './joint-costs.js';
+export * from './joint.js';
