@@ -18,7 +18,9 @@ export interface DspLayer extends LibraryLayer { /** Graph nodes fused into this
 export interface DspModel extends LibraryModel {
   layers: DspLayer[];
   /** The activation plan: arena words (greedy) vs the liveness lower bound, placements in words. */
-  plan: { arenaBase: number; arenaWords: number; lowerBoundWords: number; placements: Placement[] };
+  plan: { arenaBase: number; arenaWords: number; lowerBoundWords: number; placements: Placement[];
+    /** banked: filters, other constants, two activation arenas and kernel data in distinct blocks; packed: one range. */
+    layout: 'banked' | 'packed' };
   /** Assembly source of the whole Program (the `asm` emitter writes it). */
   asm: string;
 }
@@ -27,8 +29,13 @@ const prod = (s: number[]): number => s.reduce((a, b) => a * b, 1);
 const ALIGN = 8;
 const up = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
 
+export interface DspOptions {
+  /** Memory layout: 'banked' (default when it fits: tensors a kernel streams together in distinct blocks) or 'packed'. */
+  layout?: 'banked' | 'packed';
+}
+
 /** Lower `graph` (not modified; run opt O1 first) for target `t`: batch 1, fp32, everything on-chip. */
-export function lowerToDsp(graph: Graph, t: TargetDesc): DspModel {
+export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): DspModel {
   const g = cloneGraph(graph);
   bindInputShapes(g, Object.fromEntries(g.inputs.map((i) => [i.name, i.shape.map((d, k) => (typeof d === 'number' ? d : k === 0 ? 1 : d))])));
   const info = (n: string): TensorInfo | undefined => g.valueInfo.get(n) ?? g.inputs.find((i) => i.name === n) ?? g.outputs.find((o) => o.name === n);
@@ -63,7 +70,23 @@ export function lowerToDsp(graph: Graph, t: TargetDesc): DspModel {
     steps.push({ grp, call: r });
   }
   const prefix = (i: number): string => `g${i}`;
-  // 2. statics: weights (kernel layout) and each kernel's private data, packed from address 0
+  if (o.layout !== 'packed' && t.memory.blocks >= 6) {
+    try { return build(true); } catch (e) { if (!(isBwvmError(e) && e.code === 'CODEGEN_DSP_NO_MEMORY')) throw e; }
+  }
+  return build(false);
+
+  /** Place, inline and assemble; `banked`: weights, activations and kernel data in distinct memory blocks. */
+  function build(banked: boolean): DspModel {
+  const bw = t.memory.blockWords;
+  const bump = [0, 1, 2, 3, 4, 5].map((b) => b * bw);
+  /** Next free address in block b (banked layout), NO_MEMORY past the block. */
+  const inBlock = (b: number, n: number): number => {
+    const a = bump[b]!;
+    if (a + n > (b + 1) * bw) throw new BwvmError('CODEGEN_DSP_NO_MEMORY', `block ${b} is full`);
+    bump[b] = up(a + n);
+    return a;
+  };
+  // 2. statics: weights (kernel layout) from address 0 (banked: filters in block 1, other constants in block 2)
   let top = 0;
   const data: Array<{ addr: number; words: Uint32Array }> = [];
   const dataLines: string[] = [];
@@ -74,10 +97,11 @@ export function lowerToDsp(graph: Graph, t: TargetDesc): DspModel {
       if (!src) throw new BwvmError('CODEGEN_DSP_BIND', `node '${s.grp.name}': kernel ${s.call.kernel.name} input '${spec.symbol}' is not bound`);
       if (!('constant' in src)) continue;
       const laid = layoutData(spec, src.constant);
-      m.set(spec.symbol, top);
-      dataLines.push(`.org ${top}`, `${prefix(i)}__${spec.symbol}: .space ${laid.length}`);
-      data.push({ addr: top, words: new Uint32Array(laid.buffer, laid.byteOffset, laid.length) });
-      top = up(top + laid.length);
+      const at = banked ? inBlock(spec.symbol === 'w' ? 1 : 2, laid.length) : top;
+      if (!banked) top = up(top + laid.length);
+      m.set(spec.symbol, at);
+      dataLines.push(`.org ${at}`, `${prefix(i)}__${spec.symbol}: .space ${laid.length}`);
+      data.push({ addr: at, words: new Uint32Array(laid.buffer, laid.byteOffset, laid.length) });
     }
     return m;
   });
@@ -103,11 +127,18 @@ export function lowerToDsp(graph: Graph, t: TargetDesc): DspModel {
   for (const inp of g.inputs) iv.get(inp.name)!.last = last; // the host writes inputs and reads outputs by symbol
   for (const o of g.outputs) { const x = iv.get(rootOf(o.name)); if (x) x.last = last; }
   const intervals = [...iv.values()];
-  const plan = greedyPlan(intervals, { alignment: ALIGN });
-  const arenaBase = up(top);
-  const privStart = arenaBase + plan.arenaBytes;
-  const addrOf = new Map(plan.placements.map((p) => [p.id, arenaBase + p.offset]));
-  // 4. code: each kernel inlined with immediate addresses; its private data after the arena
+  // banked: a layer's input and output sit in different blocks (producer step parity: blocks 0 and 3)
+  const isInput = new Set(g.inputs.map((i) => i.name));
+  const blockOf = (x: Interval): number => (isInput.has(x.id) || x.first % 2 === 1 ? 3 : 0);
+  const parts = banked ? [0, 3].map((b) => ({ base: b * bw, plan: greedyPlan(intervals.filter((x) => blockOf(x) === b), { alignment: ALIGN }) }))
+    : [{ base: up(top), plan: greedyPlan(intervals, { alignment: ALIGN }) }];
+  if (banked && parts.some((p) => p.plan.arenaBytes > bw)) throw new BwvmError('CODEGEN_DSP_NO_MEMORY', 'activations overflow a block');
+  const arenaBase = banked ? 0 : parts[0]!.base;
+  const arenaWords = parts.reduce((a, p) => a + p.plan.arenaBytes, 0);
+  const placements = parts.flatMap((p) => p.plan.placements.map((x) => ({ ...x, offset: p.base - arenaBase + x.offset })));
+  const privStart = banked ? 5 * bw : arenaBase + arenaWords;
+  const addrOf = new Map(placements.map((p) => [p.id, arenaBase + p.offset]));
+  // 4. code: each kernel inlined with immediate addresses; its private data after the arena (banked: block 5)
   let pTop = up(privStart);
   const text = ['.text', '.entry main', 'main:'];
   steps.forEach((s, i) => {
@@ -118,6 +149,7 @@ export function lowerToDsp(graph: Graph, t: TargetDesc): DspModel {
     }
     const inl = inlineKernel(s.call.kernel, prefix(i), addrs, t);
     for (const p of inl.privates) {
+      if (banked && pTop + p.words > 6 * bw) throw new BwvmError('CODEGEN_DSP_NO_MEMORY', 'kernel data overflow block 5');
       dataLines.push(`.org ${pTop}`, `${p.symbol}: .space ${p.words}`);
       data.push({ addr: pTop, words: p.init });
       pTop = up(pTop + p.words);
@@ -126,7 +158,7 @@ export function lowerToDsp(graph: Graph, t: TargetDesc): DspModel {
   });
   text.push('    halt');
   if (pTop > chipWords(t)) {
-    throw new BwvmError('CODEGEN_DSP_NO_MEMORY', `generated mode needs ${pTop} on-chip words (weights ${weightWords}, activations ${plan.arenaBytes}, kernel data ${pTop - privStart}); ${t.name} has ${chipWords(t)}`,
+    throw new BwvmError('CODEGEN_DSP_NO_MEMORY', `generated mode needs ${pTop} on-chip words (weights ${weightWords}, activations ${arenaWords}, kernel data ${pTop - privStart}); ${t.name} has ${chipWords(t)}`,
       { hint: 'use a smaller width/input, or library mode with weights in DDR' });
   }
   const tensor = (name: string, kind: string) => {
@@ -151,6 +183,7 @@ export function lowerToDsp(graph: Graph, t: TargetDesc): DspModel {
   return {
     program, target: t.name, inputs: ins, outputs: outs, layers, asm,
     memory: { chipWords: chipWords(t), peakWords: pTop, weightWords, staticWords: pTop - privStart, weights: 'chip' },
-    plan: { arenaBase, arenaWords: plan.arenaBytes, lowerBoundWords: lowerBound(intervals, ALIGN), placements: plan.placements },
+    plan: { arenaBase, arenaWords, lowerBoundWords: lowerBound(intervals, ALIGN), placements, layout: banked ? 'banked' : 'packed' },
   };
+  }
 }

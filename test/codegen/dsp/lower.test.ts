@@ -15,9 +15,9 @@ import { rand, relError } from '../../dsplib/harness.js';
 
 const T = getTarget('bwdsp104x');
 
-async function check(g: Graph, shape: number[]) {
+async function check(g: Graph, shape: number[], layout: 'banked' | 'packed' = 'banked') {
   const x = rand(shape.reduce((a, b) => a * b, 1), 7);
-  const m = lowerToDsp(optimize(g, 'O1').graph, T);
+  const m = lowerToDsp(optimize(g, 'O1').graph, T, { layout });
   const r = await runLibrary(m, T, { [g.inputs[0]!.name]: x });
   const want = reference(g, { [g.inputs[0]!.name]: { dtype: 'float32', shape, data: x } });
   const name = g.outputs[0]!.name;
@@ -35,6 +35,18 @@ describe('generated mode on the simulator', () => {
     expect(m.plan.arenaWords).toBeGreaterThanOrEqual(m.plan.lowerBoundWords);
     expect(m.program.lines.flatMap((l) => l.slots.map((s) => s.op)).filter((op) => /^(call|ret)$/.test(op))).toEqual([]);
     expect(m.asm).not.toMatch(/\bcall\b/);
+    // banked layout: each layer's activation input and output sit in different memory blocks
+    expect(m.plan.layout).toBe('banked');
+    const blockOf = (v: string): number => Math.floor((m.plan.arenaBase + m.plan.placements.find((p) => p.id === v)!.offset) / T.memory.blockWords);
+    const conv2 = optimize(zooModel('lenet5'), 'O1').graph.nodes.filter((n) => n.op === 'Conv')[1]!;
+    expect(blockOf(conv2.inputs[0]!)).not.toBe(blockOf(m.plan.placements.find((p) => p.first === 2)!.id));
+  });
+
+  test('lenet5 with the packed layout (one range, no blocks) equals the reference too', async () => {
+    const { m, err } = await check(zooModel('lenet5'), [1, 1, 28, 28], 'packed');
+    expect(err).toBeLessThanOrEqual(1e-4);
+    expect(m.plan.layout).toBe('packed');
+    expect(findOverlaps(m.plan.placements)).toEqual([]);
   });
 });
 
