@@ -154,9 +154,10 @@ export function deconv(sh: DeconvShape, t: TargetDesc, opts: DeconvOptions = {})
   const what = `deconv ${deconvText(sh)}`;
   // stride 2: paired column phases (stores pair up on opposite bank halves, shared input loads)
   // against separate phases (twice the output channels per block); keep the shorter kernel
-  const inter = opts.interleave ?? false;
-  const tries = g.s === 1 || opts.pair !== undefined ? [build(g, opts.pair ?? false, inter, t, opts, what)]
-    : [build(g, true, inter, t, opts, what), build(g, false, inter, t, opts, what)];
+  // and a planar against a row-interleaved input (one more copy, no channel-step address adds)
+  const pairs = g.s === 1 ? [false] : opts.pair !== undefined ? [opts.pair] : [true, false];
+  const inters = opts.interleave !== undefined ? [opts.interleave] : [false, true];
+  const tries = inters.flatMap((inter) => pairs.map((pair) => build(g, pair, inter, t, opts, what)));
   const { ph, blocks, L, placed, code } = tries.reduce((a, b) => (staticLines(b.code) < staticLines(a.code) ? b : a));
   const blockText = ph.map((p, i) => `${p.subs.map((x) => `(${x.a},${x.b})`).join('+')} ${p.taps.length} taps R=${blocks[i]!.R} P=${blocks[i]!.P} Q=${blocks[i]!.Q}`).join('; ');
   const asm = [`// ${what} on ${t.name}: phases ${blockText}`, ...dataSection(placed), '.text', 'main:',
