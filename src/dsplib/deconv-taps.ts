@@ -1,7 +1,8 @@
 // Tap-list convolution loop nests (used by the deconv phases and depthwise conv): a block of
 // R rows x 4P columns x Q output channels (macro j = column ox0+4p+j) accumulates, per input
 // channel and tap (dy, dx), R*P lane-strided input loads x Q broadcast weights; outputs are stored
-// with any row pitch and lane stride (interleaved deconv phases write every s-th word).
+// with any row pitch and lane stride (interleaved deconv phases write every s-th word); optional
+// sub-phases sharing one block and per-row input streams over a row-interleaved input.
 import type { TargetDesc } from '../target/index.js';
 import { BwvmError } from '../util/errors.js';
 import { OpBuilder, resolveIncrements } from './builder.js';

@@ -1,7 +1,8 @@
 // ConvTranspose (deconv) fp32 generator, ONNX semantics (strides 1/2, pads, output_padding,
 // bias): polyphase decomposition, one stride-1 tap-list nest per output phase writing every s-th
-// word of the output (lane stride s), so no multiply touches an inserted zero. Stride 1 is the
-// single phase: a conv with the flipped kernel. Weights are re-laid on the host (deconvWeights).
+// word of y (lane stride s), so no multiply touches an inserted zero; stride 2 may pair a row
+// phase's column phases in one nest, the input may be copied row-interleaved (shortest variant
+// kept). Stride 1: a conv with the flipped kernel. Weights re-laid on the host (deconvWeights).
 import type { TargetDesc } from '../target/index.js';
 import { BwvmError } from '../util/errors.js';
 import { copyPlanes } from './copy.js';
