@@ -1,72 +1,20 @@
 // Library mode's op table: ONNX op -> how one node becomes one call of a hand-written dsplib
 // kernel (shape parameters, which graph value or host-prepared constant feeds each kernel tensor)
 // or an alias (Flatten/Reshape of a dense NCHW buffer moves no data). Add an op = add a row.
-import type { Attrs, Graph, Node } from '../../ir/index.js';
-import { DSP_KERNELS, type DspKernel, dense, foldBatchNorm } from '../../dsplib/index.js';
-import type { TargetDesc } from '../../target/index.js';
+import type { Node } from '../../ir/index.js';
+import { dense, foldBatchNorm } from '../../dsplib/index.js';
 import { BwvmError } from '../../util/errors.js';
+import { type ArgSource, gen, ints, needConst, type OpLowering, orZeros, same, unsupported, windowOf } from './ops-common.js';
+import { NN_LOWERINGS, convGrouped } from './ops-nn.js';
 
-/** What feeds a kernel tensor: a graph value (activation) or constant data prepared on the host (dense, row-major). */
-export type ArgSource = { value: string } | { constant: Float32Array };
-
-export interface LoweredCall {
-  kernel: DspKernel;
-  /** Per kernel tensor symbol (inputs and outputs). Outputs are always values. */
-  args: Record<string, ArgSource>;
-}
-
-export interface LowerContext {
-  g: Graph;
-  node: Node;
-  t: TargetDesc;
-  /** Concrete shape of a value (throws naming the node when symbolic). */
-  shape(name: string): number[];
-  /** Constant data of an initializer input, or undefined for an activation. */
-  constant(name: string): Float32Array | undefined;
-}
-
-export interface OpLowering {
-  /** dsplib kernel(s) this op uses (for listing), or 'alias'. */
-  kernel: string;
-  lower(c: LowerContext): LoweredCall | { alias: string };
-}
-
-const gen = (name: string, shape: object, t: TargetDesc): DspKernel =>
-  (DSP_KERNELS[name] as unknown as { generate(s: object, t: TargetDesc): DspKernel }).generate(shape, t);
-
-const ints = (a: Attrs, k: string): number[] | undefined => a[k] as number[] | undefined;
-
-function unsupported(c: LowerContext, what: string, hint: string): never {
-  throw new BwvmError('CODEGEN_LIBRARY_ATTR', `node '${c.node.name}' (${c.node.op}): ${what}`, { hint });
-}
-
-const same = (xs: number[]): boolean => xs.every((v) => v === xs[0]);
-
-/** A value's data or zeros (optional bias). */
-const orZeros = (c: LowerContext, name: string | undefined, n: number): Float32Array =>
-  (name ? c.constant(name) : undefined) ?? new Float32Array(n);
-
-function needConst(c: LowerContext, i: number): Float32Array {
-  const name = c.node.inputs[i]!;
-  const v = c.constant(name);
-  if (!v) unsupported(c, `input '${name}' must be a constant (initializer) in library mode`, 'fold it with %optimize -O1 or compute it on the host');
-  return v;
-}
-
-function windowOf(c: LowerContext, k: number[]): { stride: number; pad: number } {
-  const a = c.node.attrs;
-  const strides = ints(a, 'strides') ?? k.map(() => 1), pads = ints(a, 'pads') ?? [0, 0, 0, 0], dil = ints(a, 'dilations') ?? [1, 1];
-  if (a.auto_pad && a.auto_pad !== 'NOTSET') unsupported(c, `auto_pad ${String(a.auto_pad)}`, 'export with explicit pads');
-  if (!same(strides) || !same(pads) || dil.some((d) => d !== 1)) unsupported(c, `strides ${strides} pads ${pads} dilations ${dil}`, 'library kernels take equal strides and symmetric pads, no dilation');
-  return { stride: strides[0]!, pad: pads[0]! };
-}
+export type { ArgSource, LoweredCall, LowerContext, OpLowering } from './ops-common.js';
 
 const conv: OpLowering = {
   kernel: 'conv2d',
   lower(c) {
     const [x, w, b] = c.node.inputs;
     const [, C, H, W] = c.shape(x!), [M, , kH, kW] = c.shape(w!);
-    if ((c.node.attrs.group as number | undefined ?? 1) !== 1) unsupported(c, `group ${c.node.attrs.group}`, 'grouped/depthwise convolution needs a depthwise kernel row');
+    if ((c.node.attrs.group as number | undefined ?? 1) !== 1) return convGrouped(c);
     const { stride, pad } = windowOf(c, [kH!, kW!]);
     const kernel = gen('conv2d', { C, H, W, M, kH, kW, stride, pad }, c.t);
     return { kernel, args: { x: { value: x! }, w: { constant: needConst(c, 1) }, b: { constant: orZeros(c, b || undefined, M!) }, y: { value: c.node.outputs[0]! } } };
@@ -152,6 +100,7 @@ export const LIBRARY_OPS: Record<string, OpLowering> = {
   Flatten: alias,
   Reshape: alias,
   Identity: alias,
+  ...NN_LOWERINGS,
 };
 
 /** The lowering of a node, or CODEGEN_LIBRARY_OP naming the op and the node. */

@@ -47,6 +47,10 @@ function splitSource(asm: string): { data: Array<{ name: string; words: number }
     if (section === 'data') {
       const m = DATA_DEF.exec(line);
       if (m) data.push({ name: m[1]!, words: m[2] === 'space' ? Math.max(1, Number(m[3])) : m[3]!.split(',').length });
+      // a label on its own line owns the unlabelled directives after it (exp constants: `kconst:` then `.float` lines)
+      const label = /^([A-Za-z_]\w*):$/.exec(line), more = /^\.(space|float|word)\s+(.*)$/.exec(line);
+      if (label) data.push({ name: label[1]!, words: 0 });
+      else if (more && data.length) data[data.length - 1]!.words += more[1] === 'space' ? Math.max(1, Number(more[2])) : more[2]!.split(',').length;
       continue;
     }
     if (/^\.(entry|global|region|endregion|code_align)\b/.test(line)) continue;
