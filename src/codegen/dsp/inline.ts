@@ -25,6 +25,7 @@ export function parseKernel(asm: string): { data: Array<{ name: string; words: n
   const data: Array<{ name: string; words: number; body: string }> = [];
   const code: string[] = [];
   let section: 'text' | 'data' = 'text', pending = '';
+  let open: { name: string; words: number; body: string } | undefined;
   for (const raw of asm.split('\n')) {
     const line = raw.replace(/(\/\/|;).*$/, '').trim();
     if (!line) continue;
@@ -32,7 +33,14 @@ export function parseKernel(asm: string): { data: Array<{ name: string; words: n
     if (line === '.data' || line === '.ddr') { section = 'data'; continue; }
     if (section === 'data') {
       const m = DATA_DEF.exec(line);
-      if (m) data.push({ name: m[1]!, words: m[2] === 'space' ? Math.max(1, Number(m[3])) : m[3]!.split(',').length, body: `.${m[2]} ${m[3]}` });
+      const words = (kind: string, rest: string): number => (kind === 'space' ? Math.max(1, Number(rest)) : rest.split(',').length);
+      if (m) { data.push({ name: m[1]!, words: words(m[2]!, m[3]!), body: `.${m[2]} ${m[3]}` }); open = undefined; continue; }
+      // a bare `name:` line owns the directives that follow it (until the next label or .org)
+      const bare = /^([A-Za-z_]\w*):$/.exec(line);
+      if (bare) { open = { name: bare[1]!, words: 0, body: '' }; data.push(open); continue; }
+      const d = /^\.(space|float|word)\s*(.*)$/.exec(line);
+      if (d && open) open.words += words(d[1]!, d[2]!);
+      else open = undefined;
       continue;
     }
     if (/^\.(entry|global|region|endregion|code_align)\b/.test(line)) continue;

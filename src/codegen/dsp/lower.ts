@@ -1,7 +1,9 @@
 // Generated mode (the compiler): an IR graph -> one straight Program for the whole network.
 // Layers are fused groups (fuse.ts) each generated as one shape-exact kernel (kernels.ts), inlined
 // with immediate tensor addresses (inline.ts, no calls, no argument blocks); activations are placed
-// by src/memory's greedy planner over liveness above the weights; one profiler region per layer.
+// by src/memory's greedy planner over liveness; 'banked' layout puts filters, other constants, two
+// activation arenas (by producer parity) and kernel data in distinct memory blocks, so the streams a
+// kernel reads and writes together do not conflict; one profiler region per layer.
 import { type Graph, type Node, type TensorInfo, bindInputShapes, cloneGraph } from '../../ir/index.js';
 import { layoutData } from '../../dsplib/index.js';
 import { assemble } from '../../isa/index.js';
@@ -77,113 +79,119 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
 
   /** Place, inline and assemble; `banked`: weights, activations and kernel data in distinct memory blocks. */
   function build(banked: boolean): DspModel {
-  const bw = t.memory.blockWords;
-  const bump = [0, 1, 2, 3, 4, 5].map((b) => b * bw);
-  /** Next free address in block b (banked layout), NO_MEMORY past the block. */
-  const inBlock = (b: number, n: number): number => {
-    const a = bump[b]!;
-    if (a + n > (b + 1) * bw) throw new BwvmError('CODEGEN_DSP_NO_MEMORY', `block ${b} is full`);
-    bump[b] = up(a + n);
-    return a;
-  };
-  // 2. statics: weights (kernel layout) from address 0 (banked: filters in block 1, other constants in block 2)
-  let top = 0;
-  const data: Array<{ addr: number; words: Uint32Array }> = [];
-  const dataLines: string[] = [];
-  const constAddr = steps.map((s, i) => {
-    const m = new Map<string, number>();
-    for (const spec of s.call.kernel.inputs) {
-      const src = s.call.args[spec.symbol];
-      if (!src) throw new BwvmError('CODEGEN_DSP_BIND', `node '${s.grp.name}': kernel ${s.call.kernel.name} input '${spec.symbol}' is not bound`);
-      if (!('constant' in src)) continue;
-      const laid = layoutData(spec, src.constant);
-      const at = banked ? inBlock(spec.symbol === 'w' ? 1 : 2, laid.length) : top;
-      if (!banked) top = up(top + laid.length);
-      m.set(spec.symbol, at);
-      dataLines.push(`.org ${at}`, `${prefix(i)}__${spec.symbol}: .space ${laid.length}`);
-      data.push({ addr: at, words: new Uint32Array(laid.buffer, laid.byteOffset, laid.length) });
+    const bw = t.memory.blockWords;
+    const bump = [0, 1, 2, 3, 4, 5].map((b) => b * bw);
+    /** Next free address in block b (banked layout), NO_MEMORY past the block. */
+    const inBlock = (b: number, n: number): number => {
+      const a = bump[b]!;
+      if (a + n > (b + 1) * bw) throw new BwvmError('CODEGEN_DSP_NO_MEMORY', `block ${b} is full`);
+      bump[b] = up(a + n);
+      return a;
+    };
+    /** The first of `blocks` with room for n words (filters spill from block 1 to 2 and 4, never into activation blocks). */
+    const firstFit = (blocks: number[], n: number): number => {
+      const b = blocks.find((k) => bump[k]! + n <= (k + 1) * bw);
+      if (b === undefined) throw new BwvmError('CODEGEN_DSP_NO_MEMORY', `no block has room for ${n} filter words`);
+      return inBlock(b, n);
+    };
+    // 2. statics: weights (kernel layout) from address 0 (banked: filters in block 1 (then 2, 4), other constants in block 2)
+    let top = 0;
+    const data: Array<{ addr: number; words: Uint32Array }> = [];
+    const dataLines: string[] = [];
+    const constAddr = steps.map((s, i) => {
+      const m = new Map<string, number>();
+      for (const spec of s.call.kernel.inputs) {
+        const src = s.call.args[spec.symbol];
+        if (!src) throw new BwvmError('CODEGEN_DSP_BIND', `node '${s.grp.name}': kernel ${s.call.kernel.name} input '${spec.symbol}' is not bound`);
+        if (!('constant' in src)) continue;
+        const laid = layoutData(spec, src.constant);
+        const at = banked ? (spec.symbol === 'w' ? firstFit([1, 2, 4], laid.length) : inBlock(2, laid.length)) : top;
+        if (!banked) top = up(top + laid.length);
+        m.set(spec.symbol, at);
+        dataLines.push(`.org ${at}`, `${prefix(i)}__${spec.symbol}: .space ${laid.length}`);
+        data.push({ addr: at, words: new Uint32Array(laid.buffer, laid.byteOffset, laid.length) });
+      }
+      return m;
+    });
+    const weightWords = data.reduce((a, d) => a + d.words.length, 0); // (private data is pushed later)
+    // 3. activations: one interval per buffer (value root), sized by the largest extent a kernel touches
+    const iv = new Map<string, Interval>();
+    const last = steps.length - 1;
+    const touch = (v: string, i: number, words: number): void => {
+      const x = iv.get(v);
+      if (!x) iv.set(v, { id: v, size: words, first: i, last: i });
+      else { x.size = Math.max(x.size, words); x.first = Math.min(x.first, i); x.last = Math.max(x.last, i); }
+    };
+    for (const inp of g.inputs) touch(inp.name, 0, prod(ctxFor(g.nodes[0]!).shape(inp.name)));
+    steps.forEach((s, i) => {
+      const spaces = new Map(parseKernel(s.call.kernel.asm).data.map((d) => [d.name, d.words]));
+      for (const k of [...s.call.kernel.inputs, ...s.call.kernel.outputs]) {
+        const src = s.call.args[k.symbol]!;
+        if (!('value' in src)) continue;
+        if (k.rowPitch) throw new BwvmError('CODEGEN_DSP_BIND', `node '${s.grp.name}': activation '${src.value}' feeds a row-pitched kernel tensor '${k.symbol}'`);
+        touch(rootOf(src.value), i, Math.max(prod(k.shape), spaces.get(k.symbol) ?? 0, prod(ctxFor(s.grp.nodes[0]!).shape(src.value))));
+      }
+    });
+    for (const inp of g.inputs) iv.get(inp.name)!.last = last; // the host writes inputs and reads outputs by symbol
+    for (const o of g.outputs) { const x = iv.get(rootOf(o.name)); if (x) x.last = last; }
+    const intervals = [...iv.values()];
+    // banked: a layer's input and output sit in different blocks (producer step parity: blocks 0 and 3)
+    const isInput = new Set(g.inputs.map((i) => i.name));
+    const blockOf = (x: Interval): number => (isInput.has(x.id) || x.first % 2 === 1 ? 3 : 0);
+    const parts = banked ? [0, 3].map((b) => ({ base: b * bw, plan: greedyPlan(intervals.filter((x) => blockOf(x) === b), { alignment: ALIGN }) }))
+      : [{ base: up(top), plan: greedyPlan(intervals, { alignment: ALIGN }) }];
+    if (banked && parts.some((p) => p.plan.arenaBytes > bw)) throw new BwvmError('CODEGEN_DSP_NO_MEMORY', 'activations overflow a block');
+    const arenaBase = banked ? 0 : parts[0]!.base;
+    const arenaWords = parts.reduce((a, p) => a + p.plan.arenaBytes, 0);
+    const placements = parts.flatMap((p) => p.plan.placements.map((x) => ({ ...x, offset: p.base - arenaBase + x.offset })));
+    const privStart = banked ? 5 * bw : arenaBase + arenaWords;
+    const addrOf = new Map(placements.map((p) => [p.id, arenaBase + p.offset]));
+    // 4. code: each kernel inlined with immediate addresses; its private data after the arena (banked: block 5)
+    let pTop = up(privStart);
+    const text = ['.text', '.entry main', 'main:'];
+    steps.forEach((s, i) => {
+      const addrs = new Map<string, number>();
+      for (const k of [...s.call.kernel.inputs, ...s.call.kernel.outputs]) {
+        const src = s.call.args[k.symbol]!;
+        addrs.set(k.symbol, 'constant' in src ? constAddr[i]!.get(k.symbol)! : addrOf.get(rootOf(src.value))!);
+      }
+      const inl = inlineKernel(s.call.kernel, prefix(i), addrs, t);
+      for (const p of inl.privates) {
+        if (banked && pTop + p.words > 6 * bw) throw new BwvmError('CODEGEN_DSP_NO_MEMORY', 'kernel data overflow block 5');
+        dataLines.push(`.org ${pTop}`, `${p.symbol}: .space ${p.words}`);
+        data.push({ addr: pTop, words: p.init });
+        pTop = up(pTop + p.words);
+      }
+      text.push(`${prefix(i)}__start:`, ...inl.code.map((l) => (l.endsWith(':') ? l : `    ${l}`)));
+    });
+    text.push('    halt');
+    if (pTop > chipWords(t)) {
+      throw new BwvmError('CODEGEN_DSP_NO_MEMORY', `generated mode needs ${pTop} on-chip words (weights ${weightWords}, activations ${arenaWords}, kernel data ${pTop - privStart}); ${t.name} has ${chipWords(t)}`,
+        { hint: 'use a smaller width/input, or library mode with weights in DDR' });
     }
-    return m;
-  });
-  const weightWords = data.reduce((a, d) => a + d.words.length, 0); // (private data is pushed later)
-  // 3. activations: one interval per buffer (value root), sized by the largest extent a kernel touches
-  const iv = new Map<string, Interval>();
-  const last = steps.length - 1;
-  const touch = (v: string, i: number, words: number): void => {
-    const x = iv.get(v);
-    if (!x) iv.set(v, { id: v, size: words, first: i, last: i });
-    else { x.size = Math.max(x.size, words); x.first = Math.min(x.first, i); x.last = Math.max(x.last, i); }
-  };
-  for (const inp of g.inputs) touch(inp.name, 0, prod(ctxFor(g.nodes[0]!).shape(inp.name)));
-  steps.forEach((s, i) => {
-    const spaces = new Map(parseKernel(s.call.kernel.asm).data.map((d) => [d.name, d.words]));
-    for (const k of [...s.call.kernel.inputs, ...s.call.kernel.outputs]) {
-      const src = s.call.args[k.symbol]!;
-      if (!('value' in src)) continue;
-      if (k.rowPitch) throw new BwvmError('CODEGEN_DSP_BIND', `node '${s.grp.name}': activation '${src.value}' feeds a row-pitched kernel tensor '${k.symbol}'`);
-      touch(rootOf(src.value), i, Math.max(prod(k.shape), spaces.get(k.symbol) ?? 0, prod(ctxFor(s.grp.nodes[0]!).shape(src.value))));
-    }
-  });
-  for (const inp of g.inputs) iv.get(inp.name)!.last = last; // the host writes inputs and reads outputs by symbol
-  for (const o of g.outputs) { const x = iv.get(rootOf(o.name)); if (x) x.last = last; }
-  const intervals = [...iv.values()];
-  // banked: a layer's input and output sit in different blocks (producer step parity: blocks 0 and 3)
-  const isInput = new Set(g.inputs.map((i) => i.name));
-  const blockOf = (x: Interval): number => (isInput.has(x.id) || x.first % 2 === 1 ? 3 : 0);
-  const parts = banked ? [0, 3].map((b) => ({ base: b * bw, plan: greedyPlan(intervals.filter((x) => blockOf(x) === b), { alignment: ALIGN }) }))
-    : [{ base: up(top), plan: greedyPlan(intervals, { alignment: ALIGN }) }];
-  if (banked && parts.some((p) => p.plan.arenaBytes > bw)) throw new BwvmError('CODEGEN_DSP_NO_MEMORY', 'activations overflow a block');
-  const arenaBase = banked ? 0 : parts[0]!.base;
-  const arenaWords = parts.reduce((a, p) => a + p.plan.arenaBytes, 0);
-  const placements = parts.flatMap((p) => p.plan.placements.map((x) => ({ ...x, offset: p.base - arenaBase + x.offset })));
-  const privStart = banked ? 5 * bw : arenaBase + arenaWords;
-  const addrOf = new Map(placements.map((p) => [p.id, arenaBase + p.offset]));
-  // 4. code: each kernel inlined with immediate addresses; its private data after the arena (banked: block 5)
-  let pTop = up(privStart);
-  const text = ['.text', '.entry main', 'main:'];
-  steps.forEach((s, i) => {
-    const addrs = new Map<string, number>();
-    for (const k of [...s.call.kernel.inputs, ...s.call.kernel.outputs]) {
-      const src = s.call.args[k.symbol]!;
-      addrs.set(k.symbol, 'constant' in src ? constAddr[i]!.get(k.symbol)! : addrOf.get(rootOf(src.value))!);
-    }
-    const inl = inlineKernel(s.call.kernel, prefix(i), addrs, t);
-    for (const p of inl.privates) {
-      if (banked && pTop + p.words > 6 * bw) throw new BwvmError('CODEGEN_DSP_NO_MEMORY', 'kernel data overflow block 5');
-      dataLines.push(`.org ${pTop}`, `${p.symbol}: .space ${p.words}`);
-      data.push({ addr: pTop, words: p.init });
-      pTop = up(pTop + p.words);
-    }
-    text.push(`${prefix(i)}__start:`, ...inl.code.map((l) => (l.endsWith(':') ? l : `    ${l}`)));
-  });
-  text.push('    halt');
-  if (pTop > chipWords(t)) {
-    throw new BwvmError('CODEGEN_DSP_NO_MEMORY', `generated mode needs ${pTop} on-chip words (weights ${weightWords}, activations ${arenaWords}, kernel data ${pTop - privStart}); ${t.name} has ${chipWords(t)}`,
-      { hint: 'use a smaller width/input, or library mode with weights in DDR' });
-  }
-  const tensor = (name: string, kind: string) => {
-    const addr = addrOf.get(rootOf(name));
-    if (addr === undefined) throw new BwvmError('CODEGEN_DSP_BIND', `graph ${kind} '${name}' is never computed by a kernel`);
-    const shape = ctxFor(g.nodes[0]!).shape(name);
-    return { name, symbol: `${kind}_${name.replace(/\W/g, '_')}`, shape, words: prod(shape), addr };
-  };
-  const ins = g.inputs.map((i) => tensor(i.name, 'in'));
-  const outs = g.outputs.map((o) => tensor(o.name, 'out'));
-  for (const x of [...ins, ...outs]) dataLines.push(`.org ${x.addr}`, `${x.symbol}: .space ${x.words}`);
-  const asm = ['.data', ...dataLines, `.org ${chipWords(t)}`, ...text, ''].join('\n');
-  const program = assemble(asm, { limits: t, file: 'generated.s' });
-  program.data.push(...data.map((d) => ({ space: 'chip' as const, base: d.addr, words: d.words })));
-  const starts = steps.map((_, i) => program.symbols[`${prefix(i)}__start`]!.addr);
-  program.regions = steps.map((s, i) => ({ name: s.grp.name, start: starts[i]!, end: i + 1 < steps.length ? starts[i + 1]! : program.lines.length }));
-  const layers: DspLayer[] = steps.map((s) => ({
-    node: s.grp.name, op: s.grp.nodes.map((n) => n.op).join('+'), kernel: s.call.kernel.name, flops: s.call.kernel.flops,
-    shape: s.call.kernel.description, nodes: s.grp.nodes.map((n) => n.name),
-    weightWords: s.call.kernel.inputs.filter((k) => 'constant' in (s.call.args[k.symbol] ?? {})).reduce((a, k) => a + prod(k.shape), 0),
-  }));
-  return {
-    program, target: t.name, inputs: ins, outputs: outs, layers, asm,
-    memory: { chipWords: chipWords(t), peakWords: pTop, weightWords, staticWords: pTop - privStart, weights: 'chip' },
-    plan: { arenaBase, arenaWords, lowerBoundWords: lowerBound(intervals, ALIGN), placements, layout: banked ? 'banked' : 'packed' },
-  };
+    const tensor = (name: string, kind: string) => {
+      const addr = addrOf.get(rootOf(name));
+      if (addr === undefined) throw new BwvmError('CODEGEN_DSP_BIND', `graph ${kind} '${name}' is never computed by a kernel`);
+      const shape = ctxFor(g.nodes[0]!).shape(name);
+      return { name, symbol: `${kind}_${name.replace(/\W/g, '_')}`, shape, words: prod(shape), addr };
+    };
+    const ins = g.inputs.map((i) => tensor(i.name, 'in'));
+    const outs = g.outputs.map((o) => tensor(o.name, 'out'));
+    for (const x of [...ins, ...outs]) dataLines.push(`.org ${x.addr}`, `${x.symbol}: .space ${x.words}`);
+    const asm = ['.data', ...dataLines, `.org ${chipWords(t)}`, ...text, ''].join('\n');
+    const program = assemble(asm, { limits: t, file: 'generated.s' });
+    program.data.push(...data.map((d) => ({ space: 'chip' as const, base: d.addr, words: d.words })));
+    const starts = steps.map((_, i) => program.symbols[`${prefix(i)}__start`]!.addr);
+    program.regions = steps.map((s, i) => ({ name: s.grp.name, start: starts[i]!, end: i + 1 < steps.length ? starts[i + 1]! : program.lines.length }));
+    const layers: DspLayer[] = steps.map((s) => ({
+      node: s.grp.name, op: s.grp.nodes.map((n) => n.op).join('+'), kernel: s.call.kernel.name, flops: s.call.kernel.flops,
+      shape: s.call.kernel.description, nodes: s.grp.nodes.map((n) => n.name),
+      weightWords: s.call.kernel.inputs.filter((k) => 'constant' in (s.call.args[k.symbol] ?? {})).reduce((a, k) => a + prod(k.shape), 0),
+    }));
+    return {
+      program, target: t.name, inputs: ins, outputs: outs, layers, asm,
+      memory: { chipWords: chipWords(t), peakWords: pTop, weightWords, staticWords: pTop - privStart, weights: 'chip' },
+      plan: { arenaBase, arenaWords, lowerBoundWords: lowerBound(intervals, ALIGN), placements, layout: banked ? 'banked' : 'packed' },
+    };
   }
 }

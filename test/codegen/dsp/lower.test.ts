@@ -5,7 +5,7 @@
 import { describe, expect, test } from 'vitest';
 import { run as reference } from '../../../src/bwdnn/reference/index.js';
 import { zooModel } from '../../../src/bwdnn/zoo/index.js';
-import { lowerToDsp } from '../../../src/codegen/dsp/index.js';
+import { lowerToDsp, parseKernel } from '../../../src/codegen/dsp/index.js';
 import { createGraph, type Graph, inferShapes } from '../../../src/ir/index.js';
 import { findOverlaps } from '../../../src/memory/index.js';
 import { optimize } from '../../../src/opt/index.js';
@@ -70,12 +70,17 @@ describe('generated mode: deeper nets', () => {
 
   test('a node without a kernel is a BwvmError naming the node and the op', () => {
     const g = zooModel('lenet5');
-    g.nodes.find((n) => n.op === 'Relu')!.op = 'Sigmoid';
-    expect(() => lowerToDsp(optimize(g, 'O0').graph, T)).toThrow(/node '.*': op Sigmoid has no DSP kernel in generated mode/);
+    g.nodes.find((n) => n.op === 'Relu')!.op = 'Sqrt'; // an ONNX op with no DSP kernel row
+    expect(() => lowerToDsp(g, T)).toThrow(/node '.*': op Sqrt has no DSP kernel in generated mode/);
   });
 });
 
 describe('generated mode: folding', () => {
+  test('a kernel whose private data is a bare label followed by directives is inlined (size counted)', () => {
+    const asm = ['.data', '.org 0', 'x: .space 4', 'kc:', '.float 1.0, 2.0', '.float 3.0', '.org 99', 'y: .space 4', '.text', 'main:', '    w15 = kc', '    halt'].join('\n');
+    expect(parseKernel(asm).data.find((d) => d.name === 'kc')!.words).toBe(3);
+  });
+
   test('Conv without bias + a constant per-channel Add + Relu is one kernel and equals the reference', async () => {
     const w = rand(4 * 2 * 9, 3), c = rand(4, 4);
     const g = createGraph({
