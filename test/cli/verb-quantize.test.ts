@@ -36,9 +36,9 @@ describe('bwvm quantize', () => {
     const c = capture();
     expect(await quantizeVerb([LENET])).toBe(2);
     expect(await quantizeVerb([LENET, '--bits', '4', '-o', '/tmp/bwvm-q-never.onnx'])).toBe(1);
-    expect(await quantizeVerb(['vgg_small', '--samples', '0', '--calib', '4', '-o', '/tmp/bwvm-q-never.onnx'])).toBe(1);
+    // batch norm is folded before lowering (compress/quant/fold-bn.ts): vgg_small quantizes
+    expect(await quantizeVerb(['vgg_small', '--samples', '0', '--calib', '4', '-o', join(tmpdir(), 'bwvm-q-vgg.onnx')])).toBe(0);
     c.restore();
     expect(c.err).toMatch(/--bits 8 or --bits 16/);
-    expect(c.err).toMatch(/BatchNormalization/);
   }, 60_000);
 });

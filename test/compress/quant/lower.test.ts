@@ -59,6 +59,10 @@ test('accuracy: fp32 vs int16 vs int8 (per-channel and per-tensor) on 200 test i
 test('ops without an integer form are refused with the op named', () => {
   const vgg = zooModel('vgg_small', { width: 0.25, input: [1, 8, 8] });
   const st = collectStats(vgg, { dtype: 'float32', shape: [2, 1, 8, 8], data: new Float32Array(128).map((_, i) => Math.sin(i)) });
+  // a BN right after its Conv is folded (fold-bn.ts); one whose Conv output is also read elsewhere
+  // (here: a graph output) cannot be, and is refused with the op named
+  expect(lowerToInteger(vgg, st).nodes.length).toBeGreaterThan(0);
+  vgg.outputs.push({ name: vgg.nodes[0]!.outputs[0]!, dtype: 'float32', shape: [] });
   expect(() => lowerToInteger(vgg, st)).toThrow(/BatchNormalization/);
 });
 
