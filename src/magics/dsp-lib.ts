@@ -5,7 +5,6 @@
 import { run as reference } from '../bwdnn/reference/index.js';
 import { DSP_KERNELS, type DspKernel, dense, layoutData } from '../dsplib/index.js';
 import { plotly, table } from '../display/index.js';
-import { type Attrs, createGraph, type Graph, inferShapes, type Tensor } from '../ir/index.js';
 import { assemble } from '../isa/index.js';
 import { Simulator, profileTable } from '../sim/index.js';
 import { getModel } from '../session/index.js';
@@ -14,6 +13,7 @@ import { peakFlopsPerCycle, resolveTarget, type TargetDesc } from '../target/ind
 import { BwvmError } from '../util/errors.js';
 import type { MagicArgs } from './args.js';
 import { currentTarget } from './dsp.js';
+import { DSPLIB_CHECKS, EXTRA_PARAMS, referenceOutput, type RunShape } from './dsp-lib-check.js';
 import { MagicOutput, type MagicContext, type MagicFamily, type MagicSpec } from './types.js';
 
 /** Seeded values in [-1, 1). */
@@ -24,70 +24,51 @@ function rand(n: number, seed: number): Float32Array {
   return out;
 }
 
-/** Reference semantics of a kernel: the ONNX op (and attributes) computing its output from its inputs. */
-type RefSpec = (shape: Record<string, number>, ins: Float32Array[]) => Array<{ op: string; attrs: Attrs }> | { host: Float32Array };
-const pool = (op: string) => (s: Record<string, number>): Array<{ op: string; attrs: Attrs }> => [{ op, attrs: { kernel_shape: [s.k!, s.k!], strides: [s.stride!, s.stride!] } }];
-const REFERENCE: Record<string, RefSpec> = {
-  conv2d: (s) => [{ op: 'Conv', attrs: { kernel_shape: [s.kH!, s.kW!], strides: [s.stride!, s.stride!], pads: [s.pad!, s.pad!, s.pad!, s.pad!] } }],
-  relu: () => [{ op: 'Relu', attrs: {} }],
-  add: () => [{ op: 'Add', attrs: {} }],
-  maxpool: pool('MaxPool'),
-  avgpool: pool('AveragePool'),
-  dense: () => [{ op: 'Gemm', attrs: { transB: 1 } }],
-  batchnorm: (s, [x, sc, sh]) => ({ host: x!.map((v, i) => v * sc![Math.floor(i / (s.H! * s.W!))]! + sh![Math.floor(i / (s.H! * s.W!))]!) }),
-};
-
-function referenceOut(k: DspKernel, spec: RefSpec, shape: Record<string, number>, ins: Float32Array[]): Float32Array {
-  const r = spec(shape, ins);
-  if ('host' in r) return r.host;
-  const names = k.inputs.map((_, i) => `in${i}`);
-  const g: Graph = createGraph({
-    inputs: k.inputs.map((t, i) => ({ name: names[i]!, dtype: 'float32', shape: t.shape })),
-    outputs: [{ name: 'out', dtype: 'float32', shape: [] }],
-    nodes: [{ name: 'n0', op: r[0]!.op, inputs: names, outputs: ['out'], attrs: r[0]!.attrs }],
-  });
-  inferShapes(g);
-  const feeds: Record<string, Tensor> = {};
-  k.inputs.forEach((t, i) => { feeds[names[i]!] = { dtype: 'float32', shape: t.shape, data: ins[i]! }; });
-  return reference(g, feeds).out!.data as Float32Array;
-}
-
 function maxRelErr(a: Float32Array, b: Float32Array): number {
   let d = 0, m = 0;
   for (let i = 0; i < a.length; i++) { d = Math.max(d, Math.abs(a[i]! - b[i]!)); m = Math.max(m, Math.abs(b[i]!)); }
   return Number.isNaN(d) ? Infinity : m === 0 ? d : d / m;
 }
 
-/** `name k=v k=v ...` -> kernel name and shape (the row's example shape, overridden). */
-function parseRun(text: string): { name: string; shape: Record<string, number> } {
+/** `name k=v k=v ...` -> kernel name and shape (the row's example shape, overridden; `C=4,8` is a list). */
+function parseRun(text: string): { name: string; shape: RunShape } {
   const [name, ...kv] = text.trim().split(/\s+/);
-  const gens: Record<string, { example: Record<string, number> }> = { dense: { example: { N: 4, K: 64, M: 32 } }, ...(DSP_KERNELS as unknown as Record<string, { example: Record<string, number> }>) };
+  const gens: Record<string, { example: RunShape }> = { dense: { example: { N: 4, K: 64, M: 32 } }, ...(DSP_KERNELS as unknown as Record<string, { example: RunShape }>) };
   const row = name ? gens[name] : undefined;
   if (!row) throw new BwvmError('DSPLIB_UNKNOWN', `no dsplib kernel '${name ?? ''}'`, { hint: `kernels: ${Object.keys(gens).join(', ')} (see %dsplib list)` });
-  const shape = { ...row.example };
+  const shape: RunShape = { ...row.example };
+  const keys = [...Object.keys(row.example), ...(EXTRA_PARAMS[name!] ?? [])];
   for (const p of kv) {
-    const m = /^(\w+)=(-?\d+)$/.exec(p);
-    if (!m || !(m[1]! in shape)) throw new BwvmError('DSPLIB_SHAPE', `'${p}' is not a shape parameter of ${name}`, { hint: `${name} takes ${Object.keys(row.example).map((k) => `${k}=N`).join(' ')}` });
-    shape[m[1]!] = Number(m[2]);
+    const m = /^(\w+)=(-?\d+(?:\.\d+)?(?:,-?\d+(?:\.\d+)?)*)$/.exec(p);
+    if (!m || !keys.includes(m[1]!)) throw new BwvmError('DSPLIB_SHAPE', `'${p}' is not a shape parameter of ${name}`, { hint: `${name} takes ${keys.map((k) => `${k}=${Array.isArray(row.example[k]) ? 'N,N' : 'N'}`).join(' ')}` });
+    const vals = m[2]!.split(',').map(Number);
+    if (Array.isArray(row.example[m[1]!])) shape[m[1]!] = vals;
+    else if (vals.length === 1) shape[m[1]!] = vals[0]!;
+    else throw new BwvmError('DSPLIB_SHAPE', `'${p}': ${m[1]} of ${name} is one number`, { hint: `write ${m[1]}=${vals[0]}` });
   }
   return { name: name!, shape };
 }
+
+const shapeText = (shape: RunShape): string => Object.entries(shape).map(([a, b]) => `${a}=${String(b)}`).join(' ');
 
 async function runKernel(text: string, t: TargetDesc, ctx: MagicContext) {
   const { name, shape } = parseRun(text);
   const k = name === 'dense' ? dense(shape as never, t, { bias: true })
     : (DSP_KERNELS[name] as unknown as { generate(s: object, t: TargetDesc): DspKernel }).generate(shape, t);
   const sim = new Simulator(assemble(k.asm, { limits: t, file: `dsplib ${name}` }), t);
-  const ins = k.inputs.map((s, i) => rand(s.shape.reduce((a, b) => a * b, 1), 11 + i));
-  k.inputs.forEach((s, i) => sim.setInput(s.symbol, layoutData(s, ins[i]!)));
+  const check = DSPLIB_CHECKS[name];
+  // logical (ONNX-shaped) inputs, seeded; the kernel gets them in its own layout
+  const shapes = check?.shapes?.(shape, k) ?? k.inputs.map((s) => s.shape);
+  const ins = shapes.map((s, i) => rand(s.reduce((a, b) => a * b, 1), 11 + i));
+  const kin = check?.toKernel?.(shape, ins) ?? ins;
+  k.inputs.forEach((s, i) => sim.setInput(s.symbol, layoutData(s, kin[i]!)));
   const r = await sim.run({ signal: ctx.signal });
   const out = k.outputs[0]!;
   const got = sim.readOutput(out.symbol, out.shape.reduce((a, b) => a * b, 1));
-  const spec = REFERENCE[name];
-  const err = spec ? maxRelErr(got, referenceOut(k, spec, shape, ins)) : undefined;
+  const err = check ? maxRelErr(got, referenceOutput(check, shape, shapes, ins)) : undefined;
   const p = r.profile;
   const rows: Array<[string, string]> = [
-    ['kernel', `${name} ${Object.entries(shape).map(([a, b]) => `${a}=${b}`).join(' ')}`],
+    ['kernel', `${name} ${shapeText(shape)}`],
     ['output check', err === undefined ? 'no reference for this kernel' : `max rel err ${err.toExponential(2)} vs reference ${err <= 1e-5 ? '(pass)' : '(FAIL)'}`],
     ['cycles', String(p.cycles)], ['GFLOPS', `${p.gflops.toFixed(3)} at ${t.clockHz / 1e6} MHz`],
     ['% of peak', `${(100 * p.efficiency).toFixed(1)} % of ${peakFlopsPerCycle(t)} FLOP/cycle`],

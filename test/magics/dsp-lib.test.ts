@@ -1,8 +1,11 @@
 // %dsplib and %simulate --model through the cell runner: kernel list, one kernel run with an
 // output check against the reference executor and a profile, lenet5 whole in library mode with
-// a per-layer table and a Plotly chart, and clear errors for unknown kernels / parameters.
+// a per-layer table and a Plotly chart, clear errors for unknown kernels / parameters, and every
+// kernel of the dsplib table run on a tiny shape with a passing reference check.
 import { describe, expect, it } from 'vitest';
+import { DSP_KERNELS } from '../../src/dsplib/index.js';
 import { dspLibFamily } from '../../src/magics/dsp-lib.js';
+import { DSPLIB_CHECKS } from '../../src/magics/dsp-lib-check.js';
 import { makeExecutor, resultText, run } from './support/harness.js';
 
 describe('%dsplib', () => {
@@ -33,6 +36,36 @@ describe('%dsplib', () => {
     expect(JSON.stringify(a.outcome) + JSON.stringify(a.events)).toMatch(/no dsplib kernel 'fft'.*kernels: .*conv2d/);
     const b = await run(exec, '%dsplib run relu Q=3');
     expect(JSON.stringify(b.outcome) + JSON.stringify(b.events)).toMatch(/'Q=3' is not a shape parameter of relu/);
+  });
+});
+
+/** A tiny shape per kernel (generation on a loaded machine is slow). */
+const TINY: Record<string, string> = {
+  conv2d: 'C=2 H=6 W=6 M=4', conv2d_relu: 'N=1 C=2 H=6 W=6 M=4', conv2d_add_relu: 'C=2 H=6 W=6 M=4', conv2d_tiled: 'C=2 H=6 W=6 M=4',
+  relu: 'n=16', relu6: 'n=16', add: 'n=16', leakyrelu: 'n=16 alpha=0.2', sigmoid: 'n=16', tanh: 'n=16',
+  softmax: 'N=2 K=12', maxpool: 'C=2 H=4 W=4', avgpool: 'C=2 H=4 W=4 k=4 stride=1', dense: 'N=2 K=8 M=4', matmul: 'N=2 K=8 M=4',
+  concat: 'C=4,8 H=4 W=4', deconv: 'C=2 H=4 W=4 M=3', depthwise: 'C=4 H=6 W=6 stride=2', batchnorm: 'C=2 H=4 W=4',
+};
+
+describe('%dsplib run: every kernel against the reference executor', () => {
+  it('has a reference check for every kernel of the table', () => {
+    for (const k of Object.keys(DSP_KERNELS)) expect(DSPLIB_CHECKS[k], k).toBeDefined();
+  });
+
+  it.each(Object.entries(TINY))('%s on a tiny shape passes its output check', async (name, shape) => {
+    const { exec } = makeExecutor();
+    const r = await run(exec, `%dsplib run ${name} ${shape}`);
+    expect(r.outcome.status, JSON.stringify(r.outcome)).toBe('ok');
+    const res = exec.session.results.dsplib as { maxRelErr: number | undefined };
+    expect(res.maxRelErr, name).toBeDefined();
+    expect(res.maxRelErr!).toBeLessThanOrEqual(1e-5);
+    expect(JSON.stringify(r.events)).toMatch(/\(pass\)/);
+  });
+
+  it('a list parameter where one number is expected is a clear error', async () => {
+    const { exec } = makeExecutor();
+    const r = await run(exec, '%dsplib run relu n=4,8');
+    expect(JSON.stringify(r.outcome) + JSON.stringify(r.events)).toMatch(/n of relu is one number/);
   });
 });
 

@@ -1,0 +1,78 @@
+// `%dsplib run` output checks: per dsplib kernel, the ONNX graph computing the same output on the
+// reference executor (bwdnn), the logical (ONNX-shaped) inputs it takes and how they become the
+// kernel's input data (matmul B transposed, deconv weights phase-packed). One row per kernel.
+import { run as reference } from '../bwdnn/reference/index.js';
+import { type DspKernel, deconvWeights, gemmLayoutB } from '../dsplib/index.js';
+import { type Attrs, createGraph, inferShapes, type Tensor } from '../ir/index.js';
+
+export type RunShape = Record<string, number | number[]>;
+/** A reference node: inputs are logical input indices, or -1 for the previous node's output. */
+interface RefNode { op: string; attrs?: Attrs; inputs: number[] }
+
+export interface CheckRow {
+  /** Logical (ONNX) input shapes; default: the kernel tensors' shapes. */
+  shapes?(s: RunShape, k: DspKernel): number[][];
+  /** Dense kernel input data from the logical inputs; default: the same arrays. */
+  toKernel?(s: RunShape, ins: Float32Array[]): Float32Array[];
+  nodes(s: RunShape): RefNode[];
+}
+
+const n = (s: RunShape, key: string, dflt = 0): number => (s[key] as number | undefined) ?? dflt;
+const win = (k: number, stride: number, pad: number): Attrs => ({ kernel_shape: [k, k], strides: [stride, stride], pads: [pad, pad, pad, pad] });
+const convNode = (s: RunShape): RefNode => ({ op: 'Conv', attrs: { ...win(n(s, 'kH'), n(s, 'stride'), n(s, 'pad')), kernel_shape: [n(s, 'kH'), n(s, 'kW')] }, inputs: [0, 1, 2] });
+const one = (op: string, attrs: Attrs = {}): CheckRow => ({ nodes: () => [{ op, attrs, inputs: [0] }] });
+const poolRow = (op: string): CheckRow => ({ nodes: (s) => [{ op, attrs: win(n(s, 'k'), n(s, 'stride'), 0), inputs: [0] }] });
+
+/** The check table: kernel name -> reference. */
+export const DSPLIB_CHECKS: Record<string, CheckRow> = {
+  conv2d: { nodes: (s) => [convNode(s)] },
+  conv2d_tiled: { nodes: (s) => [convNode(s)] },
+  conv2d_relu: { nodes: (s) => [convNode(s), { op: 'Relu', inputs: [-1] }] },
+  conv2d_add_relu: { nodes: (s) => [convNode(s), { op: 'Add', inputs: [-1, 3] }, { op: 'Relu', inputs: [-1] }] },
+  relu: one('Relu'),
+  relu6: one('Clip', { min: 0, max: 6 }),
+  add: { nodes: () => [{ op: 'Add', inputs: [0, 1] }] },
+  leakyrelu: { nodes: (s) => [{ op: 'LeakyRelu', attrs: { alpha: n(s, 'alpha', 0.01) }, inputs: [0] }] },
+  sigmoid: one('Sigmoid'),
+  tanh: one('Tanh'),
+  softmax: one('Softmax', { axis: -1 }),
+  maxpool: poolRow('MaxPool'),
+  avgpool: poolRow('AveragePool'),
+  dense: { nodes: () => [{ op: 'Gemm', attrs: { transB: 1 }, inputs: [0, 1, 2] }] },
+  matmul: {
+    shapes: (s) => [[n(s, 'N'), n(s, 'K')], [n(s, 'K'), n(s, 'M')]],
+    toKernel: (s, [a, b]) => [a!, gemmLayoutB(b!, n(s, 'K'), n(s, 'M'))],
+    nodes: () => [{ op: 'MatMul', inputs: [0, 1] }],
+  },
+  concat: { nodes: (s) => [{ op: 'Concat', attrs: { axis: 1 }, inputs: (s.C as number[]).map((_, i) => i) }] },
+  deconv: {
+    shapes: (s, k) => [k.inputs[0]!.shape, [n(s, 'C'), n(s, 'M'), n(s, 'kH'), n(s, 'kW')], [n(s, 'M')]],
+    toKernel: (s, [x, w, b]) => [x!, deconvWeights(s as never, w!), b!],
+    nodes: (s) => [{ op: 'ConvTranspose', attrs: { ...win(n(s, 'kH'), n(s, 'stride'), n(s, 'pad')), kernel_shape: [n(s, 'kH'), n(s, 'kW')], output_padding: [n(s, 'outPad'), n(s, 'outPad')] }, inputs: [0, 1, 2] }],
+  },
+  depthwise: { nodes: (s) => [{ op: 'Conv', attrs: { ...win(n(s, 'k', 3), n(s, 'stride'), n(s, 'pad')), group: n(s, 'C') }, inputs: [0, 1, 2] }] },
+  batchnorm: {
+    shapes: (s, k) => [k.inputs[0]!.shape, [1, n(s, 'C'), 1, 1], [1, n(s, 'C'), 1, 1]],
+    nodes: () => [{ op: 'Mul', inputs: [0, 1] }, { op: 'Add', inputs: [-1, 2] }],
+  },
+};
+
+/** Shape parameters a kernel takes beyond its example shape. */
+export const EXTRA_PARAMS: Record<string, string[]> = { leakyrelu: ['alpha'], depthwise: ['k'], deconv: ['outPad'] };
+
+/** Run the row's reference graph on the logical inputs. */
+export function referenceOutput(row: CheckRow, s: RunShape, shapes: number[][], ins: Float32Array[]): Float32Array {
+  const names = shapes.map((_, i) => `in${i}`), nodes = row.nodes(s);
+  const g = createGraph({
+    inputs: shapes.map((shape, i) => ({ name: names[i]!, dtype: 'float32' as const, shape })),
+    outputs: [{ name: 'out', dtype: 'float32', shape: [] }],
+    nodes: nodes.map((nd, j) => ({
+      name: `n${j}`, op: nd.op, attrs: nd.attrs ?? {},
+      inputs: nd.inputs.map((i) => (i < 0 ? `t${j - 1}` : names[i]!)), outputs: [j === nodes.length - 1 ? 'out' : `t${j}`],
+    })),
+  });
+  inferShapes(g);
+  const feeds: Record<string, Tensor> = {};
+  shapes.forEach((shape, i) => { feeds[names[i]!] = { dtype: 'float32', shape, data: ins[i]! }; });
+  return reference(g, feeds).out!.data as Float32Array;
+}
