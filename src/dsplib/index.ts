@@ -15,3 +15,5 @@ export { dense, matmul, gemmLayoutB, gemmPitch, type GemmShape, type GemmOptions
 export { activation, type ActivationKind, type ActivationShape } from './activation.js';
 export { softmax, type SoftmaxShape } from './softmax.js';
 export { concat, type ConcatShape } from './concat.js';
+export { qdense, type QDenseShape } from './qdense.js';
+export { qdensePack, type QDenseData } from './qdense-pack.js';

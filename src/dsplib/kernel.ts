@@ -1,6 +1,6 @@
 // What a dsplib generator returns: assembly text for one exact shape plus the data symbols it
 // reads and writes (name, shape, layout), its useful FLOPs and the blocking it chose.
-export type DspDType = 'f32';
+export type DspDType = 'f32' | 'i16' | 'i8';
 
 export interface KernelTensor {
   /** Data symbol in the assembly (write inputs / read outputs by this name). */

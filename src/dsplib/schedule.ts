@@ -20,9 +20,12 @@ export type Op =
 
 export type ArithForm = 'fmac' | 'fmul' | 'fadd' | 'add2' | 'max2' | 'min2' | ExtraForm;
 /** Forms for transcendental / reduction kernels (activation.ts, softmax.ts, gemm.ts epilogues). */
-export type ExtraForm = 'sub2' | 'fmsub' | 'mov' | 'iadd2' | 'shl2' | 'and2' | 'or2' | 'abs' | 'recip' | 'fsumx' | 'fsumy' | 'fsumz' | 'fsumt' | 'fsum' | 'xferx' | 'xfery' | 'xferz' | 'xfert';
+export type ExtraForm = 'sub2' | 'fmsub' | 'mov' | 'iadd2' | 'shl2' | 'and2' | 'or2' | 'abs' | 'recip' | 'fsumx' | 'fsumy' | 'fsumz' | 'fsumt' | 'fsum' | 'xferx' | 'xfery' | 'xferz' | 'xfert' | FixedForm;
+/** Fixed-point forms (qdense.ts): MACs into the pair r{acc}:p, int32 arithmetic, lane isum, saturation. */
+export type FixedForm = 'mac16' | 'mac8' | 'imul' | 'shli16' | 'shri16' | 'lsri16' | 'ishr' | 'isumx' | 'isumy' | 'isumz' | 'isumt' | 'sat8' | 'sat16';
 type Unit = 'MUL' | 'ALU' | 'SHF' | 'SPU';
 const X = (text: (d: number, a: number, b: number) => string, lat: LatencyClass, readsD: boolean, unit?: Unit, lane?: number) => ({ text, lat, readsD, unit, lane });
+const isum = (lane: number) => X((d, a) => `${'xyzt'[lane]} r${d} = sum r${a}`, 'reduce', false, 'SPU', lane);
 const fsum = (lane: number) => X((d, a) => `${'xyzt'[lane]} fr${d} = sum fr${a}`, 'reduce', false, 'SPU', lane);
 
 /** Arithmetic forms: fmac d += a*b, fmul d = a*b (starts an accumulation), fadd d = d + b (a unused). */
@@ -45,6 +48,16 @@ const ARITH = {
   fsumx: fsum(0), fsumy: fsum(1), fsumz: fsum(2), fsumt: fsum(3),
   fsum: X((d, a) => `xyzt fr${d} = sum fr${a}`, 'reduce', false, 'SPU'),
   xferx: X((d, a) => `xyzt fr${d} = xfr${a}`, 'xfer', false, 'ALU'), xfery: X((d, a) => `xyzt fr${d} = yfr${a}`, 'xfer', false, 'ALU'),
+  mac16: X((d, a, b) => `xyzt r${d}:p += mac16 r${a}, r${b}`, 'fmac', true, 'MUL'),
+  mac8: X((d, a, b) => `xyzt r${d}:p += mac8 r${a}, r${b}`, 'fmac', true, 'MUL'),
+  imul: X((d, a, b) => `xyzt r${d} = r${a} * r${b}`, 'fmul', false, 'MUL'),
+  shli16: X((d, a) => `xyzt r${d} = r${a} << 16`, 'shf', false, 'SHF'),
+  shri16: X((d, a) => `xyzt r${d} = r${a} >> 16`, 'shf', false, 'SHF'),
+  lsri16: X((d, a) => `xyzt r${d} = r${a} >>> 16`, 'shf', false, 'SHF'),
+  ishr: X((d, a, b) => `xyzt r${d} = r${a} >> r${b}`, 'shf', false, 'SHF'),
+  isumx: isum(0), isumy: isum(1), isumz: isum(2), isumt: isum(3),
+  sat8: X((d, a) => `xyzt r${d} = sat8 r${a}`, 'alu', false, 'ALU'),
+  sat16: X((d, a) => `xyzt r${d} = sat16 r${a}`, 'alu', false, 'ALU'),
   xferz: X((d, a) => `xyzt fr${d} = zfr${a}`, 'xfer', false, 'ALU'), xfert: X((d, a) => `xyzt fr${d} = tfr${a}`, 'xfer', false, 'ALU'),
 } as Record<ArithForm, { text: (d: number, a: number, b: number) => string; lat: LatencyClass; readsD: boolean; unit?: Unit; lane?: number }>;
 
