@@ -17,6 +17,8 @@ const ISUM: FixedForm[] = ['isumx', 'isumy', 'isumz', 'isumt'];
 /** Per-channel table rows of input `q` (see qdensePack): ml, mh, round, shift, zp_y, folded bias. */
 export const QTABLE_ROWS = 6;
 const SCRATCH = 7;
+/** Scratch register sets the epilogue rotates through (independent rows' requantization overlap). */
+const SETS = 2;
 
 /** Words per packed int8 row and the table row pitch. */
 export const qdenseWords = (K: number): number => Math.ceil(K / 4);
@@ -30,7 +32,7 @@ function estimate(N: number, k4: number, M: number, R: number, Q: number, t: Tar
   return nb * mb * per(R, Q) + (nr ? mb * per(nr, Q) : 0) + (mr ? nb * per(R, mr) : 0) + (nr && mr ? per(nr, mr) : 0);
 }
 
-const fits = (R: number, Q: number, t: TargetDesc): boolean => 2 * R * Q + SCRATCH + 1 + R + Q + QTABLE_ROWS + 6 <= t.regsPerMacro;
+const fits = (R: number, Q: number, t: TargetDesc): boolean => 2 * R * Q + SCRATCH * SETS + 1 + R + Q + QTABLE_ROWS + 2 <= t.regsPerMacro;
 
 /** Generate the int8 dense kernel for one exact shape (inputs x, w packed by qdensePack; output y int32 words). */
 export function qdense(sh: QDenseShape, t: TargetDesc, opts: { block?: { R: number; Q: number } } = {}): DspKernel {
@@ -107,7 +109,8 @@ function blockNest(sh: QDenseShape, Kw: number, Kp: number, Mp: number, p: Part,
   const yS = Array.from({ length: R }, (_, i) => b.stream(pick(groups), Y.addr, (p.n0 + i) * M + p.m0));
   const tS = b.stream(pick(groups * QTABLE_ROWS), T.addr, p.m0);
   const acc = (i: number, j: number): number => 2 * (i * Q + j);
-  const S = Array.from({ length: SCRATCH }, (_, i) => 2 * rq + i);
+  const scratch = (k: number): number[] => Array.from({ length: SCRATCH }, (_, i) => 2 * rq + SCRATCH * (k % SETS) + i);
+  let set = 0;
   const P = (r: number): Reg => ({ p: r });
   let prio = 0;
   const op = (form: NonNullable<Extract<Op, { kind: 'fmac' }>['op']>, d: number, a: Reg, bb: Reg = a): Op => ({ kind: 'fmac', op: form, acc: d, a, b: bb, prio: prio++ });
@@ -128,7 +131,7 @@ function blockNest(sh: QDenseShape, Kw: number, Kp: number, Mp: number, p: Part,
       const lanes = Math.min(4, Q - 4 * g), mask = 'xyzt'.slice(0, lanes);
       const [ml, mh, rnd, shf, zp, bias] = Array.from({ length: QTABLE_ROWS }, (_, j) => { const v = b.vreg(); ops.push(b.loadOp(tS, j * Mp + 4 * g, 'xyzt', 1, v, prio)); return v; }) as [Reg, Reg, Reg, Reg, Reg, Reg];
       for (let n = 0; n < R; n++) {
-        const d = acc(n, 4 * g), [al, ah, p0, tt, q, ql, r] = S as [number, number, number, number, number, number, number];
+        const d = acc(n, 4 * g), [al, ah, p0, tt, q, ql, r] = scratch(set++) as [number, number, number, number, number, number, number];
         for (let j = 0; j < lanes; j++) ops.push(op(ISUM[j]!, d, P(acc(n, 4 * g + j))));
         ops.push(op('iadd2', d, P(d), bias)); // acc = bias' + sum x*w (int32)
         // R = floor(acc * M0 / 2^32) with acc = ah*2^16 + al, M0 = mh*2^16 + ml, all partial products int32-exact
@@ -164,7 +167,7 @@ function blockNest(sh: QDenseShape, Kw: number, Kp: number, Mp: number, p: Part,
   const stepM = b.streams.map((_, i) => (wS.includes(i) ? Q * Kp : yS.includes(i) || i === tS ? Q : 0));
   const end = stepM.map((st, i) => st + shift[i]!);
   const resolved = resolveIncrements(segs, b.streams.length, end, shift);
-  const pinned = new Set([...Array.from({ length: 2 * rq + SCRATCH }, (_, k) => k), ZERO]);
+  const pinned = new Set([...Array.from({ length: 2 * rq + SCRATCH * SETS }, (_, k) => k), ZERO]);
   const sched = resolved.map((ops) => schedule(ops, b.streams, poolRegs(t, pinned), t, 64, new Set([ZERO])));
   const body = sched.length === 1 ? { head: sched[0]!, tail: [] } : sched.length === 2 ? { head: sched[0]!, tail: sched[1]! }
     : { head: sched[0]!, mid: { lines: sched[1]!, count: midCount }, tail: sched[2]! };
