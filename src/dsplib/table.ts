@@ -9,6 +9,7 @@ import { pool, type PoolKind, type PoolShape } from './pool.js';
 import { eltwise, type EltwiseKind, type EltwiseShape } from './eltwise.js';
 import { NN_KERNELS } from './table-nn.js';
 import { DECONV_KERNELS } from './deconv-table.js';
+import { qdense, type QDenseShape } from './qdense.js';
 
 export interface KernelRow<S = Record<string, number>> {
   name: string;
@@ -62,6 +63,10 @@ export const DSP_KERNELS: Record<string, KernelRow<never>> = {
   add: elt('add', 'element-wise add x + x2') as unknown as KernelRow<never>,
   ...NN_KERNELS,
   ...DECONV_KERNELS,
+  qdense_i8: {
+    name: 'qdense_i8', description: 'int8 fixed-point dense: mac8 (4 lanes/word) into accumulator pairs, bias, per-channel M0*2^-n requantization, zero points, int8 saturation (bit-exact with bwdnn quant); inputs via qdensePack',
+    generate: (s: QDenseShape, t: TargetDesc) => qdense(s, t), flops: (s: QDenseShape) => 2 * s.N * s.K * s.M, example: { N: 4, K: 37, M: 10, bits: 8 },
+  } as unknown as KernelRow<never>,
   maxpool: poolRow('maxpool', 'max') as unknown as KernelRow<never>,
   avgpool: poolRow('avgpool', 'average') as unknown as KernelRow<never>,
   batchnorm: {
