@@ -1,8 +1,10 @@
 // `%dsplib run` output checks: per dsplib kernel, the ONNX graph computing the same output on the
 // reference executor (bwdnn), the logical (ONNX-shaped) inputs it takes and how they become the
-// kernel's input data (matmul B transposed, deconv weights phase-packed). One row per kernel.
+// kernel's input data (matmul B transposed, deconv weights phase-packed); integer kernels instead
+// get seeded int8 data and a bit-exact expectation from bwdnn's fixed-point reference. One row per kernel.
+import { quantizeMultiplier, QKERNELS } from '../bwdnn/quant/index.js';
 import { run as reference } from '../bwdnn/reference/index.js';
-import { type DspKernel, deconvWeights, gemmLayoutB } from '../dsplib/index.js';
+import { type DspKernel, deconvWeights, gemmLayoutB, qdensePack } from '../dsplib/index.js';
 import { type Attrs, createGraph, inferShapes, type Tensor } from '../ir/index.js';
 
 export type RunShape = Record<string, number | number[]>;
@@ -15,13 +17,39 @@ export interface CheckRow {
   /** Dense kernel input data from the logical inputs; default: the same arrays. */
   toKernel?(s: RunShape, ins: Float32Array[]): Float32Array[];
   nodes(s: RunShape): RefNode[];
+  /** Integer kernels: packed input words by symbol and the bit-exact expected output words. */
+  integer?(s: RunShape, seed: number): IntegerCheck;
 }
+
+export interface IntegerCheck { words: Record<string, Int32Array>; expected: Int32Array; reference: string }
 
 const n = (s: RunShape, key: string, dflt = 0): number => (s[key] as number | undefined) ?? dflt;
 const win = (k: number, stride: number, pad: number): Attrs => ({ kernel_shape: [k, k], strides: [stride, stride], pads: [pad, pad, pad, pad] });
 const convNode = (s: RunShape): RefNode => ({ op: 'Conv', attrs: { ...win(n(s, 'kH'), n(s, 'stride'), n(s, 'pad')), kernel_shape: [n(s, 'kH'), n(s, 'kW')] }, inputs: [0, 1, 2] });
 const one = (op: string, attrs: Attrs = {}): CheckRow => ({ nodes: () => [{ op, attrs, inputs: [0] }] });
 const poolRow = (op: string): CheckRow => ({ nodes: (s) => [{ op, attrs: win(n(s, 'k'), n(s, 'stride'), 0), inputs: [0] }] });
+
+function lcg(seed: number): () => number {
+  let v = seed >>> 0 || 1;
+  return () => { v = (Math.imul(v, 1664525) + 1013904223) >>> 0; return v / 2 ** 32; };
+}
+
+/** qdense_i8: seeded int8 x/w, int32 bias, per-channel multipliers in the kernel's range; bwdnn's integer Gemm. */
+function qdenseCheck(s: RunShape, seed: number): IntegerCheck {
+  const N = n(s, 'N'), K = n(s, 'K'), M = n(s, 'M'), r = lcg(seed), i8 = (): number => Math.floor(r() * 256) - 128;
+  const x = Int32Array.from({ length: N * K }, i8), w = Int32Array.from({ length: M * K }, i8);
+  const bias = Int32Array.from({ length: M }, () => Math.floor((r() - 0.5) * 2 ** 16));
+  const mult = Array.from({ length: M }, () => quantizeMultiplier(2 ** (-12 + 9.9 * r())));
+  const zx = Math.floor(r() * 20) - 10, zy = Math.floor(r() * 20) - 10;
+  const q = (zp: number) => ({ dtype: 'int8' as const, quant: { scale: [1], zeroPoint: [zp] } });
+  const gemm = QKERNELS.get('Gemm')!;
+  const y = gemm([{ shape: [N, K], data: x }], {
+    node: { name: 'qdense', op: 'Gemm', inputs: ['x'], output: 'y', attrs: {}, from: [], requant: mult,
+      weight: { dtype: 'int32', shape: [M, K], data: w }, bias: { dtype: 'int32', shape: [M], data: bias } },
+    inputs: [q(zx)], output: q(zy),
+  });
+  return { words: qdensePack({ N, K, M, x, w, bias, mult, zx, zy }), expected: y.data, reference: "bwdnn's fixed-point Gemm" };
+}
 
 /** The check table: kernel name -> reference. */
 export const DSPLIB_CHECKS: Record<string, CheckRow> = {
@@ -55,6 +83,7 @@ export const DSPLIB_CHECKS: Record<string, CheckRow> = {
     shapes: (s, k) => [k.inputs[0]!.shape, [1, n(s, 'C'), 1, 1], [1, n(s, 'C'), 1, 1]],
     nodes: () => [{ op: 'Mul', inputs: [0, 1] }, { op: 'Add', inputs: [-1, 2] }],
   },
+  qdense_i8: { nodes: () => [], integer: qdenseCheck },
 };
 
 /** Shape parameters a kernel takes beyond its example shape. */

@@ -57,19 +57,36 @@ async function runKernel(text: string, t: TargetDesc, ctx: MagicContext) {
     : (DSP_KERNELS[name] as unknown as { generate(s: object, t: TargetDesc): DspKernel }).generate(shape, t);
   const sim = new Simulator(assemble(k.asm, { limits: t, file: `dsplib ${name}` }), t);
   const check = DSPLIB_CHECKS[name];
-  // logical (ONNX-shaped) inputs, seeded; the kernel gets them in its own layout
-  const shapes = check?.shapes?.(shape, k) ?? k.inputs.map((s) => s.shape);
-  const ins = shapes.map((s, i) => rand(s.reduce((a, b) => a * b, 1), 11 + i));
-  const kin = check?.toKernel?.(shape, ins) ?? ins;
-  k.inputs.forEach((s, i) => sim.setInput(s.symbol, layoutData(s, kin[i]!)));
-  const r = await sim.run({ signal: ctx.signal });
-  const out = k.outputs[0]!;
-  const got = sim.readOutput(out.symbol, out.shape.reduce((a, b) => a * b, 1));
-  const err = check ? maxRelErr(got, referenceOutput(check, shape, shapes, ins)) : undefined;
+  const out = k.outputs[0]!, outWords = out.shape.reduce((a, b) => a * b, 1);
+  let err: number | undefined, checkText = 'no reference for this kernel';
+  let r: Awaited<ReturnType<Simulator['run']>>;
+  if (check?.integer) {
+    // integer kernel: seeded packed words in, bit-exact comparison out
+    const ic = check.integer(shape, 11);
+    for (const [sym, w] of Object.entries(ic.words)) sim.writeWords(sym, w);
+    r = await sim.run({ signal: ctx.signal });
+    const got = sim.readWords(out.symbol, outWords);
+    let bad = 0;
+    for (let i = 0; i < outWords; i++) if (got[i] !== ic.expected[i]) bad++;
+    err = bad === 0 ? 0 : Infinity;
+    checkText = `${bad} of ${outWords} outputs differ from ${ic.reference} ${bad === 0 ? 'bit-exact (pass)' : '(FAIL)'}`;
+  } else {
+    // logical (ONNX-shaped) inputs, seeded; the kernel gets them in its own layout
+    const shapes = check?.shapes?.(shape, k) ?? k.inputs.map((s) => s.shape);
+    const ins = shapes.map((s, i) => rand(s.reduce((a, b) => a * b, 1), 11 + i));
+    const kin = check?.toKernel?.(shape, ins) ?? ins;
+    k.inputs.forEach((s, i) => sim.setInput(s.symbol, layoutData(s, kin[i]!)));
+    r = await sim.run({ signal: ctx.signal });
+    const got = sim.readOutput(out.symbol, outWords);
+    if (check) {
+      err = maxRelErr(got, referenceOutput(check, shape, shapes, ins));
+      checkText = `max rel err ${err.toExponential(2)} vs reference ${err <= 1e-5 ? '(pass)' : '(FAIL)'}`;
+    }
+  }
   const p = r.profile;
   const rows: Array<[string, string]> = [
     ['kernel', `${name} ${shapeText(shape)}`],
-    ['output check', err === undefined ? 'no reference for this kernel' : `max rel err ${err.toExponential(2)} vs reference ${err <= 1e-5 ? '(pass)' : '(FAIL)'}`],
+    ['output check', checkText],
     ['cycles', String(p.cycles)], ['GFLOPS', `${p.gflops.toFixed(3)} at ${t.clockHz / 1e6} MHz`],
     ['% of peak', `${(100 * p.efficiency).toFixed(1)} % of ${peakFlopsPerCycle(t)} FLOP/cycle`],
     ['MUL / ALU utilization', `${(100 * p.utilization.MUL).toFixed(1)} % / ${(100 * p.utilization.ALU).toFixed(1)} %`],

@@ -45,11 +45,16 @@ const TINY: Record<string, string> = {
   relu: 'n=16', relu6: 'n=16', add: 'n=16', leakyrelu: 'n=16 alpha=0.2', sigmoid: 'n=16', tanh: 'n=16',
   softmax: 'N=2 K=12', maxpool: 'C=2 H=4 W=4', avgpool: 'C=2 H=4 W=4 k=4 stride=1', dense: 'N=2 K=8 M=4', matmul: 'N=2 K=8 M=4',
   concat: 'C=4,8 H=4 W=4', deconv: 'C=2 H=4 W=4 M=3', depthwise: 'C=4 H=6 W=6 stride=2', batchnorm: 'C=2 H=4 W=4',
+  qdense_i8: 'N=3 K=13 M=6',
 };
 
 describe('%dsplib run: every kernel against the reference executor', () => {
   it('has a reference check for every kernel of the table', () => {
     for (const k of Object.keys(DSP_KERNELS)) expect(DSPLIB_CHECKS[k], k).toBeDefined();
+  });
+
+  it('every kernel of the table has a tiny shape here', () => {
+    expect(Object.keys(TINY).sort()).toEqual([...new Set([...Object.keys(DSP_KERNELS), 'dense'])].sort());
   });
 
   it.each(Object.entries(TINY))('%s on a tiny shape passes its output check', async (name, shape) => {
