@@ -118,7 +118,6 @@ export const quantizeMagic: MagicSpec = {
       result.file = path;
       head += `; wrote ${path}`;
     }
-    ctx.stdout(`${head}\n`);
     const acc = table([{ model: m.name, ...(result.fp32Accuracy !== undefined ? { accuracy: result.fp32Accuracy } : {}) }, { model: name, ...(result.quantizedAccuracy !== undefined ? { accuracy: result.quantizedAccuracy } : {}) }], { caption: 'fp32 vs fixed-point reference' });
     return new MagicOutput(result, both(table(rows as unknown as Record<string, unknown>[], { caption: 'per-layer quantization (SQNR vs fp32 on 16 calibration images)', maxRows: 1000 }), acc, head));
   },

@@ -28,6 +28,9 @@ describe('quantization magics', () => {
     expect(r.layers[0]!.layer).toBe('conv1+relu1');
     expect(existsSync(r.file)).toBe(true);
     expect(resultText(q)).toContain('SQNR');
+    // the summary line is said once (in the result), not also on stdout
+    const said = `${q.stdout}\n${resultText(q)}`.split('lenet5_fmnist -> lenet5_fmnist-int8').length - 1;
+    expect(said).toBe(1);
     expect(exec.session.store.get(MODELS, 'lenet5_fmnist-int8')!.format).toBe('qdq');
     // the QDQ session model runs through the ordinary magics, on onnxruntime too
     expect((await run(exec, '%evaluate --model lenet5_fmnist-int8 --limit 50 --engine ort')).outcome.status).toBe('ok');
