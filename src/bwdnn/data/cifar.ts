@@ -28,6 +28,9 @@ export function parseCifar10(bytes: Uint8Array, source = 'CIFAR-10 data'): { pix
 
 export interface CifarOptions { dir: string; split: 'train' | 'test'; normalize?: Normalization; limit?: number }
 
+/** Per-channel statistics of the 50,000 CIFAR-10 training images (pixels / 255), used by 'standard' for every split. */
+export const CIFAR10_STATS = { mean: [0.4913996, 0.4821584, 0.4465309], std: [0.2470322, 0.2434851, 0.2615878] };
+
 export function cifar10(opts: CifarOptions): Dataset {
   const files = opts.split === 'train' ? [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`) : ['test_batch.bin'];
   const parts: Uint8Array[] = [];
@@ -54,5 +57,5 @@ export function cifar10(opts: CifarOptions): Dataset {
     labels = labels.slice(0, opts.limit);
     pixels = pixels.slice(0, opts.limit * (RECORD - 1));
   }
-  return fromPixels(pixels, labels, [3, 32, 32], { normalize: opts.normalize, classes: CIFAR10_CLASSES, source: opts.dir });
+  return fromPixels(pixels, labels, [3, 32, 32], { normalize: opts.normalize === 'standard' ? CIFAR10_STATS : opts.normalize, classes: CIFAR10_CLASSES, source: opts.dir });
 }

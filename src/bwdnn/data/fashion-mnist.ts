@@ -53,9 +53,17 @@ export function readFashionMnistDir(dir: string, split: 'train' | 'test', normal
   return fromPixels(images.data.subarray(0, n * H * W), labels.data.subarray(0, n), [1, H, W], { normalize, classes: FASHION_MNIST_CLASSES, source });
 }
 
-/** Normalization statistics ('standard') are those of the images returned (the subset). */
+/**
+ * Per-channel statistics of the 60,000 Fashion-MNIST training images (pixels / 255). 'standard'
+ * normalization uses these for every split and subset, so train, test, the bundled subset and
+ * the pretrained zoo checkpoints (fixtures/zoo/*.json record the same numbers) agree.
+ */
+export const FASHION_MNIST_STATS = { mean: [0.2860406021898328], std: [0.35302424955323536] };
+
+/** Loads a split; 'standard' normalization uses FASHION_MNIST_STATS, not the returned images' own. */
 export function fashionMnist(opts: FashionMnistOptions): Dataset {
   const limit = typeof opts.subset === 'number' ? opts.subset : undefined;
+  if (opts.normalize === 'standard') opts = { ...opts, normalize: FASHION_MNIST_STATS };
   let ds: Dataset;
   if (opts.path !== undefined) {
     ds = readFashionMnistDir(opts.path, opts.split, opts.normalize, opts.path, limit);
