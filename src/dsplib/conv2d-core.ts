@@ -4,7 +4,7 @@
 import { type TargetDesc } from '../target/index.js';
 import { BwvmError } from '../util/errors.js';
 import { OpBuilder, resolveIncrements } from './builder.js';
-import { type Epi, epiConsts, epiOps, epiPinned } from './conv2d-epilogue.js';
+import { type Epi, epiConsts, epiOps, epiPinned, poolFirst, poolOps } from './conv2d-epilogue.js';
 import { emitNest, type NestBody, type NestStream, type Placed } from './emit.js';
 import { type Op, poolRegs, type Reg, schedule } from './schedule.js';
 
@@ -39,12 +39,13 @@ function estimate(g: Geo, R: number, P: number, Q: number): number {
   return blocks * (full * perBlock(Q) + (rest ? perBlock(rest) : 0));
 }
 
-/** Candidate blockings, best estimated first. */
-function candidates(g: Geo, t: TargetDesc, extra: number): Block[] {
+/** Candidate blockings, best estimated first (`pooled`: R and P even, for a fused 2x2 pool). */
+function candidates(g: Geo, t: TargetDesc, extra: number, pooled = false): Block[] {
   const all: Array<{ b: Block; c: number }> = [];
   for (let P = 1; P <= 8; P++) {
-    if (4 * P > roundUp(g.OW, 4)) continue;
+    if (4 * P > roundUp(g.OW, pooled ? 8 : 4) || (pooled && P % 2)) continue;
     for (let R = 1; R <= Math.min(8, g.OH); R++) {
+      if (pooled && R % 2) continue;
       for (let Q = 1; Q <= Math.min(16, g.M); Q++) {
         const lpc = chanLines(g, R, P, Q) * 1.15; // a loop body holds 511 lines: one channel must fit a third of it
         if (fits(R, P, Q, t, extra) && (g.C * lpc + 40 <= 470 || 3 * lpc <= 420)) all.push({ b: { R, P, Q }, c: estimate(g, R, P, Q) });
@@ -59,9 +60,9 @@ function candidates(g: Geo, t: TargetDesc, extra: number): Block[] {
  * Choose a blocking: the estimate ranks blockings roughly; the scheduled length (`score` of the
  * built kernel) decides among the top few and a few shapes that schedule well.
  */
-export function chooseBuild<K>(g: Geo, t: TargetDesc, extra: number, build: (b: Block) => K, score: (k: K) => number): K {
+export function chooseBuild<K>(g: Geo, t: TargetDesc, extra: number, build: (b: Block) => K, score: (k: K) => number, pooled = false): K {
   let best: K | undefined, bestScore = Infinity, err: unknown;
-  const all = candidates(g, t, extra);
+  const all = candidates(g, t, extra, pooled);
   const key = (b: Block): string => `${b.R},${b.P},${b.Q}`;
   const liked = new Set(['2,4,4', '4,2,4', '4,1,8', '2,2,8', '1,4,8']);
   const pickList = [...all.filter((b) => liked.has(key(b))), ...all.slice(0, 12)].filter((b, i, a) => a.findIndex((x) => key(x) === key(b)) === i);
@@ -123,6 +124,13 @@ export function groupCode(g: Geo, gr: Group, L: Lay, bf: GroupBufs, epi: Epi, t:
 function planGroup(g: Geo, gr: Group, L: Lay, bf: GroupBufs, epi: Epi, t: TargetDesc, what: string): Planned {
   const { C, kH, kW, s } = g, { R, P, OHs, OWs, Hpp, Wpp } = L, Q = gr.q;
   const kk = kH * kW, CK = L.Kp, plane = Hpp * Wpp;
+  // fused 2x2/2 pool: accumulator pair (2p', 2p'+1) holds columns 8p'+2j and 8p'+2j+1 in lane j
+  // (input lane stride 2s), so a window's four values are four accumulators of the same lane
+  const pooled = epi.pool !== undefined;
+  if (pooled && (R % 2 || P % 2)) throw new BwvmError('DSPLIB_SHAPE', `${what}: a fused pool needs an even block (R=${R} P=${P})`);
+  const colOf = (p: number): number => (pooled ? 8 * (p >> 1) * s + (p & 1) * s : 4 * p * s);
+  const laneN = pooled ? 2 * s : s;
+  const oRow = pooled ? OWs / 2 : OWs, oPlane = pooled ? (OHs / 2) * oRow : OHs * OWs;
   const b = new OpBuilder(t);
   // streams, heaviest first, each on the generator with the least work so far
   const work = [0, 0, 0];
@@ -134,7 +142,7 @@ function planGroup(g: Geo, gr: Group, L: Lay, bf: GroupBufs, epi: Epi, t: Target
   const inS = Array.from({ length: nIn }, () => b.stream(pick((C * inputLoads(R, P, kH, kW, s)) / nIn), bf.X.addr, bf.xOff));
   const wS = Array.from({ length: Q }, (_, q) => b.stream(pick(C * kk), bf.W.addr, (bf.wOff ?? 0) + (gr.m0 + q) * CK));
   const bS = b.stream(pick(R * P * Q), bf.B.addr, bf.bOff + gr.m0);
-  const yS = Array.from({ length: Q }, (_, q) => b.stream(pick(R * P), bf.Y.addr, bf.yOff + (gr.m0 + q) * OHs * OWs));
+  const yS = Array.from({ length: Q }, (_, q) => b.stream(pick(pooled ? (R * P) / 4 : R * P), bf.Y.addr, bf.yOff + (gr.m0 + q) * oPlane));
   const aS = bf.A ? Array.from({ length: Q }, (_, q) => b.stream(pick(R * P), bf.A!.addr, (bf.aOff ?? 0) + (gr.m0 + q) * OHs * OWs)) : [];
   const acc = (r: number, p: number, q: number): number => (r * P + p) * Q + q;
   const nAcc = R * P * Q;
@@ -153,11 +161,11 @@ function planGroup(g: Geo, gr: Group, L: Lay, bf: GroupBufs, epi: Epi, t: Target
           for (let r = 0; r < R; r++) {
             iv.push([]);
             for (let p = 0; p < P; p++) {
-              const rel = c * plane + (r * s + ky) * Wpp + 4 * p * s + kx;
+              const rel = c * plane + (r * s + ky) * Wpp + colOf(p) + kx;
               let v = L.reuse ? seen.get(rel) : undefined;
               if (!v) {
                 v = b.vreg(); seen.set(rel, v);
-                ops.push(b.loadOp(inS[perRow ? (r * s + ky) % nIn : nLoads++ % nIn]!, rel, 'xyzt', s, v, base + (r * P + p) * Q));
+                ops.push(b.loadOp(inS[perRow ? (r * s + ky) % nIn : nLoads++ % nIn]!, rel, 'xyzt', laneN, v, base + (r * P + p) * Q));
               }
               iv[r]!.push(v);
             }
@@ -175,6 +183,7 @@ function planGroup(g: Geo, gr: Group, L: Lay, bf: GroupBufs, epi: Epi, t: Target
     const out: Op[] = [];
     const bv: Reg[] = [];
     for (let q = 0; q < Q; q++) { const v = b.vreg(); bv.push(v); out.push(b.loadOp(bS, q, 'xyzt', 0, v, prio - nAcc)); }
+    if (pooled) return [...out, ...pooledStores(bv)];
     for (let q = 0; q < Q; q++) for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) {
       const a = acc(r, p, q);
       out.push({ kind: 'fmac', op: 'fadd', acc: a, a: bv[q]!, b: bv[q]!, prio: prio + a });
@@ -185,9 +194,26 @@ function planGroup(g: Geo, gr: Group, L: Lay, bf: GroupBufs, epi: Epi, t: Target
     for (let q = 0; q < Q; q++) for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) out.push(b.storeOp(yS[q]!, r * OWs + 4 * p, 'xyzt', 1, { p: acc(r, p, q) }, prio + nAcc + acc(r, p, q)));
     return out;
   };
+  /** Pooled epilogue: per 2x2 window pool (raw sums first when it commutes), bias, activation, one store. */
+  const pooledStores = (bv: Reg[]): Op[] => {
+    const out: Op[] = [];
+    const first = poolFirst(epi);
+    for (let q = 0; q < Q; q++) for (let r = 0; r < R; r += 2) for (let p = 0; p < P; p += 2) {
+      const d = acc(r, p, q), o: [number, number, number] = [acc(r, p + 1, q), acc(r + 1, p, q), acc(r + 1, p + 1, q)];
+      const pr = prio + d;
+      if (!first) {
+        for (const a of [d, ...o]) out.push({ kind: 'fmac', op: 'fadd', acc: a, a: bv[q]!, b: bv[q]!, prio: pr }, ...epiOps(epi, a, undefined, a, pr));
+        out.push(...poolOps(epi, d, o, pr));
+      } else {
+        out.push(...poolOps(epi, d, o, pr), { kind: 'fmac', op: 'fadd', acc: d, a: bv[q]!, b: bv[q]!, prio: pr }, ...epiOps(epi, d, undefined, d, pr));
+      }
+      out.push(b.storeOp(yS[q]!, (r / 2) * oRow + 4 * (p / 2), 'xyzt', 1, { p: d }, prio + nAcc + d));
+    }
+    return out;
+  };
   const lpc = L.reuse ? chanLines(g, R, P, Q) : Math.max((R * P * Q * kk) / 8, ((R * P * kk + Q * kk) / 3) * 1.15);
   const outS = [...yS, ...aS];
-  const stepC = b.streams.map((_, i) => (inS.includes(i) ? 4 * P * s : outS.includes(i) ? 4 * P : 0));
+  const stepC = b.streams.map((_, i) => (inS.includes(i) ? 4 * P * s : yS.includes(i) && pooled ? 2 * P : outS.includes(i) ? 4 * P : 0));
   let segs: Op[][], midCount = 0;
   let shift = b.streams.map(() => 0);
   if (C * lpc * 1.15 + 40 <= 470) {
@@ -220,6 +246,7 @@ function planGroup(g: Geo, gr: Group, L: Lay, bf: GroupBufs, epi: Epi, t: Target
     if (inS.includes(i)) return [0, R * s * Wpp, 4 * P * s];
     if (wS.includes(i)) return [Q * CK, 0, 0];
     if (i === bS) return [Q, 0, 0];
+    if (pooled && yS.includes(i)) return [Q * oPlane, (R / 2) * oRow, 2 * P];
     return [Q * OHs * OWs, R * OWs, 4 * P];
   };
   const name = (i: number): string => (i === bS ? bf.B.name : inS.includes(i) ? bf.X.name : wS.includes(i) ? bf.W.name : yS.includes(i) ? bf.Y.name : bf.A!.name);

@@ -5,19 +5,24 @@ import { type TargetDesc } from '../target/index.js';
 import { BwvmError } from '../util/errors.js';
 import { copyPlanes } from './copy.js';
 import { type Block, chooseBuild, type Conv2dShape, fits, type Geo, geometry, groupCode, roundUp, shapeText } from './conv2d-core.js';
-import { type Epi, epiConstData, epilogueOf, type EpilogueOptions, epiPinned, epiText } from './conv2d-epilogue.js';
+import { type ConvPool, type Epi, epiConstData, epiConstWords, epilogueOf, type EpilogueOptions, epiPinned, epiText, withPool } from './conv2d-epilogue.js';
 import { dataSection, type Placed, placeTensors, staticLines } from './emit.js';
 import type { DspDType, DspKernel, KernelTensor } from './kernel.js';
 
 export type { Conv2dShape } from './conv2d-core.js';
-export interface Conv2dOptions extends EpilogueOptions { dtype?: DspDType; block?: Block }
+export interface Conv2dOptions extends EpilogueOptions {
+  dtype?: DspDType; block?: Block;
+  /** Fuse a 2x2 stride-2 max / average pool (floor mode) after the activation: y is the pooled tensor. */
+  pool?: ConvPool;
+}
 
 /** Generate the conv2d kernel for one exact shape on target t. */
 export function conv2d(sh: Conv2dShape, t: TargetDesc, opts: Conv2dOptions = {}): DspKernel {
   const dtype = opts.dtype ?? 'f32';
   if (dtype !== 'f32') throw new BwvmError('DSPLIB_DTYPE', `conv2d: dtype ${dtype} not implemented yet`, { hint: 'use f32' });
   const g = geometry(sh);
-  const epi = epilogueOf(opts);
+  const epi = withPool(epilogueOf(opts), opts.pool);
+  if (epi.pool && (g.OH < 2 || g.OW < 2)) throw new BwvmError('DSPLIB_SHAPE', `conv2d ${shapeText(sh)}: a fused 2x2 pool needs an output of at least 2x2 (got ${g.OH}x${g.OW})`);
   // inputs shared by several output rows stay in registers; when that overflows the pool, reload them
   const buildAny = (b: Block): DspKernel => {
     try { return build(sh, g, b, t, dtype, epi, true); } catch (e) {
@@ -26,7 +31,7 @@ export function conv2d(sh: Conv2dShape, t: TargetDesc, opts: Conv2dOptions = {})
     }
   };
   if (opts.block) return buildAny(opts.block);
-  return chooseBuild(g, t, epiPinned(epi).length, buildAny, (k) => k.params.staticLines!);
+  return chooseBuild(g, t, epiPinned(epi).length, buildAny, (k) => k.params.staticLines!, epi.pool !== undefined);
 }
 
 /** Padded scratch geometry for a block grid: rows/pitch of the zero-bordered input copy. */
@@ -55,15 +60,18 @@ function build(sh: Conv2dShape, g: Geo, blk: Block, t: TargetDesc, dtype: DspDTy
   let { Hpp, Wpp } = pl;
   const copyIn = pl.copyIn;
   if (!copyIn) { Hpp = H; Wpp = W; }
-  const copyOut = OHs !== OH || OWs !== OW;
-  const xW = C * H * W, yW = M * OH * OW;
+  // with a fused pool y (and its padded scratch ys) hold the pooled planes
+  const pooled = epi.pool !== undefined;
+  const [YH, YW, YHs, YWs] = pooled ? [Math.floor(OH / 2), Math.floor(OW / 2), OHs / 2, OWs / 2] : [OH, OW, OHs, OWs];
+  const copyOut = YHs !== YH || YWs !== YW;
+  const xW = C * H * W, yW = M * YH * YW;
   const tensors = [
     { name: 'x', words: N * xW }, { name: 'w', words: M * Kp }, { name: 'b', words: M }, { name: 'y', words: N * yW },
     ...(epi.addend ? [{ name: 'addend', words: N * yW }] : []),
     ...(copyIn ? [{ name: 'xs', words: C * Hpp * Wpp }] : []),
-    ...(copyOut ? [{ name: 'ys', words: M * OHs * OWs }] : []),
+    ...(copyOut ? [{ name: 'ys', words: M * YHs * YWs }] : []),
     ...(copyOut && epi.addend ? [{ name: 'as', words: M * OHs * OWs }] : []),
-    { name: 'kc', words: 2 },
+    { name: 'kc', words: epiConstWords(epi) },
   ];
   const what = `conv2d ${shapeText(sh)}`;
   const placed = placeTensors(tensors, t, what);
@@ -87,20 +95,20 @@ function build(sh: Conv2dShape, g: Geo, blk: Block, t: TargetDesc, dtype: DspDTy
       code.push(...groupCode(g, gr, { R, P, OHs, OWs, Hpp, Wpp, Kp, reuse }, { X, xOff, W: at('w'), B: at('b'), bOff: 0, Y, yOff, A, aOff: yOff }, epi, t, what));
     }
     if (copyOut) {
-      code.push(...copyPlanes({ src: Y, srcOff: 0, srcRow: OWs, srcPlane: OHs * OWs, dst: at('y'), dstOff: n * yW, dstRow: OW, dstPlane: OH * OW,
-        planes: M, rows: OH, cols: OW }, t));
+      code.push(...copyPlanes({ src: Y, srcOff: 0, srcRow: YWs, srcPlane: YHs * YWs, dst: at('y'), dstOff: n * yW, dstRow: YW, dstPlane: YH * YW,
+        planes: M, rows: YH, cols: YW }, t));
     }
   }
   const staticN = staticLines(code);
   const asm = [`// ${what}${epiText(epi)} on ${t.name}: block R=${R} P=${P} Q=${Q}`, ...dataSection(placed.filter((p) => p.name !== 'kc')), `.org ${at('kc').addr}`, consts.data, '.text', 'main:',
     ...code.map((l) => (l.endsWith(':') ? l : `    ${l}`)), '    halt', ''].join('\n');
-  const yT: KernelTensor = { symbol: 'y', shape: [N, M, OH, OW], layout: 'NCHW' };
+  const yT: KernelTensor = { symbol: 'y', shape: [N, M, YH, YW], layout: 'NCHW' };
   return {
-    name: 'conv2d', dtype, asm, flops: N * 2 * M * CK * OH * OW,
+    name: 'conv2d', dtype, asm, flops: N * 2 * M * CK * OH * OW + (pooled ? N * M * YH * YW * 4 : 0),
     description: `conv2d ${shapeText(sh)}${epiText(epi)} (fp32, NCHW/OIHW, bias)`,
     inputs: [{ symbol: 'x', shape: [N, C, H, W], layout: 'NCHW' }, { symbol: 'w', shape: [M, C, kH, kW], layout: 'OIHW', rowPitch: Kp }, { symbol: 'b', shape: [M], layout: 'M' },
       ...(epi.addend ? [{ ...yT, symbol: 'addend' }] : [])],
     outputs: [yT],
-    params: { N, R, P, Q, OHs, OWs, Hpp, Wpp, Kp, copyIn: copyIn ? 1 : 0, copyOut: copyOut ? 1 : 0, staticLines: staticN },
+    params: { N, R, P, Q, OHs, OWs, Hpp, Wpp, Kp, copyIn: copyIn ? 1 : 0, copyOut: copyOut ? 1 : 0, staticLines: staticN, ...(pooled ? { pool: epi.pool === 'max' ? 1 : 2 } : {}) },
   };
 }
