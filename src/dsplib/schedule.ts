@@ -22,7 +22,9 @@ export type ArithForm = 'fmac' | 'fmul' | 'fadd' | 'add2' | 'max2' | 'min2' | Ex
 /** Forms for transcendental / reduction kernels (activation.ts, softmax.ts, gemm.ts epilogues). */
 export type ExtraForm = 'sub2' | 'fmsub' | 'mov' | 'iadd2' | 'shl2' | 'and2' | 'or2' | 'abs' | 'recip' | 'fsumx' | 'fsumy' | 'fsumz' | 'fsumt' | 'fsum' | 'xferx' | 'xfery' | 'xferz' | 'xfert' | FixedForm;
 /** Fixed-point forms (qdense.ts): MACs into the pair r{acc}:p, int32 arithmetic, lane isum, saturation. */
-export type FixedForm = 'mac16' | 'mac8' | 'imul' | 'shli16' | 'shri16' | 'lsri16' | 'ishr' | 'isumx' | 'isumy' | 'isumz' | 'isumt' | 'sat8' | 'sat16';
+export type FixedForm = 'mac16' | 'mac8' | 'imul' | 'shli16' | 'shri16' | 'lsri16' | 'ishr' | 'isumx' | 'isumy' | 'isumz' | 'isumt' | 'sat8' | 'sat16' | PairForm;
+/** qconv forms: pack16, saturating add, xor, rounding shift of the pair r{a}:p (b: the high word, a dependency only). */
+export type PairForm = 'pack16' | 'adds2' | 'xor2' | 'rndsh0' | 'rndsh16';
 type Unit = 'MUL' | 'ALU' | 'SHF' | 'SPU';
 const X = (text: (d: number, a: number, b: number) => string, lat: LatencyClass, readsD: boolean, unit?: Unit, lane?: number) => ({ text, lat, readsD, unit, lane });
 const isum = (lane: number) => X((d, a) => `${'xyzt'[lane]} r${d} = sum r${a}`, 'reduce', false, 'SPU', lane);
@@ -58,6 +60,11 @@ const ARITH = {
   isumx: isum(0), isumy: isum(1), isumz: isum(2), isumt: isum(3),
   sat8: X((d, a) => `xyzt r${d} = sat8 r${a}`, 'alu', false, 'ALU'),
   sat16: X((d, a) => `xyzt r${d} = sat16 r${a}`, 'alu', false, 'ALU'),
+  pack16: X((d, a, b) => `xyzt r${d} = pack16 r${a}, r${b}`, 'alu', false, 'ALU'),
+  adds2: X((d, a, b) => `xyzt r${d} = adds(r${a}, r${b})`, 'alu', false, 'ALU'),
+  xor2: X((d, a, b) => `xyzt r${d} = r${a} ^ r${b}`, 'alu', false, 'ALU'),
+  rndsh0: X((d, a) => `xyzt r${d} = rnd r${a}:p >> 0`, 'shf', false, 'SHF'),
+  rndsh16: X((d, a) => `xyzt r${d} = rnd r${a}:p >> 16`, 'shf', false, 'SHF'),
   xferz: X((d, a) => `xyzt fr${d} = zfr${a}`, 'xfer', false, 'ALU'), xfert: X((d, a) => `xyzt fr${d} = tfr${a}`, 'xfer', false, 'ALU'),
 } as Record<ArithForm, { text: (d: number, a: number, b: number) => string; lat: LatencyClass; readsD: boolean; unit?: Unit; lane?: number }>;
 

@@ -1,0 +1,133 @@
+// qconv's multiply-accumulate pass: a block of R output rows x 4P columns (one column per macro
+// lane) x Q output channels in accumulator pairs, initialized from the folded bias, then one
+// mac8 / mac16 per (input-channel word, tap, accumulator); stores the low words (int8: the whole
+// int32 accumulator) or low and high words in groups of 4 (int16). Blocking as conv2d-core.ts.
+import type { TargetDesc } from '../target/index.js';
+import { BwvmError } from '../util/errors.js';
+import { OpBuilder, resolveIncrements } from './builder.js';
+import { emitNest, type Placed } from './emit.js';
+import { QROW } from './qconv-pack.js';
+import { type Op, poolRegs, type Reg, schedule } from './schedule.js';
+
+export interface QGeo { Cw: number; kH: number; kW: number; s: number; OH: number; OW: number; bits: 8 | 16 }
+export interface QBlock { R: number; P: number; Q: number }
+/** Accumulator-buffer and padded-input layout of one kernel. */
+export interface QLay { OHs: number; OWs: number; Hpp: number; Wpp: number; Kp: number; Mp: number; reuse: boolean }
+
+export function inputLoads(R: number, P: number, kH: number, kW: number, s: number): number {
+  const rows = new Set<number>(), cols = new Set<number>();
+  for (let r = 0; r < R; r++) for (let ky = 0; ky < kH; ky++) rows.add(r * s + ky);
+  for (let p = 0; p < P; p++) for (let kx = 0; kx < kW; kx++) cols.add(4 * p * s + kx);
+  return rows.size * cols.size;
+}
+/** Estimated lines per input-channel word of a block: MACs vs address-generator ports. */
+export const wordLines = (g: QGeo, R: number, P: number, Q: number): number =>
+  Math.max((R * P * Q * g.kH * g.kW) / 8, ((inputLoads(R, P, g.kH, g.kW, g.s) + Q * g.kH * g.kW) / 3) * 1.15);
+export const qfits = (R: number, P: number, Q: number, t: TargetDesc): boolean =>
+  2 * R * P * Q + Math.min(R * P + Q + 4, 20) + 8 <= t.regsPerMacro;
+
+/** Loop nest of the MAC pass for `count` groups of q channels starting at m0. */
+export function macCode(g: QGeo, blk: QBlock, gr: { q: number; count: number; m0: number }, L: QLay,
+  bf: { X: Placed; W: Placed; T: Placed; A: Placed }, t: TargetDesc, what: string): string[] {
+  const { Cw, kH, kW, s } = g, { R, P } = blk, Q = gr.q, { OHs, OWs, Wpp, Kp } = L;
+  const kk = kH * kW, plane = L.Hpp * Wpp, w16 = g.bits === 16;
+  const rowW = w16 ? 2 * OWs : OWs, vecW = w16 ? 8 : 4, accPlane = OHs * rowW;
+  const b = new OpBuilder(t);
+  const work = [0, 0, 0];
+  const pick = (w: number): number => { let a = 0; for (let k = 1; k < 3; k++) if (work[k]! < work[a]! || (work[k] === work[a] && b.load(k) < b.load(a))) a = k; work[a]! += w; return a; };
+  const rowsUsed = (R - 1) * s + kH, perRow = Wpp - 4 * (P - 1) * s - kW + 1 > 31 && rowsUsed > 2;
+  const nIn = perRow ? Math.min(4, rowsUsed) : 2;
+  const inS = Array.from({ length: nIn }, () => b.stream(pick((Cw * inputLoads(R, P, kH, kW, s)) / nIn), bf.X.addr, 0));
+  const wS = Array.from({ length: Q }, (_, q) => b.stream(pick(Cw * kk), bf.W.addr, (gr.m0 + q) * Kp));
+  const tS = b.stream(pick(2 * Q), bf.T.addr, gr.m0);
+  const yS = Array.from({ length: Q }, (_, q) => b.stream(pick(R * P * (w16 ? 2 : 1)), bf.A.addr, (gr.m0 + q) * accPlane));
+  const acc = (r: number, p: number, q: number): number => 2 * ((r * P + p) * Q + q);
+  const nAcc = R * P * Q;
+  const P_ = (r: number): Reg => ({ p: r });
+  let prio = 2 * Q;
+  const init = (): Op[] => {
+    const ops: Op[] = [];
+    const lo: Reg[] = [], hi: Reg[] = [];
+    for (let q = 0; q < Q; q++) {
+      const h = b.vreg(), l = b.vreg(); hi.push(h); lo.push(l);
+      ops.push(b.loadOp(tS, QROW.BHI * L.Mp + q, 'xyzt', 0, h, q), b.loadOp(tS, QROW.BLO * L.Mp + q, 'xyzt', 0, l, q));
+    }
+    for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) for (let q = 0; q < Q; q++) {
+      const a = acc(r, p, q);
+      ops.push({ kind: 'fmac', op: 'mov', acc: a + 1, a: hi[q]!, b: hi[q]!, prio: q }, { kind: 'fmac', op: 'mov', acc: a, a: lo[q]!, b: P_(a + 1), prio: q });
+    }
+    return ops;
+  };
+  const words = (c0: number, c1: number): Op[] => {
+    const ops: Op[] = [];
+    const seen = new Map<number, Reg>();
+    let nLoads = 0;
+    for (let c = c0; c < c1; c++) for (let ky = 0; ky < kH; ky++) for (let kx = 0; kx < kW; kx++) {
+      const base = prio;
+      const wv: Reg[] = [], iv: Reg[][] = [];
+      for (let q = 0; q < Q; q++) { const v = b.vreg(); wv.push(v); ops.push(b.loadOp(wS[q]!, c * kk + ky * kW + kx, 'xyzt', 0, v, base + q)); }
+      for (let r = 0; r < R; r++) {
+        iv.push([]);
+        for (let p = 0; p < P; p++) {
+          const rel = c * plane + (r * s + ky) * Wpp + 4 * p * s + kx;
+          let v = L.reuse ? seen.get(rel) : undefined;
+          if (!v) {
+            v = b.vreg(); seen.set(rel, v);
+            ops.push(b.loadOp(inS[perRow ? (r * s + ky) % nIn : nLoads++ % nIn]!, rel, 'xyzt', s, v, base + (r * P + p) * Q));
+          }
+          iv[r]!.push(v);
+        }
+      }
+      for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) for (let q = 0; q < Q; q++) {
+        ops.push({ kind: 'fmac', op: w16 ? 'mac16' : 'mac8', acc: acc(r, p, q), a: iv[r]![p]!, b: wv[q]!, prio: prio++ });
+      }
+    }
+    return ops;
+  };
+  const stores = (): Op[] => {
+    const out: Op[] = [];
+    for (let q = 0; q < Q; q++) for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) {
+      const a = acc(r, p, q), rel = r * rowW + vecW * p;
+      out.push(b.storeOp(yS[q]!, rel, 'xyzt', 1, P_(a), prio + a));
+      // the high word lands with the low one (mac writes both): same stream, after the low store
+      if (w16) out.push(b.storeOp(yS[q]!, rel + 4, 'xyzt', 1, P_(a + 1), prio + a));
+    }
+    return out;
+  };
+  const lpc = wordLines(g, R, P, Q);
+  const chanRel = b.streams.map((_, i) => (inS.includes(i) ? plane : wS.includes(i) ? kk : 0));
+  const stepC = b.streams.map((_, i) => (inS.includes(i) ? 4 * P * s : yS.includes(i) ? vecW * P : 0));
+  let segs: Op[][], midCount = 0, shift = b.streams.map(() => 0);
+  if (Cw * lpc * 1.15 + 40 <= 470) segs = [[...init(), ...words(0, Cw), ...stores()]];
+  else {
+    const cc = Math.floor((420 - lpc * 1.15) / (2 * lpc * 1.15));
+    if (cc < 1) throw new BwvmError('DSPLIB_CODE_SIZE', `${what}: one input-channel word takes ~${Math.round(lpc)} lines; loop bodies hold 511`, { hint: 'use a smaller kernel window or block' });
+    const rem = Cw - 1;
+    let nmid = Math.floor(rem / cc), ct = rem - nmid * cc;
+    if (ct === 0) { ct = cc; nmid--; }
+    midCount = nmid;
+    const head = [...init(), ...words(0, 1)];
+    if (nmid > 0) {
+      const mid = words(1, 1 + cc);
+      const tail = [...words(Cw - ct, Cw), ...stores()];
+      shift = chanRel.map((cr) => -(nmid - 1) * cc * cr);
+      segs = [head, mid, tail];
+    } else segs = [head, [...words(1, Cw), ...stores()]];
+  }
+  const end = stepC.map((st, i) => st + shift[i]!);
+  const resolved = resolveIncrements(segs, b.streams.length, end, shift);
+  const pinned = new Set(Array.from({ length: 2 * nAcc }, (_, k) => k));
+  const pool = poolRegs(t, pinned);
+  const sched = resolved.map((ops) => schedule(ops, b.streams, pool, t, 64));
+  const body = sched.length === 1 ? { head: sched[0]!, tail: [] } : sched.length === 2 ? { head: sched[0]!, tail: sched[1]! }
+    : { head: sched[0]!, mid: { lines: sched[1]!, count: midCount }, tail: sched[2]! };
+  const steps = (i: number): number[] => {
+    if (inS.includes(i)) return [0, R * s * Wpp, 4 * P * s];
+    if (wS.includes(i)) return [Q * Kp, 0, 0];
+    if (i === tS) return [Q, 0, 0];
+    return [Q * accPlane, R * rowW, vecW * P];
+  };
+  const name = (i: number): string => (i === tS ? bf.T.name : inS.includes(i) ? bf.X.name : wS.includes(i) ? bf.W.name : bf.A.name);
+  const streams = b.streams.map((st, i) => ({ ...st, base: `${name(i)}+${st.start}`, steps: steps(i) }));
+  return emitNest([gr.count, OHs / R, OWs / (4 * P)], streams, body, t);
+}
