@@ -77,7 +77,7 @@ export function tapFits(b: Block, t: TargetDesc, subs = 1): boolean {
 }
 
 /** Loop nest computing `count` groups of q output channels from channel m0 (all tiles of the grid). */
-export function tapNest(n: TapNest, blk: Block, gr: { q: number; count: number; m0: number }, t: TargetDesc, reuse: boolean, what: string): string[] {
+export function tapNest(n: TapNest, blk: Block, gr: { q: number; count: number; m0: number }, t: TargetDesc, reuse: boolean, what: string, grouped = false): string[] {
   const { C, s, Wpp } = n;
   const subs = n.subs ?? [{ taps: n.taps, wRow: n.wRow, wOff: n.wOff, outOff: 0 }];
   const H = subs.length, taps = subs.flatMap((x) => x.taps);
@@ -97,8 +97,19 @@ export function tapNest(n: TapNest, blk: Block, gr: { q: number; count: number; 
   const wS = wSub.flat(), wOf = new Map<number, { wRow: number; T: number }>();
   wSub.forEach((row, h) => row.forEach((i) => wOf.set(i, { wRow: subs[h]!.wRow, T: subs[h]!.taps.length })));
   const bS = b.stream(pick(R * P * Q), n.B.addr, gr.m0);
-  const nOut = n.nOut ?? 1;
-  const yS = Array.from({ length: Q * nOut }, (_, i) => b.stream(pick((R * P) / nOut), n.Y.addr, n.out.off + (gr.m0 + Math.floor(i / nOut)) * n.out.plane + (i % nOut) * n.out.row));
+  // output streams: one per (channel, row) when the address registers allow (no row-jump adds
+  // between a block's stores), spread round-robin over the generators (the store tail issues
+  // one store or address add per generator and line)
+  const nOut = n.nOut ?? (!n.rowOrder && b.streams.length + Q * R <= 3 * t.agu.regs - 3 ? R : 1);
+  const perAgOut = [0, 0, 0];
+  const pickOut = (w: number): number => {
+    if (n.rowOrder) return pick(w);
+    let a = -1;
+    for (let k = 0; k < 3; k++) if (b.load(k) < t.agu.regs && (a < 0 || perAgOut[k]! < perAgOut[a]! || (perAgOut[k] === perAgOut[a] && b.load(k) < b.load(a)))) a = k;
+    perAgOut[a]!++; work[a]! += w;
+    return a;
+  };
+  const yS = Array.from({ length: Q * nOut }, (_, i) => b.stream(pickOut((R * P) / nOut), n.Y.addr, n.out.off + (gr.m0 + Math.floor(i / nOut)) * n.out.plane + (i % nOut) * n.out.row));
   const ySOf = (q: number, r: number): number => yS[q * nOut + (r % nOut)]!;
   const yRel = (r: number): number => r * n.out.row - (r % nOut) * n.out.row;
   const acc = (r: number, p: number, q: number, h = 0): number => ((h * R + r) * P + p) * Q + q;
@@ -177,12 +188,45 @@ export function tapNest(n: TapNest, blk: Block, gr: { q: number; count: number; 
     }
     return out;
   };
+  // the last channel in output-channel-major order, each group's bias add and stores right
+  // after its multiplies: accumulators finish one group at a time, so the (bank-limited, one
+  // per line) stores overlap the rest of the channel instead of trailing it
+  const lastByGroup = (c: number): Op[] => {
+    const ops: Op[] = [];
+    const iv = new Map<number, Reg>();
+    let nLoads = 0;
+    const inRel = (h: number, k: number, r: number, p: number): number => { const { dy, dx } = subs[h]!.taps[k]!; return c * plane + (r * s + dy) * xRow + 4 * p * s + dx; };
+    for (let h = 0; h < H; h++) for (let k = 0; k < subs[h]!.taps.length; k++) for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) {
+      const rel = inRel(h, k, r, p);
+      if (iv.has(rel) && reuse) continue;
+      const v = b.vreg(); iv.set(rel, v);
+      ops.push(b.loadOp(inOf(r * s + subs[h]!.taps[k]!.dy, nLoads++), rel, 'xyzt', s, v, prio++));
+    }
+    for (let q = 0; q < Q; q++) {
+      for (let h = 0; h < H; h++) for (let k = 0; k < subs[h]!.taps.length; k++) {
+        const w = b.vreg();
+        ops.push(b.loadOp(wSub[h]![q]!, c * subs[h]!.taps.length + k, 'xyzt', 0, w, prio++));
+        for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) {
+          ops.push({ kind: 'fmac', op: c === 0 && k === 0 ? 'fmul' : 'fmac', acc: acc(r, p, q, h), a: iv.get(inRel(h, k, r, p))!, b: w, prio: prio++ });
+        }
+      }
+      const bv = b.vreg();
+      ops.push(b.loadOp(bS, q, 'xyzt', 0, bv, prio++));
+      for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) for (let h = 0; h < H; h++) ops.push({ kind: 'fmac', op: 'fadd', acc: acc(r, p, q, h), a: bv, b: bv, prio: prio++ });
+      for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) for (let h = 0; h < H; h++) {
+        ops.push(b.storeOp(ySOf(q, r), yRel(r) + 4 * p * n.out.lane + subs[h]!.outOff, 'xyzt', n.out.lane, { p: acc(r, p, q, h) }, prio++));
+      }
+    }
+    return ops;
+  };
+  /** Channels c0..c1-1 then the bias adds and stores (the last channel by group when `grouped`). */
+  const final = (c0: number, c1: number): Op[] => (grouped && !n.rowOrder ? [...channels(c0, c1 - 1), ...lastByGroup(c1 - 1)] : [...channels(c0, c1), ...stores()]);
   const lpc = tapChanLines(blk, taps, s, reuse);
   const stepC = b.streams.map((_, i) => (inS.includes(i) ? 4 * P * s : yS.includes(i) ? 4 * P * n.out.lane : 0));
   let segs: Op[][], midCount = 0;
   let shift = b.streams.map(() => 0);
   if (C * lpc * 1.15 + 40 <= 470) {
-    segs = [[...channels(0, C), ...stores()]];
+    segs = [final(0, C)];
   } else {
     // head = channel 0, a repeated middle of cc channels, a tail of ct channels + stores: the
     // largest cc whose whole body fits the loop range (fewer restarts of the middle loop)
@@ -199,10 +243,10 @@ export function tapNest(n: TapNest, blk: Block, gr: { q: number; count: number; 
     const head = channels(0, 1);
     if (nmid > 0) {
       const mid = channels(1, 1 + cc);
-      const tail = [...channels(C - ct, C), ...stores()];
+      const tail = final(C - ct, C);
       shift = chanRel.map((cr) => -(nmid - 1) * cc * cr);
       segs = [head, mid, tail];
-    } else segs = [head, [...channels(1, C), ...stores()]];
+    } else segs = [head, final(1, C)];
   }
   const end = stepC.map((st, i) => st + shift[i]!);
   const resolved = resolveIncrements(segs, b.streams.length, end, shift);

@@ -103,10 +103,16 @@ function phaseCode(g: DeconvGeo, p: NestSpec, blk: Block, L: Layout, placed: Pla
   const groups = [{ q: blk.Q, count: full, m0: 0 }, { q: rest, count: rest ? 1 : 0, m0: full * blk.Q }].filter((x) => x.count > 0);
   const code: string[] = [];
   for (const gr of groups) {
-    try { code.push(...tapNest(n, blk, gr, t, true, what)); } catch (e) {
-      if ((e as BwvmError).code !== 'DSPLIB_SCHEDULE') throw e;
-      code.push(...tapNest(n, blk, gr, t, false, what));
-    }
+    // the last channel by output-channel group (its stores overlap it) or in channel order,
+    // whichever issues fewer lines; without input reuse if neither schedules
+    const one = (reuse: boolean, grouped: boolean): string[] | undefined => {
+      try { return tapNest(n, blk, gr, t, reuse, what, grouped); } catch (e) {
+        if ((e as BwvmError).code !== 'DSPLIB_SCHEDULE') throw e;
+        return undefined;
+      }
+    };
+    const cands = [one(true, true), one(true, false)].filter((c): c is string[] => c !== undefined);
+    code.push(...(cands.length ? cands.reduce((a, c) => (staticLines(c) < staticLines(a) ? c : a)) : tapNest(n, blk, gr, t, false, what)));
   }
   return code;
 }
