@@ -1,5 +1,6 @@
 // %compress: per-layer pruning ratios under hard budgets (FLOPs, params, bytes, activation,
-// on-chip memory of the target) with a strategy (auto uses the cached sensitivity curves),
+// on-chip memory of the target, DSP cycles from the simulator-calibrated cycle model) with a
+// strategy (auto uses the cached sensitivity curves; joint also picks per-layer bit widths),
 // channel counts rounded to the target's SIMD width; applies the plan physically (a new model in
 // the session, BN recalibrated; --progressive stages it) and shows the per-layer table, a bar chart and each budget's use.
 import { allocate, applyPruning, recalibrateBn, modelCosts, resolveBudgets, STRATEGIES, BUDGET_NAMES, type BudgetName, type CompressionPlan, type Strategy } from '../../compress/index.js';
@@ -11,6 +12,8 @@ import { MagicOutput, type MagicSpec } from '../types.js';
 import { MODEL_FLAG } from '../model/common.js';
 import type { Graph } from '../../ir/types.js';
 import { progressivePlan } from './progressive.js';
+import { cycleModelFor, describeCycleModel, simulateLayers, type CycleModel } from '../../session/cycle-model.js';
+import { jointCompress, jointView, parseJointBits } from './joint.js';
 import { PLANS, SENSITIVITY, criterionOf, evalData, groupsOf, scoresFor } from './common.js';
 
 export function planView(model: string, p: CompressionPlan): { [MIME](): MimeBundle } {
@@ -27,7 +30,7 @@ export function planView(model: string, p: CompressionPlan): { [MIME](): MimeBun
     { metric: 'params', before: p.original.params, after: p.costs.params, ratio: p.costs.params / p.original.params },
     { metric: 'peak activation bytes', before: p.original.peakActivationBytes, after: p.costs.peakActivationBytes, ratio: p.costs.peakActivationBytes / p.original.peakActivationBytes },
   ];
-  const budgets = p.budgets.map((b) => ({ budget: b.budget, limit: b.limit, value: b.value, use: b.value / b.limit, ok: b.ok ? 'yes' : 'NO' }));
+  const budgets = p.budgets.map((b) => ({ budget: b.budget, original: b.original, limit: b.limit, value: b.value, use: b.value / b.limit, ok: b.ok ? 'yes' : 'NO' }));
   return {
     [MIME]: () => {
       const t1 = table(rows, { caption: `per-layer plan (${p.strategy})` })[MIME](), t2 = table(totals, { caption: 'model before / after' })[MIME](), t3 = table(budgets, { caption: 'budgets' })[MIME]();
@@ -43,12 +46,16 @@ export const compressMagic: MagicSpec = {
   name: 'compress',
   kind: 'line',
   summary: 'prune a model physically to hard budgets with a per-layer allocation strategy',
-  usage: '%compress --flops 0.5 [--params ..] [--bytes ..] [--activation ..] [--onchip target|BYTES] --strategy auto|uniform|shallow|deep|proportional [--target T] [--criterion l1] [--name NEW] [--progressive STAGES]',
+  usage: '%compress --flops 0.5 [--params ..] [--bytes ..] [--activation ..] [--onchip target|BYTES] [--cycles 0.5|N] --strategy auto|uniform|shallow|deep|proportional|joint [--bits 32,16,8] [--target T] [--criterion l1] [--name NEW] [--progressive STAGES] [--verify-cycles]',
   flags: [
     MODEL_FLAG,
     ...BUDGET_NAMES.filter((b) => b !== 'onchip' && b !== 'cycles').map((b) => ({ name: b, type: 'string' as const, help: `${b} budget: a fraction of the original (0.5) or an absolute amount (120k, 2M)` })),
     { name: 'onchip', type: 'string', help: "model bytes + peak activations must fit: 'target' (the target's data memory) or bytes" },
-    { name: 'strategy', alias: 's', type: 'string', help: STRATEGIES.join(' | '), default: 'auto' },
+    { name: 'cycles', type: 'string', help: 'DSP cycles budget (library mode on --target, estimated by a model calibrated on 4 simulations): a fraction (0.5) or cycles (20k)' },
+    { name: 'strategy', alias: 's', type: 'string', help: `${STRATEGIES.join(' | ')} | joint (pruning + per-layer bit widths)`, default: 'auto' },
+    { name: 'bits', type: 'list', help: 'joint only: allowed precisions per layer (32 = float)', default: ['32', '16', '8'] },
+    { name: 'samples', type: 'number', help: 'joint only: test images for the bit sensitivity and the accuracy check', default: 200 },
+    { name: 'verify-cycles', type: 'boolean', help: 'with --cycles: simulate the compressed model and show simulated vs estimated cycles' },
     { name: 'target', type: 'string', help: 'target preset or JSON file (SIMD width, on-chip memory)', default: 'bwdsp104x' },
     { name: 'criterion', type: 'string', help: 'channel importance: l1, l2, bn, taylor (gradients on 256 training images), random', default: 'l1' },
     { name: 'min-keep', type: 'number', help: 'never keep less than this fraction of a layer', default: 0.1 },
@@ -59,15 +66,34 @@ export const compressMagic: MagicSpec = {
   positionals: [],
   async run(args, ctx) {
     const m = getModel(ctx.session, args.str('model'));
-    const strategy = (args.str('strategy') ?? 'auto') as Strategy;
-    if (!STRATEGIES.includes(strategy)) throw new BwvmError('compress-strategy', `unknown strategy '${strategy}'`, { hint: `strategies: ${STRATEGIES.join(', ')}` });
+    const strategy = (args.str('strategy') ?? 'auto') as Strategy | 'joint';
+    if (strategy !== 'joint' && !STRATEGIES.includes(strategy)) throw new BwvmError('compress-strategy', `unknown strategy '${strategy}'`, { hint: `strategies: ${STRATEGIES.join(', ')}, joint` });
+    const cyclesArg = args.str('cycles');
+    let cm: CycleModel | undefined;
+    if (cyclesArg !== undefined) {
+      cm = await cycleModelFor(m.graph, args.str('target'), { signal: ctx.signal });
+      ctx.stdout(describeCycleModel(cm, m.name) + '\n');
+    }
     const target = await resolveTarget(args.str('target') ?? 'bwdsp104x');
     const input: Partial<Record<BudgetName, string>> = {};
     for (const b of ['flops', 'params', 'bytes', 'activation'] as const) { const v = args.str(b); if (v !== undefined) input[b] = v; }
     const onchip = args.str('onchip');
     if (onchip !== undefined) input.onchip = onchip === 'target' ? String(chipWords(target) * 4) : onchip;
+    if (cyclesArg !== undefined) input.cycles = cyclesArg;
+    if (strategy === 'joint') {
+      if (args.num('progressive') !== undefined) throw new BwvmError('compress-progressive', "--progressive works with --strategy auto, not 'joint'", { hint: 'drop --progressive' });
+      const name = args.str('name') ?? `${m.name}-joint`;
+      const r = await jointCompress(ctx, m, {
+        input, bits: parseJointBits(args.list('bits')), criterion: criterionOf(args.str('criterion')), simd: target.macros,
+        minKeep: args.num('min-keep') ?? 0.1, samples: args.num('samples') ?? 200, name, ...(cm ? { cycleModel: cm } : {}),
+      });
+      const bits = r.rows.map((x) => x.bits).reduce<Record<number, number>>((a, b) => ({ ...a, [b]: (a[b] ?? 0) + 1 }), {});
+      ctx.stdout(`compressed '${m.name}' -> '${name}' (now the current model): ${Object.entries(bits).map(([b, n]) => `${n} layer(s) ${b === '32' ? 'fp32' : `int${b}`}`).join(', ')}; accuracy ${(100 * r.accuracy.original).toFixed(1)} % -> ${(100 * r.accuracy.compressed).toFixed(1)} %\n`);
+      return new MagicOutput(r, jointView(r));
+    }
     const original = modelCosts(m.graph);
-    const limits = resolveBudgets(input, original, m.graph);
+    const cycles = cm?.cost;
+    const limits = resolveBudgets(input, original, m.graph, cycles);
     const groups = groupsOf(m.graph);
     const criterion = criterionOf(args.str('criterion'));
     const curves = ctx.session.store.get(SENSITIVITY, m.name);
@@ -78,9 +104,9 @@ export const compressMagic: MagicSpec = {
     if (stages !== undefined && strategy !== 'auto') throw new BwvmError('compress-progressive', `--progressive works with --strategy auto, not '${strategy}'`, { hint: 'drop --progressive or use --strategy auto' });
     let plan: CompressionPlan, pruned: Graph;
     if (stages !== undefined) {
-      ({ plan, graph: pruned } = await progressivePlan(ctx, m.graph, { limits, stages, steps: args.num('progressive-steps') ?? 50, criterion, simd: target.macros, minKeep: args.num('min-keep') ?? 0.1, keeps: curves!.keeps, samples: 200 }));
+      ({ plan, graph: pruned } = await progressivePlan(ctx, m.graph, { limits, stages, ...(cycles ? { cycles } : {}), steps: args.num('progressive-steps') ?? 50, criterion, simd: target.macros, minKeep: args.num('min-keep') ?? 0.1, keeps: curves!.keeps, samples: 200 }));
     } else {
-      plan = allocate(m.graph, groups, { strategy, limits, scores: scoresFor(ctx.session, m.graph, groups, criterion), simd: target.macros, minKeep: args.num('min-keep') ?? 0.1, ...(curves ? { curves } : {}) });
+      plan = allocate(m.graph, groups, { strategy, limits, scores: scoresFor(ctx.session, m.graph, groups, criterion), simd: target.macros, minKeep: args.num('min-keep') ?? 0.1, ...(curves ? { curves } : {}), ...(cycles ? { cycles } : {}) });
       pruned = applyPruning(m.graph, groups, plan.keep);
       recalibrateBn(pruned, evalData(ctx.session, undefined, 1, 64).calib);
     }
@@ -89,6 +115,12 @@ export const compressMagic: MagicSpec = {
     ctx.session.store.set(MODELS, name, { name, graph: pruned, source: `${m.source} pruned (${strategy})`, format: m.format });
     ctx.session.store.set(PLANS, name, { ...plan, model: m.name, pruned: name });
     ctx.stdout(`compressed '${m.name}' -> '${name}' (now the current model): FLOPs ${(100 * plan.costs.flops / plan.original.flops).toFixed(1)} %, params ${(100 * plan.costs.params / plan.original.params).toFixed(1)} %\n`);
+    if (cm && args.bool('verify-cycles')) {
+      const sim = await simulateLayers(pruned, target, ctx.signal);
+      const est = cm.cost(pruned);
+      ctx.stdout(`cycles of '${name}' on ${target.name}: simulated ${sim.total}, estimated ${Math.round(est)} (${(100 * (est / sim.total - 1)).toFixed(2)} %)\n`);
+      return new MagicOutput({ ...plan, cycles: { simulated: sim.total, estimated: est } }, planView(m.name, plan));
+    }
     return new MagicOutput(plan, planView(m.name, plan));
   },
 };

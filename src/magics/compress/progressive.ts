@@ -4,7 +4,7 @@
 // one plan over the original layers (channels before -> after the last stage) for the plan view.
 import type { Graph } from '../../ir/types.js';
 import { train } from '../../bwdnn/train/index.js';
-import { progressiveCompress, sensitivity, type BudgetLimits, type CompressionPlan, type Criterion } from '../../compress/index.js';
+import { progressiveCompress, sensitivity, type BudgetLimits, type CompressionPlan, type Criterion, type CycleCost } from '../../compress/index.js';
 import { ProgressBar } from '../../display/index.js';
 import type { MagicContext } from '../types.js';
 import { resolveDataset } from '../train/dataset.js';
@@ -12,7 +12,7 @@ import { evalData, evaluator, groupsOf, recalibrator, scoresFor } from './common
 
 export interface ProgressiveArgs {
   limits: BudgetLimits; stages: number; steps: number; criterion: Criterion;
-  simd: number; minKeep: number; keeps: number[]; samples: number;
+  simd: number; minKeep: number; keeps: number[]; samples: number; cycles?: CycleCost;
 }
 
 export async function progressivePlan(ctx: MagicContext, g: Graph, a: ProgressiveArgs): Promise<{ graph: Graph; plan: CompressionPlan }> {
@@ -20,7 +20,7 @@ export async function progressivePlan(ctx: MagicContext, g: Graph, a: Progressiv
   const trainSet = resolveDataset(ctx.session, undefined, 'train').ds;
   const bar = new ProgressBar(ctx.displayer, a.stages, `progressive auto (${a.stages} stages)`, { unit: 'stage' });
   const res = await progressiveCompress(g, {
-    limits: a.limits, stages: a.stages, simd: a.simd, minKeep: a.minKeep, signal: ctx.signal,
+    limits: a.limits, stages: a.stages, simd: a.simd, minKeep: a.minKeep, signal: ctx.signal, ...(a.cycles ? { cycles: a.cycles } : {}),
     scores: (x, groups) => scoresFor(ctx.session, x, groups, a.criterion),
     measure: (x, groups, scores) => sensitivity(x, groups, { keeps: a.keeps, criterion: a.criterion, scores, evaluate: evaluator(data.val, ctx.signal), recalibrate: recalibrator(data.calib), signal: ctx.signal }),
     finetune: async (x, stage) => {

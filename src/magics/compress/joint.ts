@@ -1,0 +1,76 @@
+// `%compress --strategy joint [--bits 32,16,8]`: joint pruning + per-layer bit widths under the
+// same budgets (src/compress/quant/joint.ts), from the cached pruning sensitivity and a per-layer
+// bit sensitivity measured here (cached per model); cycles from the DSP cycle model with the
+// per-precision factors. Stores the mixed-precision model (fake-quantized float graph).
+import type { Graph } from '../../ir/types.js';
+import { allocateJoint, applyJoint, bitSensitivity, resolveJointBudgets, JOINT_BITS, type BitSensitivity, type JointPlan, type LayerBits } from '../../compress/quant/index.js';
+import { parseAmount, type BudgetName, type Criterion } from '../../compress/index.js';
+import type { CycleModel } from '../../session/cycle-model.js';
+import { MODELS, type ModelEntry } from '../../session/models.js';
+import { storeKey } from '../../session/store.js';
+import { evaluate } from '../../bwdnn/train/evaluate.js';
+import { MIME, table, type MimeBundle } from '../../display/index.js';
+import { BwvmError } from '../../util/errors.js';
+import type { MagicContext } from '../types.js';
+import { QMODELS } from '../quant.js';
+import { SENSITIVITY, evalData, evaluator, groupsOf, recalibrator, scoresFor } from './common.js';
+
+export const BIT_SENSITIVITY = storeKey<BitSensitivity>('bit-sensitivity');
+
+export function parseJointBits(items: string[] | undefined): LayerBits[] {
+  if (!items?.length) return [...JOINT_BITS];
+  return items.map((s) => {
+    const b = Number(s);
+    if (b !== 8 && b !== 16 && b !== 32) throw new BwvmError('compress-bits', `--bits: '${s}' is not 8, 16 or 32`, { hint: 'e.g. --bits 32,16,8 (32 = float) or --bits 16,8' });
+    return b as LayerBits;
+  });
+}
+
+export interface JointArgs {
+  input: Partial<Record<BudgetName, string>>;
+  bits: LayerBits[]; criterion: Criterion; simd: number; minKeep: number; samples: number; name: string;
+  cycleModel?: CycleModel;
+}
+
+export interface JointResult extends JointPlan { model: string; pruned: string; accuracy: { original: number; compressed: number; samples: number }; quantized: boolean }
+
+export async function jointCompress(ctx: MagicContext, m: ModelEntry, a: JointArgs): Promise<JointResult> {
+  const curves = ctx.session.store.get(SENSITIVITY, m.name);
+  if (!curves) throw new BwvmError('compress-no-curves', `strategy 'joint' needs the sensitivity curves of '${m.name}'`, { hint: `run %sensitivity --model ${m.name} first` });
+  const data = evalData(ctx.session, undefined, a.samples, 64);
+  let bitCurves = ctx.session.store.get(BIT_SENSITIVITY, m.name);
+  if (!bitCurves) {
+    ctx.stdout(`measuring per-layer bit sensitivity of '${m.name}' (int16, int8; ${data.val.n} images)\n`);
+    bitCurves = await bitSensitivity(m.graph, { evaluate: evaluator(data.val, ctx.signal), calib: data.calib, signal: ctx.signal });
+    ctx.session.store.set(BIT_SENSITIVITY, m.name, bitCurves);
+  }
+  const amounts = Object.fromEntries(Object.entries(a.input).map(([k, v]) => [k, parseAmount(v!, `--${k}`)]));
+  const cycles = a.cycleModel?.joint;
+  const limits = resolveJointBudgets(m.graph, amounts, cycles);
+  if (!Object.keys(limits).length) throw new BwvmError('BUDGET_NONE', 'no budget given', { hint: 'e.g. --cycles 0.3 or --bytes 0.25' });
+  const groups = groupsOf(m.graph);
+  const plan = allocateJoint(m.graph, groups, {
+    limits, curves, bitCurves, bits: a.bits, simd: a.simd, minKeep: a.minKeep,
+    scores: scoresFor(ctx.session, m.graph, groups, a.criterion), ...(cycles ? { cycles } : {}),
+  });
+  const applied = applyJoint(m.graph, groups, plan, data.calib, recalibrator(data.calib));
+  const graph: Graph = applied.simulated;
+  graph.name = a.name;
+  ctx.session.store.set(MODELS, a.name, { name: a.name, graph, source: `${m.source} pruned + mixed precision (joint)`, format: m.format });
+  if (applied.model) { applied.model.name = a.name; ctx.session.store.set(QMODELS, a.name, applied.model); }
+  const original = (await evaluate(m.graph, data.val, { signal: ctx.signal })).accuracy;
+  const compressed = (await evaluate(graph, data.val, { signal: ctx.signal })).accuracy;
+  return { ...plan, model: m.name, pruned: a.name, quantized: !!applied.model, accuracy: { original, compressed, samples: data.val.n } };
+}
+
+export function jointView(r: JointResult): { [MIME](): MimeBundle } {
+  const rows = r.rows.map((x) => ({ layer: x.layer, channels: x.channels, kept: x.kept, bits: x.bits === 32 ? 'fp32' : `int${x.bits}` }));
+  const budgets = r.budgets.map((b) => ({ budget: b.budget, original: b.original, limit: b.limit, value: b.value, use: b.value / b.limit, ok: b.ok ? 'yes' : 'NO' }));
+  const acc = [{ model: r.model, accuracy: r.accuracy.original }, { model: r.pruned, accuracy: r.accuracy.compressed }];
+  const parts = [
+    table(rows, { caption: 'joint plan: channels and precision per layer', maxRows: 1000 }),
+    table(budgets, { caption: 'budgets' }),
+    table(acc, { caption: `accuracy on ${r.accuracy.samples} test images (mixed precision simulated in float)` }),
+  ].map((t) => t[MIME]());
+  return { [MIME]: () => ({ 'text/html': parts.map((p) => p['text/html'] as string).join(''), 'text/plain': parts.map((p) => p['text/plain'] as string).join('\n') }) };
+}
