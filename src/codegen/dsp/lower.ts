@@ -3,7 +3,9 @@
 // with immediate tensor addresses (inline.ts, no calls, no argument blocks); activations are placed
 // by src/memory's greedy planner over liveness; 'banked' layout puts filters, other constants, two
 // activation arenas (by producer parity) and kernel data in distinct memory blocks, so the streams a
-// kernel reads and writes together do not conflict; one profiler region per layer.
+// kernel reads and writes together do not conflict; one profiler region per layer. Filters that do
+// not fit on-chip stay in DDR (tiling planner, src/codegen/tiling): such a layer runs as output-channel
+// tiles whose weights are DMA-staged into ping/pong buffers, the next tile's copy overlapping compute.
 import { type Graph, type Node, type TensorInfo, bindInputShapes, cloneGraph } from '../../ir/index.js';
 import { layoutData } from '../../dsplib/index.js';
 import { assemble } from '../../isa/index.js';
@@ -14,6 +16,8 @@ import type { LibraryLayer, LibraryModel, LowerContext, LoweredCall } from '../l
 import { fuseLayers, type LayerGroup } from './fuse.js';
 import { inlineKernel, parseKernel } from './inline.js';
 import { layerCall } from './kernels.js';
+import { type LayerWeights, planTiling, stageLines, type TilingPlan } from '../tiling/index.js';
+import { splitLayer, type TileCall, weightsOf } from './split.js';
 
 export interface DspLayer extends LibraryLayer { /** Graph nodes fused into this layer. */ nodes: string[] }
 
@@ -25,6 +29,8 @@ export interface DspModel extends LibraryModel {
     layout: 'banked' | 'packed' };
   /** Assembly source of the whole Program (the `asm` emitter writes it). */
   asm: string;
+  /** Per weight layer: filters on-chip or streamed from DDR in output-channel tiles (planner's figures). */
+  tiling: TilingPlan;
 }
 
 const prod = (s: number[]): number => s.reduce((a, b) => a * b, 1);
@@ -34,9 +40,13 @@ const up = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
 export interface DspOptions {
   /** Memory layout: 'banked' (default when it fits: tensors a kernel streams together in distinct blocks) or 'packed'. */
   layout?: 'banked' | 'packed';
+  /** Filters on-chip ('chip'), streamed from DDR in double-buffered tiles ('ddr') or as the planner decides ('auto', default). */
+  weights?: 'auto' | 'chip' | 'ddr';
+  /** On-chip words the program may use (default and maximum: the target's). */
+  chipWords?: number;
 }
 
-/** Lower `graph` (not modified; run opt O1 first) for target `t`: batch 1, fp32, everything on-chip. */
+/** Lower `graph` (not modified; run opt O1 first) for target `t`: batch 1, fp32; activations on-chip, filters as planned. */
 export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): DspModel {
   const g = cloneGraph(graph);
   bindInputShapes(g, Object.fromEntries(g.inputs.map((i) => [i.name, i.shape.map((d, k) => (typeof d === 'number' ? d : k === 0 ? 1 : d))])));
@@ -72,13 +82,33 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
     steps.push({ grp, call: r });
   }
   const prefix = (i: number): string => `g${i}`;
-  if (o.layout !== 'packed' && t.memory.blocks >= 6) {
-    try { return build(true); } catch (e) { if (!(isBwvmError(e) && e.code === 'CODEGEN_DSP_NO_MEMORY')) throw e; }
+  const splits = new Map<string, TileCall[]>();
+  const budget = Math.min(o.chipWords ?? chipWords(t), chipWords(t));
+  const mode = o.weights ?? 'auto';
+  const weights = steps.map((s) => weightsOf(s.grp, s.call));
+  const wl = weights.filter((w): w is LayerWeights => w !== undefined);
+  const noMemory = (e: unknown): boolean => isBwvmError(e) && e.code === 'CODEGEN_DSP_NO_MEMORY';
+  /** What the last build needed: on-chip top and the words of filters + staging buffers in it. */
+  let need = { top: 0, tiling: 0 };
+  const resident = planTiling(wl, Infinity, { weights: 'chip' });
+  if (mode !== 'ddr') {
+    if (o.layout !== 'packed' && t.memory.blocks >= 6) {
+      try { return build(true, resident); } catch (e) { if (!noMemory(e)) throw e; }
+    }
+    try { return build(false, resident); } catch (e) { if (!(noMemory(e) && mode === 'auto')) throw e; }
+  } else try { build(false, resident, true); } catch (e) { if (!noMemory(e)) throw e; }
+  // filters streamed from DDR (packed layout): the planner gets what the rest leaves, corrected by each try's overflow
+  let cap = budget - (need.top - need.tiling);
+  for (let attempt = 0; ; attempt++) {
+    const plan = planTiling(wl, cap, { weights: mode === 'ddr' ? 'ddr' : 'auto' });
+    try { return build(false, plan); } catch (e) {
+      if (!noMemory(e) || attempt >= 4 || need.top <= budget) throw e;
+      cap -= need.top - budget;
+    }
   }
-  return build(false);
 
-  /** Place, inline and assemble; `banked`: weights, activations and kernel data in distinct memory blocks. */
-  function build(banked: boolean): DspModel {
+  /** Place, inline and assemble; `banked`: weights, activations and kernel data in distinct memory blocks; `probe`: only measure `need`. */
+  function build(banked: boolean, plan: TilingPlan, probe = false): DspModel {
     const bw = t.memory.blockWords;
     const bump = [0, 1, 2, 3, 4, 5].map((b) => b * bw);
     /** Next free address in block b (banked layout), NO_MEMORY past the block. */
@@ -94,26 +124,48 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
       if (b === undefined) throw new BwvmError('CODEGEN_DSP_NO_MEMORY', `no block has room for ${n} filter words`);
       return inBlock(b, n);
     };
-    // 2. statics: weights (kernel layout) from address 0 (banked: filters in block 1 (then 2, 4), other constants in block 2)
-    let top = 0;
-    const data: Array<{ addr: number; words: Uint32Array }> = [];
+    // 1b. each layer as its tiles (one part when its filters are on-chip); DDR parts numbered in program order
+    const byLayer = new Map(plan.layers.map((p) => [p.layer, p]));
+    let nDdr = 0;
+    const parts = steps.map((s, i) => {
+      const lp = weights[i] ? byLayer.get(s.grp.name) : undefined;
+      const tiles: TileCall[] = lp && lp.MG < lp.M ? splitCached(i, lp.MG) : [{ call: s.call, m0: 0, MG: 0, offset: 0 }];
+      return tiles.map((tc) => ({ ...tc, ddr: lp?.placement === 'ddr' ? nDdr++ : undefined }));
+    });
+    // 2. statics: weights (kernel layout) from address 0 (banked: filters in block 1 (then 2, 4), other constants in block 2);
+    //    DDR-resident filters in DDR (tile after tile), two staging buffers on-chip
+    let top = 0, ddrTop = 0, tilingWords = 0;
+    const data: Array<{ addr: number; words: Uint32Array; space?: 'ddr' }> = [];
     const dataLines: string[] = [];
-    const constAddr = steps.map((s, i) => {
+    const staging: number[] = [];
+    const ddrTiles: Array<{ src: number; words: number }> = [];
+    const constAddr = parts.map((ps, i) => ps.map((part, k) => {
       const m = new Map<string, number>();
-      for (const spec of s.call.kernel.inputs) {
-        const src = s.call.args[spec.symbol];
-        if (!src) throw new BwvmError('CODEGEN_DSP_BIND', `node '${s.grp.name}': kernel ${s.call.kernel.name} input '${spec.symbol}' is not bound`);
+      for (const spec of part.call.kernel.inputs) {
+        const src = part.call.args[spec.symbol];
+        if (!src) throw new BwvmError('CODEGEN_DSP_BIND', `node '${steps[i]!.grp.name}': kernel ${part.call.kernel.name} input '${spec.symbol}' is not bound`);
         if (!('constant' in src)) continue;
         const laid = layoutData(spec, src.constant);
+        const words = new Uint32Array(laid.buffer, laid.byteOffset, laid.length);
+        const filters = spec.symbol === 'w' && weights[i] !== undefined;
+        if (filters && part.ddr !== undefined) {
+          if (staging.length === 0) { for (const _ of [0, 1]) { staging.push(top); top = up(top + plan.stagingWords); } tilingWords += 2 * up(plan.stagingWords); }
+          ddrTiles.push({ src: ddrTop, words: laid.length });
+          data.push({ addr: ddrTop, words, space: 'ddr' });
+          ddrTop = up(ddrTop + laid.length);
+          m.set(spec.symbol, staging[part.ddr % 2]!);
+          continue;
+        }
         const at = banked ? (spec.symbol === 'w' ? firstFit([1, 2, 4], laid.length) : inBlock(2, laid.length)) : top;
         if (!banked) top = up(top + laid.length);
+        if (filters) tilingWords += up(laid.length);
         m.set(spec.symbol, at);
-        dataLines.push(`.org ${at}`, `${prefix(i)}__${spec.symbol}: .space ${laid.length}`);
-        data.push({ addr: at, words: new Uint32Array(laid.buffer, laid.byteOffset, laid.length) });
+        dataLines.push(`.org ${at}`, `${prefix(i)}${k ? `t${k}` : ''}__${spec.symbol}: .space ${laid.length}`);
+        data.push({ addr: at, words });
       }
       return m;
-    });
-    const weightWords = data.reduce((a, d) => a + d.words.length, 0); // (private data is pushed later)
+    }));
+    const weightWords = data.reduce((a, d) => a + (d.space ? 0 : d.words.length), 0); // (private data is pushed later)
     // 3. activations: one interval per buffer (value root), sized by the largest extent a kernel touches
     const iv = new Map<string, Interval>();
     const last = steps.length - 1;
@@ -122,14 +174,19 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
       if (!x) iv.set(v, { id: v, size: words, first: i, last: i });
       else { x.size = Math.max(x.size, words); x.first = Math.min(x.first, i); x.last = Math.max(x.last, i); }
     };
+    /** Word offset of a tile's tensor in its buffer: output and addend channels shift with the tile. */
+    const offsetOf = (part: TileCall, symbol: string): number => (symbol === 'y' || symbol === 'addend' ? part.offset : 0);
     for (const inp of g.inputs) touch(inp.name, 0, prod(ctxFor(g.nodes[0]!).shape(inp.name)));
-    steps.forEach((s, i) => {
-      const spaces = new Map(parseKernel(s.call.kernel.asm).data.map((d) => [d.name, d.words]));
-      for (const k of [...s.call.kernel.inputs, ...s.call.kernel.outputs]) {
-        const src = s.call.args[k.symbol]!;
-        if (!('value' in src)) continue;
-        if (k.rowPitch) throw new BwvmError('CODEGEN_DSP_BIND', `node '${s.grp.name}': activation '${src.value}' feeds a row-pitched kernel tensor '${k.symbol}'`);
-        touch(rootOf(src.value), i, Math.max(prod(k.shape), spaces.get(k.symbol) ?? 0, prod(ctxFor(s.grp.nodes[0]!).shape(src.value))));
+    parts.forEach((ps, i) => {
+      const s = steps[i]!;
+      for (const part of ps) {
+        const spaces = new Map(parseKernel(part.call.kernel.asm).data.map((d) => [d.name, d.words]));
+        for (const k of [...part.call.kernel.inputs, ...part.call.kernel.outputs]) {
+          const src = part.call.args[k.symbol]!;
+          if (!('value' in src)) continue;
+          if (k.rowPitch) throw new BwvmError('CODEGEN_DSP_BIND', `node '${s.grp.name}': activation '${src.value}' feeds a row-pitched kernel tensor '${k.symbol}'`);
+          touch(rootOf(src.value), i, Math.max(offsetOf(part, k.symbol) + Math.max(prod(k.shape), spaces.get(k.symbol) ?? 0), prod(ctxFor(s.grp.nodes[0]!).shape(src.value))));
+        }
       }
     });
     for (const inp of g.inputs) iv.get(inp.name)!.last = last; // the host writes inputs and reads outputs by symbol
@@ -138,36 +195,49 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
     // banked: a layer's input and output sit in different blocks (producer step parity: blocks 0 and 3)
     const isInput = new Set(g.inputs.map((i) => i.name));
     const blockOf = (x: Interval): number => (isInput.has(x.id) || x.first % 2 === 1 ? 3 : 0);
-    const parts = banked ? [0, 3].map((b) => ({ base: b * bw, plan: greedyPlan(intervals.filter((x) => blockOf(x) === b), { alignment: ALIGN }) }))
+    const arenas = banked ? [0, 3].map((b) => ({ base: b * bw, plan: greedyPlan(intervals.filter((x) => blockOf(x) === b), { alignment: ALIGN }) }))
       : [{ base: up(top), plan: greedyPlan(intervals, { alignment: ALIGN }) }];
-    if (banked && parts.some((p) => p.plan.arenaBytes > bw)) throw new BwvmError('CODEGEN_DSP_NO_MEMORY', 'activations overflow a block');
-    const arenaBase = banked ? 0 : parts[0]!.base;
-    const arenaWords = parts.reduce((a, p) => a + p.plan.arenaBytes, 0);
-    const placements = parts.flatMap((p) => p.plan.placements.map((x) => ({ ...x, offset: p.base - arenaBase + x.offset })));
+    if (banked && arenas.some((p) => p.plan.arenaBytes > bw)) throw new BwvmError('CODEGEN_DSP_NO_MEMORY', 'activations overflow a block');
+    const arenaBase = banked ? 0 : arenas[0]!.base;
+    const arenaWords = arenas.reduce((a, p) => a + p.plan.arenaBytes, 0);
+    const placements = arenas.flatMap((p) => p.plan.placements.map((x) => ({ ...x, offset: p.base - arenaBase + x.offset })));
     const privStart = banked ? 5 * bw : arenaBase + arenaWords;
     const addrOf = new Map(placements.map((p) => [p.id, arenaBase + p.offset]));
-    // 4. code: each kernel inlined with immediate addresses; its private data after the arena (banked: block 5)
+    // 4. code: each kernel inlined with immediate addresses; its private data after the arena (banked: block 5).
+    //    Tiles of a layer share the kernel's private data; a DDR tile waits for its weights and starts the next tile's copy.
     let pTop = up(privStart);
     const text = ['.text', '.entry main', 'main:'];
-    steps.forEach((s, i) => {
-      const addrs = new Map<string, number>();
-      for (const k of [...s.call.kernel.inputs, ...s.call.kernel.outputs]) {
-        const src = s.call.args[k.symbol]!;
-        addrs.set(k.symbol, 'constant' in src ? constAddr[i]!.get(k.symbol)! : addrOf.get(rootOf(src.value))!);
-      }
-      const inl = inlineKernel(s.call.kernel, prefix(i), addrs, t);
-      for (const p of inl.privates) {
-        if (banked && pTop + p.words > 6 * bw) throw new BwvmError('CODEGEN_DSP_NO_MEMORY', 'kernel data overflow block 5');
-        dataLines.push(`.org ${pTop}`, `${p.symbol}: .space ${p.words}`);
-        data.push({ addr: pTop, words: p.init });
-        pTop = up(pTop + p.words);
-      }
-      text.push(`${prefix(i)}__start:`, ...inl.code.map((l) => (l.endsWith(':') ? l : `    ${l}`)));
+    const stage = (j: number): string[] => stageLines(ddrTiles[j]!.src, staging[j % 2]!, ddrTiles[j]!.words, j % 2);
+    parts.forEach((ps, i) => {
+      text.push(`${prefix(i)}__start:`);
+      if (i === 0 && ddrTiles.length) text.push(...stage(0).map((l) => `    ${l}`));
+      ps.forEach((part, k) => {
+        const addrs = new Map<string, number>();
+        for (const spec of [...part.call.kernel.inputs, ...part.call.kernel.outputs]) {
+          const src = part.call.args[spec.symbol]!;
+          addrs.set(spec.symbol, 'constant' in src ? constAddr[i]![k]!.get(spec.symbol)! : addrOf.get(rootOf(src.value))! + offsetOf(part, spec.symbol));
+        }
+        const inl = inlineKernel(part.call.kernel, prefix(i), addrs, t);
+        if (k === 0) {
+          for (const p of inl.privates) {
+            if (banked && pTop + p.words > 6 * bw) throw new BwvmError('CODEGEN_DSP_NO_MEMORY', 'kernel data overflow block 5');
+            dataLines.push(`.org ${pTop}`, `${p.symbol}: .space ${p.words}`);
+            data.push({ addr: pTop, words: p.init });
+            pTop = up(pTop + p.words);
+          }
+        }
+        const j = part.ddr;
+        if (j !== undefined) text.push(`    dma${j % 2} wait`, ...(j + 1 < ddrTiles.length ? stage(j + 1).map((l) => `    ${l}`) : []));
+        const labels = new RegExp(`\\b${prefix(i)}_L(\\d+)\\b`, 'g');
+        const code = k === 0 ? inl.code : inl.code.map((l) => l.replace(labels, `${prefix(i)}t${k}_L$1`));
+        text.push(...code.map((l) => (l.endsWith(':') ? l : `    ${l}`)));
+      });
     });
     text.push('    halt');
-    if (pTop > chipWords(t)) {
-      throw new BwvmError('CODEGEN_DSP_NO_MEMORY', `generated mode needs ${pTop} on-chip words (weights ${weightWords}, activations ${arenaWords}, kernel data ${pTop - privStart}); ${t.name} has ${chipWords(t)}`,
-        { hint: 'use a smaller width/input, or library mode with weights in DDR' });
+    need = { top: pTop, tiling: tilingWords };
+    if (pTop > budget || probe) {
+      throw new BwvmError('CODEGEN_DSP_NO_MEMORY', `generated mode needs ${pTop} on-chip words (weights ${weightWords}, activations ${arenaWords}, kernel data ${pTop - privStart}); ${budget} are available on ${t.name}`,
+        { hint: 'use --weights ddr|auto (filters streamed from DDR), a smaller width/input, or library mode' });
     }
     const tensor = (name: string, kind: string) => {
       const addr = addrOf.get(rootOf(name));
@@ -180,7 +250,7 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
     for (const x of [...ins, ...outs]) dataLines.push(`.org ${x.addr}`, `${x.symbol}: .space ${x.words}`);
     const asm = ['.data', ...dataLines, `.org ${chipWords(t)}`, ...text, ''].join('\n');
     const program = assemble(asm, { limits: t, file: 'generated.s' });
-    program.data.push(...data.map((d) => ({ space: 'chip' as const, base: d.addr, words: d.words })));
+    program.data.push(...data.map((d) => ({ space: d.space ?? ('chip' as const), base: d.addr, words: d.words })));
     const starts = steps.map((_, i) => program.symbols[`${prefix(i)}__start`]!.addr);
     program.regions = steps.map((s, i) => ({ name: s.grp.name, start: starts[i]!, end: i + 1 < steps.length ? starts[i + 1]! : program.lines.length }));
     const layers: DspLayer[] = steps.map((s) => ({
@@ -189,9 +259,17 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
       weightWords: s.call.kernel.inputs.filter((k) => 'constant' in (s.call.args[k.symbol] ?? {})).reduce((a, k) => a + prod(k.shape), 0),
     }));
     return {
-      program, target: t.name, inputs: ins, outputs: outs, layers, asm,
-      memory: { chipWords: chipWords(t), peakWords: pTop, weightWords, staticWords: pTop - privStart, weights: 'chip' },
+      program, target: t.name, inputs: ins, outputs: outs, layers, asm, tiling: plan,
+      memory: { chipWords: budget, peakWords: pTop, weightWords, staticWords: pTop - privStart, weights: ddrTiles.length ? 'ddr' : 'chip' },
       plan: { arenaBase, arenaWords, lowerBoundWords: lowerBound(intervals, ALIGN), placements, layout: banked ? 'banked' : 'packed' },
     };
+  }
+
+  /** A layer's tiles of MG channels (kernel generated once per layer and tile size). */
+  function splitCached(i: number, MG: number): TileCall[] {
+    const key = `${i}:${MG}`;
+    let v = splits.get(key);
+    if (!v) { v = splitLayer(steps[i]!.grp, steps[i]!.call, ctxFor(steps[i]!.grp.nodes[0]!), MG); splits.set(key, v); }
+    return v;
   }
 }
