@@ -1,6 +1,7 @@
 // Generated mode's layer fusion: groups graph nodes into the layers that become one kernel each.
 // Conv [-> Add(constant bias)] [-> BatchNormalization] [-> Add(other)] [-> Relu | LeakyRelu | Clip(0,6)] is one conv2d
-// kernel (BN folded into weights and bias, add and activation in its epilogue); Gemm -> Relu is one
+// kernel (BN folded into weights and bias, add and activation in its epilogue), followed (without a
+// residual add) by MaxPool / AveragePool 2x2 stride 2 computed in that epilogue; Gemm -> Relu is one
 // dense kernel. A node joins a group only when its input is the group's sole, non-output consumer.
 import type { Graph, Node } from '../../ir/index.js';
 
@@ -17,6 +18,21 @@ export interface LayerGroup {
   act?: { kind: 'relu' | 'relu6' | 'leaky'; alpha?: number };
   /** conv: a constant per-channel Add right after it (O2's unfused bias), folded into the bias. */
   biasAdd?: string;
+  /** conv: a following 2x2 stride-2 MaxPool / AveragePool computed in the epilogue. */
+  pool?: 'max' | 'avg';
+}
+
+const same = (v: unknown, want: number[], dflt: number[]): boolean => JSON.stringify(v ?? dflt) === JSON.stringify(want);
+
+/** MaxPool / AveragePool with a 2x2 window, stride 2, no padding, floor mode -> the fused pool kind. */
+export function pool2x2(n: Node): LayerGroup['pool'] {
+  const kind = n.op === 'MaxPool' ? 'max' : n.op === 'AveragePool' ? 'avg' : undefined;
+  if (!kind || n.outputs.filter((o) => o).length !== 1) return undefined;
+  const a = n.attrs;
+  const ok = same(a.kernel_shape, [2, 2], []) && same(a.strides, [2, 2], [1, 1]) && same(a.pads, [0, 0, 0, 0], [0, 0, 0, 0])
+    && same(a.dilations, [1, 1], [1, 1]) && ((a.ceil_mode as number | undefined) ?? 0) === 0
+    && ((a.auto_pad as string | undefined) ?? 'NOTSET') === 'NOTSET' && ((a.storage_order as number | undefined) ?? 0) === 0;
+  return ok ? kind : undefined;
 }
 
 /** A shape that broadcasts as one value per channel of NCHW: [1,M,1,1] or [M,1,1]. */
@@ -72,7 +88,9 @@ export function fuseLayers(g: Graph, constant: (v: string) => Float32Array | und
         }
       }
       const act = next ? activationOf(next, constant) : undefined;
-      if (next && act) { grp.act = act; grp.nodes.push(next); grp.output = next.outputs[0]!; }
+      if (next && act) { grp.act = act; grp.nodes.push(next); grp.output = next.outputs[0]!; next = soleUser(grp.output); }
+      const pool = next && !grp.addend ? pool2x2(next) : undefined;
+      if (next && pool) { grp.pool = pool; grp.nodes.push(next); grp.output = next.outputs[0]!; }
     } else if (n.op === 'Gemm') {
       grp.kind = 'dense';
       const next = soleUser(grp.output);

@@ -1,6 +1,6 @@
 // Generated mode's per-layer kernels: a fused layer group -> one shape-exact dsplib kernel and what
 // feeds each of its tensors. Conv groups use conv2d's epilogue (folded BN, residual addend,
-// activation); Gemm groups use dense with bias (+ReLU); any other node reuses library mode's op table.
+// activation, 2x2 pool); Gemm groups use dense with bias (+ReLU); any other node reuses library mode's op table.
 import { conv2d, dense, foldBatchNorm } from '../../dsplib/index.js';
 import { BwvmError } from '../../util/errors.js';
 import { type ArgSource, type LowerContext, type LoweredCall, loweringFor } from '../library/index.js';
@@ -42,6 +42,7 @@ function convCall(grp: LayerGroup, c: LowerContext): LoweredCall {
   const kernel = conv2d({ C: C!, H: H!, W: W!, M, kH, kW, stride: strides[0]!, pad: pads[0]! }, c.t, {
     ...(grp.act ? { activation: grp.act.kind, ...(grp.act.alpha !== undefined ? { alpha: grp.act.alpha } : {}) } : {}),
     ...(grp.addend ? { addend: true } : {}),
+    ...(grp.pool ? { pool: grp.pool } : {}),
   });
   const args: Record<string, ArgSource> = { x: { value: x! }, w: { constant: wt }, b: { constant: bias }, y: { value: grp.output } };
   if (grp.addend) args.addend = { value: grp.addend };
