@@ -17,3 +17,5 @@ export { softmax, type SoftmaxShape } from './softmax.js';
 export { concat, type ConcatShape } from './concat.js';
 export { qdense, type QDenseShape } from './qdense.js';
 export { qdensePack, type QDenseData } from './qdense-pack.js';
+export { qconv, type QConvShape, type QConvOptions } from './qconv.js';
+export { qconvPack, type QConvData, type QConvLayout } from './qconv-pack.js';

@@ -10,6 +10,7 @@ import { eltwise, type EltwiseKind, type EltwiseShape } from './eltwise.js';
 import { NN_KERNELS } from './table-nn.js';
 import { DECONV_KERNELS } from './deconv-table.js';
 import { qdense, type QDenseShape } from './qdense.js';
+import { qconv, type QConvShape } from './qconv.js';
 
 export interface KernelRow<S = Record<string, number>> {
   name: string;
@@ -54,6 +55,14 @@ const poolRow = (kind: PoolKind, what: string): KernelRow<PoolShape> => ({
   example: { C: 16, H: 16, W: 16, k: 2, stride: 2 },
 });
 
+const qconvRow = (bits: 8 | 16, how: string, example: QConvShape): KernelRow<never> => ({
+  name: `qconv_i${bits}`,
+  description: `int${bits} fixed-point conv2d: ${how} into 64-bit accumulator pairs, folded zero point and bias, exact per-channel M0*2^-n requantization pass, int${bits} saturation (bit-exact with bwdnn quant); inputs via qconvPack`,
+  generate: (s: QConvShape, t: TargetDesc) => qconv({ ...s, bits }, t),
+  flops: (s: QConvShape) => 2 * s.M * s.C * s.kH * s.kW * convOut(s.H, s.kH, s.stride, s.pad) * convOut(s.W, s.kW, s.stride, s.pad),
+  example,
+}) as unknown as KernelRow<never>;
+
 /** All kernels by name. */
 export const DSP_KERNELS: Record<string, KernelRow<never>> = {
   conv2d: CONV2D as unknown as KernelRow<never>,
@@ -67,6 +76,8 @@ export const DSP_KERNELS: Record<string, KernelRow<never>> = {
     name: 'qdense_i8', description: 'int8 fixed-point dense: mac8 (4 lanes/word) into accumulator pairs, bias, per-channel M0*2^-n requantization, zero points, int8 saturation (bit-exact with bwdnn quant); inputs via qdensePack',
     generate: (s: QDenseShape, t: TargetDesc) => qdense(s, t), flops: (s: QDenseShape) => 2 * s.N * s.K * s.M, example: { N: 4, K: 37, M: 10, bits: 8 },
   } as unknown as KernelRow<never>,
+  qconv_i8: qconvRow(8, 'mac8 (4 input channels per word)', { C: 8, H: 8, W: 8, M: 8, kH: 3, kW: 3, stride: 1, pad: 1, bits: 8 }),
+  qconv_i16: qconvRow(16, 'mac16 (2 input channels per word)', { C: 6, H: 8, W: 8, M: 6, kH: 3, kW: 3, stride: 1, pad: 1, bits: 16 }),
   maxpool: poolRow('maxpool', 'max') as unknown as KernelRow<never>,
   avgpool: poolRow('avgpool', 'average') as unknown as KernelRow<never>,
   batchnorm: {

@@ -4,7 +4,7 @@
 // get seeded int8 data and a bit-exact expectation from bwdnn's fixed-point reference. One row per kernel.
 import { quantizeMultiplier, QKERNELS } from '../bwdnn/quant/index.js';
 import { run as reference } from '../bwdnn/reference/index.js';
-import { type DspKernel, deconvWeights, gemmLayoutB, qdensePack } from '../dsplib/index.js';
+import { type DspKernel, deconvWeights, gemmLayoutB, qconvPack, qdensePack } from '../dsplib/index.js';
 import { type Attrs, createGraph, inferShapes, type Tensor } from '../ir/index.js';
 
 export type RunShape = Record<string, number | number[]>;
@@ -18,7 +18,7 @@ export interface CheckRow {
   toKernel?(s: RunShape, ins: Float32Array[]): Float32Array[];
   nodes(s: RunShape): RefNode[];
   /** Integer kernels: packed input words by symbol and the bit-exact expected output words. */
-  integer?(s: RunShape, seed: number): IntegerCheck;
+  integer?(s: RunShape, seed: number, k?: DspKernel): IntegerCheck;
 }
 
 export interface IntegerCheck { words: Record<string, Int32Array>; expected: Int32Array; reference: string }
@@ -49,6 +49,28 @@ function qdenseCheck(s: RunShape, seed: number): IntegerCheck {
     inputs: [q(zx)], output: q(zy),
   });
   return { words: qdensePack({ N, K, M, x, w, bias, mult, zx, zy }), expected: y.data, reference: "bwdnn's fixed-point Gemm" };
+}
+
+/** qconv_i8 / qconv_i16: seeded full-range x/w, int32 bias, multipliers in range, zero points; bwdnn's integer Conv. */
+function qconvCheck(bits: 8 | 16) {
+  return (s: RunShape, seed: number, k?: DspKernel): IntegerCheck => {
+    const C = n(s, 'C'), H = n(s, 'H'), W = n(s, 'W'), M = n(s, 'M'), kH = n(s, 'kH'), kW = n(s, 'kW'), stride = n(s, 'stride'), pad = n(s, 'pad');
+    const r = lcg(seed), half = bits === 8 ? 128 : 32768, val = (): number => Math.floor(r() * 2 * half) - half;
+    const x = Int32Array.from({ length: C * H * W }, val), w = Int32Array.from({ length: M * C * kH * kW }, val);
+    const bias = Int32Array.from({ length: M }, () => Math.floor((r() - 0.5) * 2 ** 16));
+    const mult = Array.from({ length: M }, () => quantizeMultiplier(2 ** ((bits === 8 ? -16 : -30) + 8 * r())));
+    const zx = Math.floor(r() * 20) - 10, zy = Math.floor(r() * 20) - 10, dtype = bits === 8 ? 'int8' as const : 'int16' as const;
+    const q = (zp: number) => ({ dtype, quant: { scale: [1], zeroPoint: [zp] } });
+    const y = QKERNELS.get('Conv')!([{ shape: [1, C, H, W], data: x }], {
+      node: { name: 'qconv', op: 'Conv', inputs: ['x'], output: 'y', from: [], requant: mult,
+        attrs: { kernel_shape: [kH, kW], strides: [stride, stride], pads: [pad, pad, pad, pad] },
+        weight: { dtype: 'int32', shape: [M, C, kH, kW], data: w }, bias: { dtype: 'int32', shape: [M], data: bias } },
+      inputs: [q(zx)], output: q(zy),
+    });
+    const p = (k?.params ?? {}) as Record<string, number>;
+    const words = qconvPack({ x, w, bias, mult, zx, zy }, { C, H, W, M, kH, kW, pad, bits, Hpp: p.Hpp!, Wpp: p.Wpp!, Kp: p.Kp! });
+    return { words, expected: y.data, reference: "bwdnn's fixed-point Conv" };
+  };
 }
 
 /** The check table: kernel name -> reference. */
@@ -84,6 +106,8 @@ export const DSPLIB_CHECKS: Record<string, CheckRow> = {
     nodes: () => [{ op: 'Mul', inputs: [0, 1] }, { op: 'Add', inputs: [-1, 2] }],
   },
   qdense_i8: { nodes: () => [], integer: qdenseCheck },
+  qconv_i8: { nodes: () => [], integer: qconvCheck(8) },
+  qconv_i16: { nodes: () => [], integer: qconvCheck(16) },
 };
 
 /** Shape parameters a kernel takes beyond its example shape. */

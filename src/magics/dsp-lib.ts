@@ -62,7 +62,7 @@ async function runKernel(text: string, t: TargetDesc, ctx: MagicContext) {
   let r: Awaited<ReturnType<Simulator['run']>>;
   if (check?.integer) {
     // integer kernel: seeded packed words in, bit-exact comparison out
-    const ic = check.integer(shape, 11);
+    const ic = check.integer(shape, 11, k);
     for (const [sym, w] of Object.entries(ic.words)) sim.writeWords(sym, w);
     r = await sim.run({ signal: ctx.signal });
     const got = sim.readWords(out.symbol, outWords);
