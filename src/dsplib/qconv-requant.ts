@@ -11,9 +11,6 @@ import { type Op, poolRegs, type Reg, schedule } from './schedule.js';
 /** Constant registers the pass pins (set by requantConsts). */
 const ONE = 63, K8000 = 62, KN8000 = 61, MONE = 60;
 const CONSTS = [ONE, K8000, KN8000, MONE];
-/** Registers per scratch set: pairs A, Z, U then 8 singles. */
-const SET = 14;
-const SETS = 3;
 
 /** Lines setting the pass's constant registers. */
 export function requantConsts(): string[] {
@@ -28,7 +25,7 @@ export interface RequantSpec {
 
 /** Vectors (4 outputs) per loop body: a divisor of the plane's vector count. */
 function unroll(nv: number): number {
-  for (const u of [8, 6, 4, 3, 2]) if (nv % u === 0) return u;
+  for (const u of [16, 12, 8, 6, 4, 3, 2]) if (nv % u === 0) return u;
   return 1;
 }
 
@@ -44,10 +41,12 @@ export function requantCode(sp: RequantSpec, t: TargetDesc): string[] {
   const cv = new Map<number, Reg>();
   for (const r of rows) { const v = b.vreg(); cv.set(r, v); ops.push(b.loadOp(tS, r * Mp, 'xyzt', 0, v, prio)); }
   const c = (r: number): Reg => cv.get(r)!;
+  const set = bits === 8 ? 8 : 10, sets = Math.min(U, Math.floor((CONSTS[3]! - 12) / set));
   for (let k = 0; k < U; k++) {
-    const s0 = SET * (k % SETS);
-    const [A, Z, Uq] = [s0, s0 + 2, s0 + 4];
-    const [vq, w1, w2, tt, inn, x, r0, r1] = Array.from({ length: 8 }, (_, i) => s0 + 6 + i) as [number, number, number, number, number, number, number, number];
+    // registers of one vector's chain, reused in place: pairs first (even), then singles
+    const s0 = set * (k % sets);
+    const [Z, A] = bits === 8 ? [s0, s0 + 2] : [s0 + 2, s0];
+    const [vq, w1, w2, tt, x] = bits === 8 ? [s0 + 3, s0 + 4, -1, s0 + 5, s0 + 6] : [s0 + 4, s0 + 5, s0 + 6, s0 + 7, s0 + 8];
     const base = prio;
     ops.push(b.loadOp(aS, vw * k, 'xyzt', 1, P(A), base));
     if (bits === 16) {
@@ -57,29 +56,29 @@ export function requantCode(sp: RequantSpec, t: TargetDesc): string[] {
     ops.push(op('pack16', w1, P(vq), P(A))); // lanes (V1, V0)
     // Z = -2^15 + V0*m0 -> t = floor(V0*m0 / 2^16)
     ops.push(op('mov', Z + 1, P(MONE)), op('mov', Z, P(KN8000), P(Z + 1)), op('mac16', Z, P(w1), c(QROW.M0H)), op('rndsh16', tt, P(Z), P(Z + 1)));
-    // U = -2^15 + V1*m0 + V0*m1 + t -> inner = floor(u / 2^16)
-    ops.push(op('mov', Uq + 1, P(MONE)), op('mov', Uq, P(KN8000), P(Uq + 1)), op('mac16', Uq, P(w1), c(QROW.MW)), op('mac16', Uq, P(tt), P(ONE)), op('rndsh16', inn, P(Uq), P(Uq + 1)));
+    // Z again = -2^15 + V1*m0 + V0*m1 + t -> inner = floor(u / 2^16) (into tt)
+    ops.push(op('mov', Z + 1, P(MONE)), op('mov', Z, P(KN8000), P(Z + 1)), op('mac16', Z, P(w1), c(QROW.MW)), op('mac16', Z, P(tt), P(ONE)), op('rndsh16', tt, P(Z), P(Z + 1)));
     let res: number;
     if (bits === 8) {
       // T = V1*m1 + inner = floor(v*M0 / 2^32) (int32); R = (T + 2^(e-1)) >> e
-      ops.push(op('imul', x, P(vq), c(QROW.M1)), op('iadd2', x, P(x), P(inn)), op('iadd2', x, P(x), c(QROW.RND)), op('ishr', x, P(x), c(QROW.SH)));
+      ops.push(op('imul', x, P(vq), c(QROW.M1)), op('iadd2', x, P(x), P(tt)), op('iadd2', x, P(x), c(QROW.RND)), op('ishr', x, P(x), c(QROW.SH)));
       res = x;
     } else {
       // V2 = (vq + 2^15) >> 16, lanes (V2, V1); T pair = (V2*m1 + cx)*2^16 + cl + V2*m0 + V1*m1 + inner
       ops.push(op('iadd2', w2, P(vq), P(K8000)), op('shri16', w2, P(w2)), op('imul', x, P(w2), c(QROW.M1)), op('pack16', w2, P(w2), P(vq)));
       ops.push(op('iadd2', x, P(x), c(QROW.CX)), op('shri16', A + 1, P(x)), op('shli16', A, P(x), P(A + 1)), op('or2', A, P(A), c(QROW.CL)));
-      ops.push(op('mac16', A, P(w2), c(QROW.MW)), op('mac16', A, P(inn), P(ONE)));
+      ops.push(op('mac16', A, P(w2), c(QROW.MW)), op('mac16', A, P(tt), P(ONE)));
       // e <= 15: (sat32(T) + 2^(e-1)) >> e; e >= 16: floor((T + 2^(e-1)) / 2^16) >> (e - 16); MA selects
-      ops.push(op('rndsh0', r0, P(A), P(A + 1)), op('rndsh16', r1, P(A), P(A + 1)), op('adds2', r0, P(r0), c(QROW.RND)));
-      ops.push(op('xor2', r0, P(r0), P(r1)), op('and2', r0, P(r0), c(QROW.MA)), op('xor2', r0, P(r0), P(r1)), op('ishr', r0, P(r0), c(QROW.SH)));
-      res = r0;
+      ops.push(op('rndsh0', x, P(A), P(A + 1)), op('rndsh16', vq, P(A), P(A + 1)), op('adds2', x, P(x), c(QROW.RND)));
+      ops.push(op('xor2', x, P(x), P(vq)), op('and2', x, P(x), c(QROW.MA)), op('xor2', x, P(x), P(vq)), op('ishr', x, P(x), c(QROW.SH)));
+      res = x;
     }
     ops.push(op('adds2', res, P(res), c(QROW.ZY)), op(bits === 8 ? 'sat8' : 'sat16', res, P(res)));
     ops.push(b.storeOp(yS, 4 * k, 'xyzt', 1, P(res), prio++));
   }
   const end = [U * vw, 4 * U, 0];
   const [seg] = resolveIncrements([ops], b.streams.length, end);
-  const pinned = new Set<number>([...Array.from({ length: SET * Math.min(SETS, U) }, (_, i) => i), ...CONSTS]);
+  const pinned = new Set<number>([...Array.from({ length: set * sets }, (_, i) => i), ...CONSTS]);
   const lines = schedule(seg!, b.streams, poolRegs(t, pinned), t, 64, new Set(CONSTS));
   const streams = b.streams.map((st, i) => ({ ...st, base: `${[sp.acc, sp.y, sp.q][i]!.name}+0`, steps: [[nv * vw, 4 * nv, 1][i]!, end[i]!] }));
   void QCONV_ROWS;
