@@ -1,4 +1,4 @@
-// `bwvm compile MODEL -o DIR [--target T] [--emit c[,asm]] [-O2]`: optimize a model file or zoo
+// `bwvm compile MODEL -o DIR [--target T] [--emit c[,asm]] [-O2] [--plan]`: optimize a model file or zoo
 // network and write the outputs of each emitter into DIR (C: model.c/.h, weights, harness.c),
 // printing files, sizes and facts; --check builds the C with strict gcc and compares its
 // outputs with the reference executor (exit 1 past 1e-4 relative error).
@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { loadModel } from '../frontend/load.js';
 import { zooModel } from '../bwdnn/zoo/index.js';
 import { checkCModel, runCodegen } from '../magics/codegen-run.js';
+import { planText } from '../codegen/tiling/index.js';
 import { DEFAULT_TARGET } from '../target/index.js';
 import { errorMessage, isBwvmError } from '../util/errors.js';
 
@@ -24,7 +25,8 @@ MODEL is a model file (ONNX, Keras .h5, TF.js model.json, .bwvm) or a zoo name (
                   blob: raw float32 <prefix>_weights.bin handed to <prefix>_init()
   --prefix NAME   C symbol and file prefix (default: model)
   --batch N       size of symbolic input dims (default: 1)
-  --check         build the C with gcc -std=c99 -Wall -Wextra -Werror and compare with the reference`;
+  --check         build the C with gcc -std=c99 -Wall -Wextra -Werror and compare with the reference
+  --plan          print generated mode's tiling plan per layer (filters on-chip or DDR tiles); implies --emit asm`;
 
 export async function compileVerb(argv: string[]): Promise<number> {
   let parsed;
@@ -32,7 +34,7 @@ export async function compileVerb(argv: string[]): Promise<number> {
     parsed = parseArgs({ args: argv, allowPositionals: true, options: {
       output: { type: 'string', short: 'o' }, target: { type: 'string' }, emit: { type: 'string', default: 'c' },
       opt: { type: 'string', short: 'O', default: '2' }, weights: { type: 'string', default: 'c' }, prefix: { type: 'string' },
-      batch: { type: 'string' }, check: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      batch: { type: 'string' }, check: { type: 'boolean' }, plan: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     } });
   } catch (e) {
     process.stderr.write(`bwvm compile: ${errorMessage(e)}\n${COMPILE_USAGE}\n`);
@@ -49,13 +51,15 @@ export async function compileVerb(argv: string[]): Promise<number> {
     const src = positionals[0]!;
     const g = existsSync(src) ? await loadModel(resolve(src)) : zooModel(src);
     const dir = resolve(v.output);
-    const r = await runCodegen(g, { dir, emit: v.emit!, level: `O${v.opt}`, weights: v.weights, ...(v.target ? { target: v.target } : {}), ...(v.prefix ? { prefix: v.prefix } : {}), ...(batch ? { batch } : {}) });
+    const emit = v.plan && !v.emit!.split(',').includes('asm') ? `${v.emit},asm` : v.emit!;
+    const r = await runCodegen(g, { dir, emit, level: `O${v.opt}`, weights: v.weights, ...(v.target ? { target: v.target } : {}), ...(v.prefix ? { prefix: v.prefix } : {}), ...(batch ? { batch } : {}) });
     process.stdout.write(`${g.name}: -${r.level}, target ${r.target} -> ${dir}\n`);
     let status = 0;
     for (const e of r.results) {
       process.stdout.write(`[${e.emitter}]\n`);
       for (const [f, bytes] of e.files) process.stdout.write(`  ${f.padEnd(24)} ${String(bytes).padStart(9)} B\n`);
       for (const n of e.notes) process.stdout.write(`  ${n}\n`);
+      if (v.plan && e.tiling) process.stdout.write(`${planText(e.tiling)}\n`);
       if (v.check && e.cModel) {
         const c = checkCModel(g, e.cModel, dir);
         const ok = c.maxRel <= 1e-4;

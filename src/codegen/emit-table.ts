@@ -9,6 +9,7 @@ import { BwvmError } from '../util/errors.js';
 import { emitCModel, writeCModel, type CModel } from './c/index.js';
 import { dspAsmSource, lowerToDsp } from './dsp/index.js';
 import type { FusionHint } from './c/schedule.js';
+import type { TilingPlan } from './tiling/index.js';
 
 export interface EmitRequest {
   graph: Graph;
@@ -30,6 +31,8 @@ export interface EmitResult {
   listing: string;
   /** The C model (c emitter only), for callers that build or check it. */
   cModel?: CModel;
+  /** Generated mode's tiling plan (asm emitter only): per layer, filters on-chip or DDR tiles. */
+  tiling?: TilingPlan;
 }
 
 export interface EmitterRow { name: string; summary: string; emit(r: EmitRequest): EmitResult }
@@ -69,9 +72,10 @@ const asmRow: EmitterRow = {
     const file = `${r.prefix ?? 'model'}.s`, src = dspAsmSource(m);
     writeFileSync(join(r.dir, file), src);
     return {
-      emitter: 'asm', files: [[file, Buffer.byteLength(src)]],
+      emitter: 'asm', files: [[file, Buffer.byteLength(src)]], tiling: m.tiling,
       notes: [`${m.layers.length} layers (${m.layers.filter((l) => l.nodes.length > 1).length} fused), ${m.program.lines.length} execution lines`,
-        `activation arena ${m.plan.arenaWords} words (lower bound ${m.plan.lowerBoundWords}), weights ${m.memory.weightWords} words, ${m.memory.peakWords} of ${m.memory.chipWords} on-chip words`],
+        `activation arena ${m.plan.arenaWords} words (lower bound ${m.plan.lowerBoundWords}), weights ${m.memory.weightWords} words, ${m.memory.peakWords} of ${m.memory.chipWords} on-chip words`,
+        ...(m.tiling.ddrIn ? [`filters from DDR: ${m.tiling.ddrIn} words per inference in ${m.tiling.tiles} double-buffered tiles (2 x ${m.tiling.stagingWords} staging words)`] : [])],
       listing: src.split('\n').filter((l) => !l.startsWith('.org') && !l.startsWith('.word')).slice(0, 16).join('\n'),
     };
   },

@@ -10,6 +10,7 @@ import { DEFAULT_TARGET } from '../target/index.js';
 import { MagicOutput, type MagicFamily, type MagicSpec } from './types.js';
 import { MODEL_FLAG } from './model/common.js';
 import { checkCModel, runCodegen } from './codegen-run.js';
+import { planTable, planText, type TilingPlan } from '../codegen/tiling/index.js';
 
 export interface CodegenMagicResult {
   model: string;
@@ -21,13 +22,15 @@ export interface CodegenMagicResult {
   lowerBoundBytes?: number;
   weightsBytes?: number;
   check?: { maxAbs: number; maxRel: number };
+  /** --plan: generated mode's tiling plan (asm emitter). */
+  tiling?: TilingPlan;
 }
 
 const codegenMagic: MagicSpec = {
   name: 'codegen',
   kind: 'line',
   summary: 'generate code for a model into a folder (--emit c; asm when the DSP emitter lands), with sizes and a listing excerpt',
-  usage: '%codegen -o DIR [--emit c[,asm]] [--target T] [-O0|-O1|-O2] [--model N] [--weights c|blob] [--prefix P] [--batch N] [--check]',
+  usage: '%codegen -o DIR [--emit c[,asm]] [--target T] [-O0|-O1|-O2] [--model N] [--weights c|blob] [--prefix P] [--batch N] [--check] [--plan]',
   flags: [
     { name: 'out', alias: 'o', type: 'string', help: 'output folder (created)' },
     { name: 'emit', type: 'list', help: 'emitters: c (portable C99); asm is not available yet', default: ['c'] },
@@ -40,6 +43,7 @@ const codegenMagic: MagicSpec = {
     { name: 'prefix', type: 'string', help: 'C symbol and file prefix (default model)' },
     { name: 'batch', type: 'number', help: 'size bound to symbolic input dims (default 1)' },
     { name: 'check', type: 'boolean', help: 'build with gcc -std=c99 -Wall -Wextra -Werror and compare with the reference' },
+    { name: 'plan', type: 'boolean', help: 'show the generated-mode tiling plan per layer (tile, filters on-chip or DDR, DDR words, buffers); implies --emit asm' },
   ],
   positionals: [],
   async run(args, ctx) {
@@ -53,7 +57,7 @@ const codegenMagic: MagicSpec = {
     const dir = resolve(ctx.session.cwd, out);
     const batch = args.num('batch');
     const prefix = args.str('prefix'), target = args.str('target');
-    const r = await runCodegen(m.graph, { dir, emit: args.list('emit').join(',') || 'c', level: levels[0] ?? 'O2', weights, ...(prefix ? { prefix } : {}), ...(target ? { target } : {}), ...(batch ? { batch } : {}) });
+    const r = await runCodegen(m.graph, { dir, emit: [...new Set([...(args.list('emit').length ? args.list('emit') : ['c']), ...(args.bool('plan') ? ['asm'] : [])])].join(','), level: levels[0] ?? 'O2', weights, ...(prefix ? { prefix } : {}), ...(target ? { target } : {}), ...(batch ? { batch } : {}) });
     const result: CodegenMagicResult = { model: m.name, dir, level: r.level, target: r.target, files: r.results.flatMap((e) => e.files.map(([file, bytes]) => ({ emitter: e.emitter, file, bytes }))) };
     for (const e of r.results) {
       if (!e.cModel) continue;
@@ -65,6 +69,12 @@ const codegenMagic: MagicSpec = {
     ctx.stdout(`${m.name} (-${r.level}, target ${r.target}) -> ${dir}\n`);
     for (const e of r.results) for (const n of e.notes) ctx.stdout(`[${e.emitter}] ${n}\n`);
     if (result.check) ctx.stdout(`[c] gcc -std=c99 -Wall -Wextra -Werror: ok; vs reference: max abs ${result.check.maxAbs.toExponential(2)}, max rel ${result.check.maxRel.toExponential(2)}\n`);
+    for (const e of r.results) {
+      if (!args.bool('plan') || !e.tiling) continue;
+      result.tiling = e.tiling;
+      ctx.stdout(`${planText(e.tiling)}\n`);
+      ctx.display(table(planTable(e.tiling), { caption: `${m.name}: tiling plan (generated mode, ${r.target})` }));
+    }
     for (const e of r.results) ctx.display(html(`<details open><summary>${escapeHtml(e.emitter)} listing excerpt</summary><pre>${escapeHtml(e.listing)}</pre></details>`, e.listing));
     return new MagicOutput(result, table(result.files.map((f) => ({ emitter: f.emitter, file: f.file, bytes: f.bytes })), { caption: `${m.name}: generated files in ${dir}` }));
   },

@@ -1,8 +1,11 @@
 // `%simulate --model --mode generated|both`: the current network compiled in generated mode (fused,
 // inlined kernels, planned memory) on the simulator, checked against the reference executor; with
-// `both`, library mode runs too and the two are shown side by side per layer and in total.
+// `both`, library mode runs too and the two are shown side by side per layer and in total. `--weights`
+// chooses where generated mode's filters live (auto: DDR tiles when they do not fit); `--plan` shows the tiling plan.
 import { run as reference } from '../bwdnn/reference/index.js';
 import { plotly, table } from '../display/index.js';
+import { planTable } from '../codegen/tiling/index.js';
+import { BwvmError } from '../util/errors.js';
 import { getModel } from '../session/index.js';
 import { compileGenerated, compileLibrary, type LibraryRun, modeTable, runLibrary, runTotals } from '../session/library.js';
 import type { TargetDesc } from '../target/index.js';
@@ -28,7 +31,9 @@ const delta = (g: number, b: number): string => (b ? `${g >= b ? '+' : ''}${(100
 
 export async function simulateModes(args: MagicArgs, ctx: MagicContext, t: TargetDesc, mode: 'generated' | 'both'): Promise<MagicOutput> {
   const entry = getModel(ctx.session, args.str('model-name'));
-  const gm = compileGenerated(entry.graph, t);
+  const weights = args.str('weights') ?? 'auto';
+  if (weights !== 'auto' && weights !== 'chip' && weights !== 'ddr') throw new BwvmError('SIM_WEIGHTS', `--weights must be chip, ddr or auto, got '${weights}'`);
+  const gm = compileGenerated(entry.graph, t, 'O1', { weights });
   const inp = gm.inputs[0]!;
   const x = rand(inp.words, 1);
   const want = reference(entry.graph, { [inp.name]: { dtype: 'float32', shape: inp.shape, data: x } });
@@ -42,6 +47,7 @@ export async function simulateModes(args: MagicArgs, ctx: MagicContext, t: Targe
     ['model', `${entry.name}: ${gm.layers.length} generated layers (fused kernels, one straight Program) on ${t.name}`],
     ['output check', `max rel err ${err.toExponential(2)} vs the reference executor (seeded random input)`],
     ['memory', `activation arena ${gm.plan.arenaWords} words (liveness lower bound ${gm.plan.lowerBoundWords}); weights ${gm.memory.weightWords}; ${gm.memory.peakWords} of ${gm.memory.chipWords} on-chip words`],
+    ...(gm.tiling.ddrIn ? [['filters from DDR', `${gm.tiling.ddrIn} words per inference planned, ${gen.profile.memory.ddr.read} read by DMA; ${gm.tiling.tiles} double-buffered tiles, ${gen.layers.reduce((a, l) => a + (l.stallsBy.dma ?? 0), 0)} DMA stall cycles`] as [string, string]] : []),
     ['generated', `${g.cycles} cycles, ${pct(g.efficiency)} of peak, MUL ${pct(g.mulUtil)}, ALU ${pct(g.aluUtil)}, ${g.words} words moved`],
   ];
   if (b) {
@@ -49,6 +55,7 @@ export async function simulateModes(args: MagicArgs, ctx: MagicContext, t: Targe
       ['generated vs library', `cycles ${delta(g.cycles, b.cycles)}, MUL utilization ${delta(g.mulUtil, b.mulUtil)}, words moved ${delta(g.words, b.words)}`]);
   }
   ctx.display(table({ columns: ['figure', 'value'], rows }));
+  if (args.bool('plan')) ctx.display(table(planTable(gm.tiling), { caption: `${entry.name}: tiling plan (${gm.tiling.capacityWords} on-chip words for filters)` }));
   const names = gen.layers.map((l) => l.node);
   const libTab = lib ? modeTable({ ...gen, model: gm }, lib, t) : undefined;
   ctx.display(plotly({
@@ -58,6 +65,6 @@ export async function simulateModes(args: MagicArgs, ctx: MagicContext, t: Targe
   }));
   const tab = libTab ?? { columns: ['layer', 'ops', 'cycles', '% peak', 'MUL %', 'ALU %', 'stalls', 'words'],
     rows: gen.layers.map((l) => [l.node, l.op, String(l.cycles), pct(l.efficiency), pct(l.mulUtil), pct(l.aluUtil), String(l.stalls), String(l.words)]) };
-  return new MagicOutput({ model: entry.name, maxRelErr: err, generated: { layers: gen.layers, totals: g, plan: { arenaWords: gm.plan.arenaWords, lowerBoundWords: gm.plan.lowerBoundWords } }, ...(lib && b ? { library: { layers: lib.layers, totals: b } } : {}) },
+  return new MagicOutput({ model: entry.name, maxRelErr: err, generated: { layers: gen.layers, totals: g, plan: { arenaWords: gm.plan.arenaWords, lowerBoundWords: gm.plan.lowerBoundWords }, tiling: gm.tiling, ddrWords: gen.profile.memory.ddr }, ...(lib && b ? { library: { layers: lib.layers, totals: b } } : {}) },
     table(tab, { caption: `${entry.name}: ${mode === 'both' ? 'generated vs library mode' : 'generated mode'} per layer (${t.name})` }));
 }

@@ -79,7 +79,7 @@ const simulateMagic: MagicSpec = {
   name: 'simulate',
   kind: 'line',
   summary: 'run a Program on the cycle-level simulator: cycles, FLOP efficiency, utilization, stalls, memory traffic',
-  usage: '%simulate [--program NAME] [--target T] [--mode fast|traced] [--max-cycles N] [--sample-every N] [--show SYM,...] | %simulate --model [--model-name NAME] [--weights chip|ddr|auto]',
+  usage: '%simulate [--program NAME] [--target T] [--mode fast|traced] [--max-cycles N] [--sample-every N] [--show SYM,...] | %simulate --model [--model-name NAME] [--mode library|generated|both] [--weights chip|ddr|auto] [--plan]',
   flags: [
     { name: 'program', type: 'string', help: 'program name (default: the most recent one)' },
     { name: 'target', type: 'string', help: 'target preset or JSON file (default: current)' },
@@ -90,6 +90,7 @@ const simulateMagic: MagicSpec = {
     { name: 'model', type: 'boolean', help: 'run the current model whole in library mode (one dsplib call per layer): per-layer table + chart' },
     { name: 'model-name', type: 'string', help: 'with --model: the model to run (default: the current one)' },
     { name: 'weights', type: 'string', help: 'with --model: weights on chip, in ddr (DMA-staged per call) or auto', default: 'auto' },
+    { name: 'plan', type: 'boolean', help: 'with --model --mode generated|both: show the tiling plan (per layer: tile, filters on-chip or DDR, DDR words, buffers)' },
   ],
   positionals: [],
   async run(args, ctx) {

@@ -4,7 +4,7 @@
 import type { Graph } from '../ir/index.js';
 import { optimize } from '../opt/index.js';
 import { type LibraryModel, type LibraryOptions, lowerToLibrary } from '../codegen/library/index.js';
-import { type DspModel, lowerToDsp } from '../codegen/dsp/index.js';
+import { type DspModel, type DspOptions, lowerToDsp } from '../codegen/dsp/index.js';
 import { type Profile, Simulator } from '../sim/index.js';
 import { peakFlopsPerCycle, type TargetDesc } from '../target/index.js';
 import { BwvmError } from '../util/errors.js';
@@ -73,8 +73,8 @@ export function layerTable(r: LibraryRun): { columns: string[]; rows: string[][]
 }
 
 /** Optimize (O1) and lower a graph in generated mode (fused, inlined kernels; planned memory). Run it with runLibrary. */
-export function compileGenerated(g: Graph, t: TargetDesc, level: string = 'O1'): DspModel {
-  return lowerToDsp(optimize(g, level).graph, t);
+export function compileGenerated(g: Graph, t: TargetDesc, level: string = 'O1', o: DspOptions = {}): DspModel {
+  return lowerToDsp(optimize(g, level).graph, t, o);
 }
 
 /** Totals of a run: cycles, FLOP efficiency, MUL/ALU utilization, on-chip words moved. */

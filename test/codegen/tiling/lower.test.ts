@@ -1,11 +1,14 @@
 // Generated mode with filters in DDR: lenet5 with every filter streamed (--weights ddr) and a
 // small vgg_small squeezed into an on-chip budget smaller than its weights (the planner keeps some
 // layers resident and tiles the rest into ping/pong staging buffers) run on the real simulator:
-// outputs equal the reference executor, and the simulator's DMA DDR words equal the traffic model.
+// outputs equal the reference executor, the simulator's DMA DDR words equal the traffic model, the
+// generated program stays within the budget, and model.s (with its .ddr section) re-assembles.
 import { describe, expect, test } from 'vitest';
 import { run as reference } from '../../../src/bwdnn/reference/index.js';
 import { zooModel } from '../../../src/bwdnn/zoo/index.js';
-import { type DspOptions, lowerToDsp } from '../../../src/codegen/dsp/index.js';
+import { dspAsmSource, type DspOptions, lowerToDsp } from '../../../src/codegen/dsp/index.js';
+import { assemble } from '../../../src/isa/index.js';
+import { Simulator } from '../../../src/sim/index.js';
 import { planWords } from '../../../src/codegen/tiling/index.js';
 import type { Graph } from '../../../src/ir/index.js';
 import { findOverlaps } from '../../../src/memory/index.js';
@@ -35,6 +38,13 @@ describe('generated mode, filters in DDR', () => {
     expect(r.profile.memory.ddr.read).toBe(m.tiling.ddrIn);
     expect(r.profile.memory.ddr.written).toBe(m.tiling.ddrOut);
     expect(m.program.data.filter((d) => d.space === 'ddr').reduce((a, d) => a + d.words.length, 0)).toBe(m.tiling.ddrIn);
+    // model.s carries the DDR filters in a .ddr section and the plan in its header: it re-assembles to the same output
+    const src = dspAsmSource(m);
+    expect(src).toMatch(/^\/\/ tiling plan: /m);
+    const sim = new Simulator(assemble(src, { limits: T, file: 'model.s' }), T);
+    sim.setInput(m.inputs[0]!.symbol, rand(28 * 28, 7));
+    await sim.run();
+    expect(Array.from(sim.readOutput(m.outputs[0]!.symbol, m.outputs[0]!.words))).toEqual(Array.from(r.outputs[m.outputs[0]!.name]!));
   });
 
   test('vgg_small w=0.25 16x16 in a budget below its weights: some layers tiled from DDR, equals the reference', async () => {
