@@ -1,7 +1,7 @@
 // Generated mode's layer fusion: groups graph nodes into the layers that become one kernel each.
 // Conv [-> Add(constant bias)] [-> BatchNormalization] [-> Add(other)] [-> Relu | LeakyRelu | Clip(0,6)] is one conv2d
 // kernel (BN folded into weights and bias, add and activation in its epilogue), followed (without a
-// residual add) by MaxPool / AveragePool 2x2 stride 2 computed in that epilogue; Gemm -> Relu is one
+// residual add) by MaxPool / AveragePool 2x2 stride 2 computed in that epilogue (`poolPays`); Gemm -> Relu is one
 // dense kernel. A node joins a group only when its input is the group's sole, non-output consumer.
 import type { Graph, Node } from '../../ir/index.js';
 
@@ -59,6 +59,18 @@ function activationOf(n: Node, constant: (v: string) => Float32Array | undefined
   return undefined;
 }
 
+/**
+ * A fused pool computes output columns in groups of 8 (pairs of 4-lane accumulators) instead of 4:
+ * when that pads a narrow conv output by more than 1/7 (e.g. 10 -> 16 columns), the extra
+ * multiply-accumulates cost more than the separate pool pass saves, so the pool stays a kernel.
+ */
+export function poolPays(g: Graph, convOut: string): boolean {
+  const ow = g.valueInfo.get(convOut)?.shape[3];
+  if (typeof ow !== 'number') return true;
+  const up = (a: number, b: number): number => Math.ceil(a / b) * b;
+  return up(ow, 8) * 7 <= up(ow, 4) * 8;
+}
+
 /** Group the nodes of `g` (topological order) into layers, in an order that is still topological. */
 export function fuseLayers(g: Graph, constant: (v: string) => Float32Array | undefined): LayerGroup[] {
   const consumers = new Map<string, Node[]>();
@@ -89,7 +101,7 @@ export function fuseLayers(g: Graph, constant: (v: string) => Float32Array | und
       }
       const act = next ? activationOf(next, constant) : undefined;
       if (next && act) { grp.act = act; grp.nodes.push(next); grp.output = next.outputs[0]!; next = soleUser(grp.output); }
-      const pool = next && !grp.addend ? pool2x2(next) : undefined;
+      const pool = next && !grp.addend && poolPays(g, grp.output) ? pool2x2(next) : undefined;
       if (next && pool) { grp.pool = pool; grp.nodes.push(next); grp.output = next.outputs[0]!; }
     } else if (n.op === 'Gemm') {
       grp.kind = 'dense';

@@ -6,6 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { run as reference } from '../../../src/bwdnn/reference/index.js';
 import { zooModel } from '../../../src/bwdnn/zoo/index.js';
 import { fuseLayers, lowerToDsp } from '../../../src/codegen/dsp/index.js';
+import { poolPays } from '../../../src/codegen/dsp/fuse.js';
 import { type Attrs, createGraph, type Graph, inferShapes } from '../../../src/ir/index.js';
 import { optimize } from '../../../src/opt/index.js';
 import { runLibrary } from '../../../src/session/library.js';
@@ -37,7 +38,7 @@ const constOf = (g: Graph) => (v: string): Float32Array | undefined => g.initial
 const P2 = { kernel_shape: [2, 2], strides: [2, 2] };
 
 describe('pool fusion rule', () => {
-  test('MaxPool / AveragePool 2x2 stride 2 join the conv group', () => {
+  test('MaxPool / AveragePool 2x2 stride 2 join the conv group (8 columns: no padding)', () => {
     for (const [op, kind] of [['MaxPool', 'max'], ['AveragePool', 'avg']] as const) {
       const g = convPool(2, 8, 8, 4, op, P2);
       const groups = fuseLayers(g, constOf(g));
@@ -60,25 +61,36 @@ describe('pool fusion rule', () => {
   });
 });
 
+describe('when a fused pool pays', () => {
+  test('narrow outputs that 8-column groups would pad by more than 1/7 keep a separate pool', () => {
+    for (const [W, fused] of [[8, true], [16, true], [28, true], [32, true], [10, false], [4, false], [12, false], [6, true]] as const) {
+      const g = convPool(2, W, W, 4, 'MaxPool', P2);
+      expect(poolPays(g, 'c')).toBe(fused);
+      expect(fuseLayers(g, constOf(g))[0]!.pool).toBe(fused ? 'max' : undefined);
+    }
+  });
+});
+
 describe('fused pool on the simulator', () => {
-  test('conv + relu + AveragePool at odd sizes (7x9: floor mode) equals the reference', async () => {
-    const g = convPool(3, 7, 9, 5, 'AveragePool', P2);
-    const x = rand(3 * 7 * 9, 8);
+  test('conv + relu + AveragePool at odd sizes (9x7: floor mode) equals the reference', async () => {
+    const g = convPool(3, 9, 7, 5, 'AveragePool', P2);
+    const x = rand(3 * 9 * 7, 8);
     const m = lowerToDsp(g, T);
     expect(m.layers.map((l) => l.op)).toEqual(['Conv+Relu+AveragePool']);
     const r = await runLibrary(m, T, { x });
-    const want = reference(g, { x: { dtype: 'float32', shape: [1, 3, 7, 9], data: x } }).y!.data as Float32Array;
-    expect(r.outputs.y!.length).toBe(5 * 3 * 4);
+    const want = reference(g, { x: { dtype: 'float32', shape: [1, 3, 9, 7], data: x } }).y!.data as Float32Array;
+    expect(r.outputs.y!.length).toBe(5 * 4 * 3);
     expect(relError(r.outputs.y!, want)).toBeLessThanOrEqual(1e-5);
   });
 
-  test('lenet5: the pre-pool tensors get no buffer and are never stored', async () => {
+  test('lenet5: the fused pre-pool tensor gets no buffer and is never stored', async () => {
     const g = optimize(zooModel('lenet5'), 'O1').graph;
     const m = lowerToDsp(g, T);
     const pools = g.nodes.filter((n) => n.op === 'MaxPool');
     expect(pools).toHaveLength(2);
     const placed = new Set(m.plan.placements.map((p) => p.id));
-    for (const p of pools) expect(placed.has(p.inputs[0]!)).toBe(false); // the Relu outputs
+    expect(placed.has(pools[0]!.inputs[0]!)).toBe(false); // conv1's Relu output (28 columns: fused)
+    expect(placed.has(pools[1]!.inputs[0]!)).toBe(true); // conv2's (10 columns -> 16 would waste: separate pool)
     const x = rand(28 * 28, 9);
     const r = await runLibrary(m, T, { [g.inputs[0]!.name]: x });
     const want = reference(g, { [g.inputs[0]!.name]: { dtype: 'float32', shape: [1, 1, 28, 28], data: x } })[g.outputs[0]!.name]!.data as Float32Array;
