@@ -1,6 +1,8 @@
 // `bwvm compress MODEL --flops 0.5 --strategy S -o OUT`: prune a model file or zoo network to
 // hard budgets (measuring sensitivity first for auto/proportional) and write the smaller model
-// as ONNX or bwvm format, printing the per-layer plan and each budget's use.
+// as ONNX or bwvm format, printing the per-layer plan and each budget's use. --cycles budgets
+// DSP cycles (the simulator-calibrated cycle model on --target); --strategy joint also picks
+// per-layer bit widths (verb-compress-joint.ts).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,15 +20,23 @@ import { parseRange } from '../magics/args.js';
 import { resolveTarget } from '../target/index.js';
 import { errorMessage } from '../util/errors.js';
 import type { Graph } from '../ir/types.js';
+import type { BudgetUse, ChannelGroup, SensitivityResult } from '../compress/index.js';
+import type { Tensor } from '../ir/types.js';
+import type { Dataset } from '../bwdnn/data/dataset.js';
+import { cycleModelFor, describeCycleModel, type CycleModel } from '../session/cycle-model.js';
+import { compressJoint } from './verb-compress-joint.js';
 
-export const COMPRESS_SUMMARY = 'prune a model to hard budgets (FLOPs, params, bytes, activations) and write it';
-export const COMPRESS_USAGE = `usage: bwvm compress MODEL -o OUT.onnx|OUT.bwvm [--flops F] [--params P] [--bytes B] [--activation A]
-                     [--strategy ${STRATEGIES.join('|')}] [--criterion l1|l2|bn|taylor|random] [--target T]
+export const COMPRESS_SUMMARY = 'prune a model to hard budgets (FLOPs, params, bytes, activations, DSP cycles) and write it';
+export const COMPRESS_USAGE = `usage: bwvm compress MODEL -o OUT.onnx|OUT.bwvm [--flops F] [--params P] [--bytes B] [--activation A] [--cycles C]
+                     [--strategy ${STRATEGIES.join('|')}|joint] [--bits 32,16,8] [--criterion l1|l2|bn|taylor|random] [--target T]
                      [--ratios 0.25:0.75:0.25] [--samples 200]
 
 MODEL is a model file (ONNX, Keras .h5, TF.js model.json, .bwvm) or a zoo name (lenet5, vgg_small, ...).
 Budgets in (0,1) are fractions of the original model; larger values are absolute (120k, 2M).
-auto and proportional measure per-layer sensitivity first on the bundled Fashion-MNIST subset.`;
+--cycles budgets DSP cycles in library mode on --target, estimated by a cycle model calibrated on
+4 simulations of the model (about 5 % of the simulated cycles).
+auto, proportional and joint measure per-layer sensitivity first on the bundled Fashion-MNIST subset;
+joint also measures each layer's int16/int8 sensitivity and writes the mixed-precision model (QDQ).`;
 
 async function load(source: string): Promise<Graph> {
   return existsSync(source) ? loadModel(resolve(source)) : zooModel(source);
@@ -36,7 +46,7 @@ export async function compressVerb(argv: string[]): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, options: {
-      output: { type: 'string', short: 'o' }, flops: { type: 'string' }, params: { type: 'string' }, bytes: { type: 'string' }, activation: { type: 'string' },
+      output: { type: 'string', short: 'o' }, flops: { type: 'string' }, cycles: { type: 'string' }, bits: { type: 'string', default: '32,16,8' }, params: { type: 'string' }, bytes: { type: 'string' }, activation: { type: 'string' },
       strategy: { type: 'string', default: 'uniform' }, criterion: { type: 'string', default: 'l1' }, target: { type: 'string', default: 'bwdsp104x' },
       ratios: { type: 'string', default: '0.25:0.75:0.25' }, samples: { type: 'string', default: '200' }, help: { type: 'boolean', short: 'h' },
     } });
@@ -49,12 +59,17 @@ export async function compressVerb(argv: string[]): Promise<number> {
   if (positionals.length !== 1 || !v.output) { process.stderr.write(`bwvm compress: need one MODEL and -o OUT\n${COMPRESS_USAGE}\n`); return 2; }
   try {
     const g = await load(positionals[0]!);
-    const strategy = v.strategy as Strategy;
-    if (!STRATEGIES.includes(strategy)) throw new Error(`unknown strategy '${v.strategy}' (strategies: ${STRATEGIES.join(', ')})`);
+    const strategy = v.strategy as Strategy | 'joint';
+    if (strategy !== 'joint' && !STRATEGIES.includes(strategy)) throw new Error(`unknown strategy '${v.strategy}' (strategies: ${STRATEGIES.join(', ')}, joint)`);
+    let cm: CycleModel | undefined;
+    if (v.cycles !== undefined) {
+      cm = await cycleModelFor(g, v.target, { onRun: (d, n) => process.stderr.write(`\rcycle model: simulation ${d}/${n}   ${d === n ? '\n' : ''}`) });
+      process.stderr.write(describeCycleModel(cm, g.name) + '\n');
+    }
     const target = await resolveTarget(v.target!);
     const input: Partial<Record<BudgetName, string>> = {};
-    for (const b of ['flops', 'params', 'bytes', 'activation'] as const) if (v[b] !== undefined) input[b] = v[b]!;
-    const limits = resolveBudgets(input, modelCosts(g), g);
+    for (const b of ['flops', 'params', 'bytes', 'activation', 'cycles'] as const) if (v[b] !== undefined) input[b] = v[b]!;
+    if (strategy !== 'joint') resolveBudgets(input, modelCosts(g), g, cm?.cost); // budget errors before any measuring
     const groups = analyzeGroups(g);
     const train = fashionMnist({ split: 'train', subset: 'bundled', normalize: 'standard' });
     const criterion = v.criterion as Criterion;
@@ -62,33 +77,45 @@ export async function compressVerb(argv: string[]): Promise<number> {
     const scores = groupScores(g, groups, criterion, { data: train });
     const calibSet = slice(train, 0, 64);
     const calib = { dtype: 'float32' as const, shape: [calibSet.n, ...calibSet.shape], data: calibSet.images };
-    let curves;
-    if (strategy === 'auto' || strategy === 'proportional') {
-      const val = slice(fashionMnist({ split: 'test', subset: 'bundled', normalize: 'standard' }), 0, Number(v.samples));
-      const keeps = parseRange(v.ratios!, '--ratios').filter((r) => r > 0 && r < 1).map((r) => Number((1 - r).toFixed(6)));
-      curves = await sensitivity(g, groups, {
-        keeps, criterion: v.criterion!, scores,
-        recalibrate: (p) => recalibrateBn(p, calib),
-        evaluate: async (p) => {
-          const r = await ortRunner(p);
-          try { const e = await evaluate(p, val, { forward: async (x) => (await r.run({ [p.inputs[0]!.name]: x }))[p.outputs[0]!.name]!.data as Float32Array }); return { accuracy: e.accuracy, loss: e.loss }; } finally { await r.release(); }
-        },
-        onPoint: (c, p, done, total) => process.stderr.write(`\rsensitivity ${done}/${total} ${c.layer} keep ${p.keep}   `),
-      });
-      process.stderr.write('\n');
-    }
-    const plan = allocate(g, groups, { strategy, limits, scores, simd: target.macros, ...(curves ? { curves } : {}) });
+    const val = slice(fashionMnist({ split: 'test', subset: 'bundled', normalize: 'standard' }), 0, Number(v.samples));
+    const curves = strategy === 'auto' || strategy === 'proportional' || strategy === 'joint' ? await measureCurves(g, groups, scores, calib, val, v.ratios!, v.criterion!) : undefined;
+    const out = resolve(v.output);
+    if (strategy === 'joint') return await compressJoint({ g, groups, scores, curves: curves!, calib, val, input, bits: v.bits!, simd: target.macros, out, ...(cm ? { cycleModel: cm } : {}) });
+    const limits = resolveBudgets(input, modelCosts(g), g, cm?.cost);
+    const plan = allocate(g, groups, { strategy, limits, scores, simd: target.macros, ...(curves ? { curves } : {}), ...(cm ? { cycles: cm.cost } : {}) });
     const pruned = applyPruning(g, groups, plan.keep);
     recalibrateBn(pruned, calib);
-    const out = resolve(v.output);
     mkdirSync(dirname(out), { recursive: true });
     if (out.endsWith('.bwvm')) saveNative(pruned, out); else writeFileSync(out, exportOnnx(pruned, { producer: 'bwvm compress' }));
     process.stdout.write(tableText({ columns: ['layer', 'channels', 'kept', 'keep'], rows: plan.rows.map((r) => [r.layer, r.channels, r.kept, r.keep]) }) + '\n');
-    process.stdout.write(tableText({ columns: ['budget', 'limit', 'value', 'ok'], rows: plan.budgets.map((b) => [b.budget, b.limit, b.value, b.ok ? 'yes' : 'NO']) }) + '\n');
+    process.stdout.write(budgetText(plan.budgets) + '\n');
     process.stdout.write(`wrote ${out}: FLOPs ${(100 * plan.costs.flops / plan.original.flops).toFixed(1)} %, params ${(100 * plan.costs.params / plan.original.params).toFixed(1)} % of the original\n`);
     return 0;
   } catch (e) {
     process.stderr.write(`bwvm compress: ${errorMessage(e)}\n`);
     return 1;
   }
+}
+
+/** The budget-use table (original, limit, value, use) as text. */
+export function budgetText(budgets: BudgetUse[]): string {
+  return tableText({ columns: ['budget', 'original', 'limit', 'value', 'use', 'ok'], rows: budgets.map((b) => [b.budget, Math.round(b.original), Math.round(b.limit), Math.round(b.value), `${(100 * b.value / b.limit).toFixed(1)} %`, b.ok ? 'yes' : 'NO']) });
+}
+
+/** Per-layer pruning sensitivity (onnxruntime on `val`, BN recalibrated on `calib`). */
+export async function measureCurves(g: Graph, groups: ChannelGroup[], scores: Map<number, Float64Array>, calib: Tensor, val: Dataset, ratios: string, criterion: string): Promise<SensitivityResult> {
+  const keeps = parseRange(ratios, '--ratios').filter((r) => r > 0 && r < 1).map((r) => Number((1 - r).toFixed(6)));
+  const curves = await sensitivity(g, groups, {
+    keeps, criterion, scores,
+    recalibrate: (p) => recalibrateBn(p, calib),
+    evaluate: (p) => ortEvaluate(p, val),
+    onPoint: (c, p, done, total) => process.stderr.write(`\rsensitivity ${done}/${total} ${c.layer} keep ${p.keep}   `),
+  });
+  process.stderr.write('\n');
+  return curves;
+}
+
+export async function ortEvaluate(p: Graph, val: Dataset): Promise<{ accuracy: number; loss: number }> {
+  const r = await ortRunner(p);
+  try { const e = await evaluate(p, val, { forward: async (x) => (await r.run({ [p.inputs[0]!.name]: x }))[p.outputs[0]!.name]!.data as Float32Array }); return { accuracy: e.accuracy, loss: e.loss }; } finally { await r.release(); }
 }

@@ -74,7 +74,7 @@ const PATTERNS: { name: string; keep(i: number): number }[] = [
 export async function simulateLayers(g: Graph, t: TargetDesc, signal?: AbortSignal): Promise<{ total: number; calls: number; layers: Map<string, number> }> {
   let m;
   try { m = compileLibrary(g, t); } catch (e) {
-    throw new BwvmError('CYCLE_MODEL_LOWER', `cannot estimate DSP cycles of '${g.name}': library mode cannot lower it (${errorMessage(e)})`,
+    throw new BwvmError('CYCLE_MODEL_LOWER', `cannot estimate DSP cycles of '${g.name}': library mode cannot lower it (${errorMessage(e).split('\n')[0]})`,
       { hint: isBwvmError(e) && e.hint ? e.hint : 'drop the cycle budget (--cycles) or use a model whose ops dsplib covers' });
   }
   const feeds = Object.fromEntries(m.inputs.map((i) => [i.name, new Float32Array(i.words)]));
@@ -150,7 +150,7 @@ export async function cycleModelFor(g: Graph, target: string | undefined, o: { s
     if (!target) throw new BwvmError('TARGET_UNKNOWN', 'no target given');
     t = await resolveTarget(target);
   } catch (e) {
-    throw new BwvmError('BUDGET_CYCLES_TARGET', `a cycle budget needs a DSP target to simulate on: ${errorMessage(e)}`,
+    throw new BwvmError('BUDGET_CYCLES_TARGET', `a cycle budget needs a DSP target to simulate on: ${errorMessage(e).split('\n')[0]}`,
       { hint: `pass --target ${Object.keys(TARGETS).join('|')} or a target JSON file` });
   }
   return cycleModel(g, t, o);
