@@ -11,6 +11,9 @@ import { type Op, poolRegs, type Reg, schedule } from './schedule.js';
 
 export interface Tap { dy: number; dx: number }
 
+/** Load look-ahead windows tried per segment (the shorter schedule is kept). */
+const WINDOWS = [64, 128];
+
 export interface TapNest {
   /** Input channels reduced into each output channel (1 for depthwise). */
   C: number;
@@ -196,14 +199,18 @@ export function tapNest(n: TapNest, blk: Block, gr: { q: number; count: number; 
     const iv = new Map<number, Reg>();
     let nLoads = 0;
     const inRel = (h: number, k: number, r: number, p: number): number => { const { dy, dx } = subs[h]!.taps[k]!; return c * plane + (r * s + dy) * xRow + 4 * p * s + dx; };
-    for (let h = 0; h < H; h++) for (let k = 0; k < subs[h]!.taps.length; k++) for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) {
-      const rel = inRel(h, k, r, p);
-      if (iv.has(rel) && reuse) continue;
-      const v = b.vreg(); iv.set(rel, v);
-      ops.push(b.loadOp(inOf(r * s + subs[h]!.taps[k]!.dy, nLoads++), rel, 'xyzt', s, v, prio++));
-    }
+    // inputs on first use (the first group's taps), each group's weights just before its multiplies
+    const inputs = (h: number, k: number): void => {
+      for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) {
+        const rel = inRel(h, k, r, p);
+        if (iv.has(rel) && reuse) continue;
+        const v = b.vreg(); iv.set(rel, v);
+        ops.push(b.loadOp(inOf(r * s + subs[h]!.taps[k]!.dy, nLoads++), rel, 'xyzt', s, v, prio++));
+      }
+    };
     for (let q = 0; q < Q; q++) {
       for (let h = 0; h < H; h++) for (let k = 0; k < subs[h]!.taps.length; k++) {
+        if (q === 0) inputs(h, k);
         const w = b.vreg();
         ops.push(b.loadOp(wSub[h]![q]!, c * subs[h]!.taps.length + k, 'xyzt', 0, w, prio++));
         for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) {
@@ -251,7 +258,13 @@ export function tapNest(n: TapNest, blk: Block, gr: { q: number; count: number; 
   const end = stepC.map((st, i) => st + shift[i]!);
   const resolved = resolveIncrements(segs, b.streams.length, end, shift);
   const pool = poolRegs(t, new Set(Array.from({ length: nAcc }, (_, k) => k)));
-  const sched = resolved.map((ops) => schedule(ops, b.streams, pool, t));
+  // each segment with two load look-ahead windows (port-bound bodies prefer the short one,
+  // latency-bound ones the long one): keep the shorter schedule
+  const sched = resolved.map((ops) => {
+    const outs: string[][] = [];
+    for (const win of WINDOWS) { try { outs.push(schedule(ops.map((o) => ({ ...o })), b.streams, pool, t, win)); } catch (e) { if (win === WINDOWS[WINDOWS.length - 1] && !outs.length) throw e; } }
+    return outs.reduce((a, c) => (c.length < a.length ? c : a));
+  });
   const body = sched.length === 1 ? { head: sched[0]!, tail: [] } : sched.length === 2 ? { head: sched[0]!, tail: sched[1]! }
     : { head: sched[0]!, mid: { lines: sched[1]!, count: midCount }, tail: sched[2]! };
   const steps = (i: number): number[] => {

@@ -6,6 +6,7 @@
 import type { TargetDesc } from '../target/index.js';
 import { BwvmError } from '../util/errors.js';
 import { copyPlanes } from './copy.js';
+import { interleaveCopy } from './deconv-copy.js';
 import { type DeconvGeo, type DeconvShape, deconvGeometry, deconvText, phasePitch, phaseTaps } from './deconv-geometry.js';
 import { chooseBlock, tapCandidates } from './deconv-search.js';
 import { type Block, type Tap, type TapNest, tapNest } from './deconv-taps.js';
@@ -19,6 +20,8 @@ export interface DeconvOptions {
   pair?: boolean;
   /** Row-interleaved input copy with one input stream per row (channel steps by post-increment). */
   interleave?: boolean;
+  /** Last input channel by output-channel group with its stores (true) or in channel order (false); default: the shorter. */
+  grouped?: boolean;
 }
 
 interface PhaseSpec { a: number; b: number; taps: Tap[]; OH: number; OW: number; wOff: number; Kp: number }
@@ -88,7 +91,7 @@ function place(g: DeconvGeo, L: Layout, t: TargetDesc, what: string): Placed[] {
 }
 
 /** Code of one phase: full groups of Q output channels, then the rest. */
-function phaseCode(g: DeconvGeo, p: NestSpec, blk: Block, L: Layout, placed: Placed[], t: TargetDesc, what: string): string[] {
+function phaseCode(g: DeconvGeo, p: NestSpec, blk: Block, L: Layout, placed: Placed[], t: TargetDesc, what: string, grouped?: boolean): string[] {
   const at = (n: string): Placed => placed.find((x) => x.name === n)!;
   const Y = L.copyOut ? at('ys') : at('y');
   const OHs = roundUp(p.OH, blk.R), OWs = roundUp(p.OW, 4 * blk.P);
@@ -111,7 +114,7 @@ function phaseCode(g: DeconvGeo, p: NestSpec, blk: Block, L: Layout, placed: Pla
         return undefined;
       }
     };
-    const cands = [one(true, true), one(true, false)].filter((c): c is string[] => c !== undefined);
+    const cands = (grouped === undefined ? [true, false] : [grouped]).map((gp) => one(true, gp)).filter((c): c is string[] => c !== undefined);
     code.push(...(cands.length ? cands.reduce((a, c) => (staticLines(c) < staticLines(a) ? c : a)) : tapNest(n, blk, gr, t, false, what)));
   }
   return code;
@@ -133,7 +136,7 @@ function build(g: DeconvGeo, pair: boolean, inter: boolean, t: TargetDesc, opts:
     if (known) return known;
     const b = chooseBlock(tapCandidates({ C: g.C, M: g.M, OH: p.OH, OW: p.OW, taps: p.taps, s: 1, subs: p.subs.length }, t), (c) => {
       const Lc = layout(g, ph, ph.map(() => c), inter);
-      return staticLines(phaseCode(g, p, c, Lc, place(g, Lc, t, what), t, what));
+      return staticLines(phaseCode(g, p, c, Lc, place(g, Lc, t, what), t, what, opts.grouped));
     }, g.C * g.M * p.OH * p.OW * p.taps.length < 500_000);
     memo.set(key, b);
     return b;
@@ -141,11 +144,13 @@ function build(g: DeconvGeo, pair: boolean, inter: boolean, t: TargetDesc, opts:
   const L = layout(g, ph, blocks, inter), placed = place(g, L, t, what);
   const at = (n: string): Placed => placed.find((x) => x.name === n)!;
   const code: string[] = [];
-  if (L.copyIn) {
+  if (L.copyIn && L.inter) {
+    code.push(...interleaveCopy({ src: at('x'), dst: at('xs'), C: g.C, H: g.H, W: g.W, dstOff: g.PT * L.xRow + g.PL, dstRow: L.xRow, dstChan: L.xPlane }, t));
+  } else if (L.copyIn) {
     code.push(...copyPlanes({ src: at('x'), srcOff: 0, srcRow: g.W, srcPlane: g.H * g.W, dst: at('xs'), dstOff: g.PT * L.xRow + g.PL, dstRow: L.xRow,
       dstPlane: L.xPlane, planes: g.C, rows: g.H, cols: g.W }, t));
   }
-  ph.forEach((p, i) => code.push(...phaseCode(g, p, blocks[i]!, L, placed, t, what)));
+  ph.forEach((p, i) => code.push(...phaseCode(g, p, blocks[i]!, L, placed, t, what, opts.grouped)));
   if (L.copyOut) {
     code.push(...copyPlanes({ src: at('ys'), srcOff: 0, srcRow: L.OWy, srcPlane: L.OHy * L.OWy, dst: at('y'), dstOff: 0, dstRow: g.OW,
       dstPlane: g.OH * g.OW, planes: g.M, rows: g.OH, cols: g.OW }, t));

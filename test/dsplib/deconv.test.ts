@@ -47,6 +47,15 @@ const VARIANTS: Array<[string, DeconvShape, DeconvOptions]> = [
   ['paired 4x4 s2 asymmetric pads, planar input', { C: 4, H: 5, W: 5, M: 3, kH: 4, kW: 4, stride: 2, pad: 0, pads: [0, 2, 1, 3] }, { pair: true, interleave: false }],
   ['separate 2x2 s2, interleaved input', { C: 6, H: 5, W: 7, M: 3, kH: 2, kW: 2, stride: 2, pad: 0 }, { pair: false, interleave: true }],
   ['3x3 s1, interleaved input', { C: 5, H: 7, W: 9, M: 6, kH: 3, kW: 3, stride: 1, pad: 1 }, { interleave: true }],
+  // last input channel by output-channel group (stores inside it) or in channel order; with a middle loop
+  ['grouped last channel, 4x4 s2 middle loop, M not a multiple of Q', { C: 26, H: 6, W: 8, M: 10, kH: 4, kW: 4, stride: 2, pad: 1 }, { grouped: true, interleave: true, pair: false }],
+  ['grouped last channel, paired 3x3 s2 odd sizes', { C: 5, H: 5, W: 9, M: 6, kH: 3, kW: 3, stride: 2, pad: 1 }, { grouped: true, pair: true }],
+  ['channel-order last channel, 4x4 s2 planar', { C: 6, H: 6, W: 7, M: 9, kH: 4, kW: 4, stride: 2, pad: 1 }, { grouped: false, interleave: false }],
+  ['grouped, stride 1 with one channel', { C: 1, H: 5, W: 6, M: 5, kH: 3, kW: 3, stride: 1, pad: 1 }, { grouped: true }],
+  // interleaved copy: widths with single-word columns, a width below 4, a width of 1
+  ['interleaved copy, W=6 (quad + 2 words), paired 2x2', { C: 7, H: 5, W: 6, M: 9, kH: 2, kW: 2, stride: 2, pad: 0 }, { interleave: true, pair: true }],
+  ['interleaved copy, W=3, 3x3 s2 output_padding', { C: 3, H: 4, W: 3, M: 5, kH: 3, kW: 3, stride: 2, pad: 1, outPad: 1 }, { interleave: true, grouped: true }],
+  ['interleaved copy, W=1', { C: 2, H: 3, W: 1, M: 3, kH: 2, kW: 2, stride: 2, pad: 0 }, { interleave: true }],
 ];
 
 describe('deconv nest variants vs reference ConvTranspose', () => {
