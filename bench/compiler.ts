@@ -1,7 +1,8 @@
 // Compiler benchmark: for each zoo model, generated mode (fused, inlined kernels, planned memory)
 // vs library mode (one dsplib call per node) on the cycle-level simulator: total cycles, % of peak,
 // MUL/ALU utilization, on-chip words moved, activation memory, compile time; outputs checked against
-// the reference executor. Run: npm run bench:compiler (BENCH_WIDTH, BENCH_HW to resize). Asserts nothing.
+// the reference executor. Run: npm run bench:compiler (BENCH_WIDTH, BENCH_HW to resize; BENCH_LAYERS=1
+// adds a per-layer table of generated mode: cycles, % of the network, % peak, words). Asserts nothing.
 import { run as reference } from '../src/bwdnn/reference/index.js';
 import { zooModel } from '../src/bwdnn/zoo/index.js';
 import { compileGenerated, compileLibrary, runLibrary, runTotals } from '../src/session/library.js';
@@ -13,6 +14,7 @@ const HW = Number(process.env.BENCH_HW ?? 32);
 // resnet20 at 16x16: dsplib's avgpool generator fails on the 8x8 global pool of a 32x32 input (fr65 out of range)
 const RHW = Number(process.env.BENCH_RESNET_HW ?? 16);
 const ONLY = process.env.BENCH_ONLY;
+const LAYERS = process.env.BENCH_LAYERS === '1';
 const MODELS: Array<[string, () => ReturnType<typeof zooModel>, number[]]> = [
   ['lenet5', () => zooModel('lenet5'), [1, 1, 28, 28]],
   [`vgg_small w=${WIDTH} ${HW}x${HW}`, () => zooModel('vgg_small', { input: [3, HW, HW], width: WIDTH }), [1, 3, HW, HW]],
@@ -36,7 +38,7 @@ const rel = (g: number, b: number): string => `${g >= b ? '+' : ''}${(100 * (g /
 console.log(`target ${T.name}; cycles, % of peak FLOPs, MUL/ALU utilization, on-chip words moved (loads+stores), compile ms\n`);
 console.log('| model | mode | layers | cycles | % peak | MUL % | ALU % | words moved | act. memory (words) | compile ms | max rel err |');
 console.log('|---|---|---|---|---|---|---|---|---|---|---|');
-const summary: string[] = [];
+const summary: string[] = [], layerTables: string[] = [];
 for (const [name, build, shape] of MODELS.filter(([n]) => !ONLY || n.startsWith(ONLY))) {
   const g = build();
   const x = rand(shape.reduce((a, b) => a * b, 1), 3);
@@ -54,6 +56,11 @@ for (const [name, build, shape] of MODELS.filter(([n]) => !ONLY || n.startsWith(
   const libAct = lm.memory.peakWords - lm.memory.staticWords; // first-fit top above weights and call statics
   console.log(`| ${name} | library | ${lm.layers.length} | ${b.cycles} | ${pct(b.efficiency)} | ${pct(b.mulUtil)} | ${pct(b.aluUtil)} | ${b.words} | ${libAct} (first-fit) | ${libMs.toFixed(0)} | ${relErr(lib.outputs[outName]!, want).toExponential(1)} |`);
   console.log(`| ${name} | generated | ${gm.layers.length} | ${q.cycles} | ${pct(q.efficiency)} | ${pct(q.mulUtil)} | ${pct(q.aluUtil)} | ${q.words} | ${gm.plan.arenaWords} (bound ${gm.plan.lowerBoundWords}) | ${genMs.toFixed(0)} | ${relErr(gen.outputs[outName]!, want).toExponential(1)} |`);
+  if (LAYERS) {
+    const rows = gen.profile.regions.map((r) => `| ${r.name} | ${gm.layers.find((l) => l.node === r.name)?.op ?? ''} | ${r.cycles} | ${pct(r.cycles / q.cycles)} | ${pct(r.efficiency)} | ${r.words.read + r.words.written} |`);
+    layerTables.push(`\n${name}, generated mode per layer:\n\n| layer | ops | cycles | % of cycles | % peak | words moved |\n|---|---|---|---|---|---|\n${rows.join('\n')}`);
+  }
   summary.push(`${name}: cycles ${rel(q.cycles, b.cycles)}, MUL utilization ${pct(q.mulUtil - b.mulUtil)} points (${rel(q.mulUtil, b.mulUtil)}), words moved ${rel(q.words, b.words)}`);
 }
 console.log(`\ngenerated vs library:\n${summary.join('\n')}`);
+if (LAYERS) console.log(layerTables.join('\n'));
