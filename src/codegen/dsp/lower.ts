@@ -99,6 +99,10 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
   } else try { build(false, resident, true); } catch (e) { if (!noMemory(e)) throw e; }
   // filters streamed from DDR (packed layout): the planner gets what the rest leaves, corrected by each try's overflow
   let cap = budget - (need.top - need.tiling);
+  if (cap <= 0) {
+    throw new BwvmError('CODEGEN_DSP_NO_MEMORY', `activations and kernel data alone need ${need.top - need.tiling} on-chip words; ${budget} are available on ${t.name}`,
+      { hint: 'activations are not tiled into DDR in generated mode yet: use a smaller input, or library mode' });
+  }
   for (let attempt = 0; ; attempt++) {
     const plan = planTiling(wl, cap, { weights: mode === 'ddr' ? 'ddr' : 'auto' });
     try { return build(false, plan); } catch (e) {
