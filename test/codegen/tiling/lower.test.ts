@@ -60,4 +60,10 @@ describe('generated mode, filters in DDR', () => {
     expect(r.profile.memory.ddr.read).toBe(m.tiling.ddrIn);
     expect(findOverlaps(m.plan.placements)).toEqual([]);
   });
+
+  test('budgets that cannot work are named errors: filters forced on-chip, activations alone too large', () => {
+    const g = optimize(zooModel('lenet5'), 'O1').graph;
+    expect(() => lowerToDsp(g, T, { weights: 'chip', chipWords: 20_000 })).toThrow(/generated mode needs \d+ on-chip words .*; 20000 are available/);
+    expect(() => lowerToDsp(g, T, { chipWords: 2000 })).toThrow(/activations and kernel data alone need \d+ on-chip words; 2000 are available/);
+  });
 });
