@@ -7,7 +7,9 @@ import { BwvmError } from '../util/errors.js';
 import { OpBuilder, resolveIncrements } from './builder.js';
 import { emitNest, type Placed } from './emit.js';
 import { QROW } from './qconv-pack.js';
-import { type Op, poolRegs, type Reg, schedule } from './schedule.js';
+import { type ArithForm, type Op, poolRegs, type Reg, schedule } from './schedule.js';
+
+const XFER: ArithForm[] = ['xferx', 'xfery', 'xferz', 'xfert'];
 
 export interface QGeo { Cw: number; kH: number; kW: number; s: number; OH: number; OW: number; bits: 8 | 16 }
 export interface QBlock { R: number; P: number; Q: number }
@@ -20,15 +22,17 @@ export function inputLoads(R: number, P: number, kH: number, kW: number, s: numb
   for (let p = 0; p < P; p++) for (let kx = 0; kx < kW; kx++) cols.add(4 * p * s + kx);
   return rows.size * cols.size;
 }
-/** Estimated lines per input-channel word of a block: MACs vs address-generator ports. */
+/** Estimated lines per input-channel word of a block: MACs vs address-generator ports (weights: one load per 4 taps). */
 export const wordLines = (g: QGeo, R: number, P: number, Q: number): number =>
-  Math.max((R * P * Q * g.kH * g.kW) / 8, ((inputLoads(R, P, g.kH, g.kW, g.s) + Q * g.kH * g.kW) / 3) * 1.15);
+  Math.max((R * P * Q * g.kH * g.kW) / 8, ((inputLoads(R, P, g.kH, g.kW, g.s) + (Q * g.kH * g.kW) / 4 + (R - 1) * g.s + g.kH) / 3) * 1.15);
+/** Pinned registers the broadcast weights rotate through (xfer from a 4-word weight load). */
+export const NW = 8;
 export const qfits = (R: number, P: number, Q: number, t: TargetDesc): boolean =>
-  2 * R * P * Q + Math.min(R * P + Q + 4, 20) + 8 <= t.regsPerMacro;
+  2 * R * P * Q + NW + Math.min(R * P + 4, 16) + 4 <= t.regsPerMacro;
 
 /** Loop nest of the MAC pass for `count` groups of q channels starting at m0. */
 export function macCode(g: QGeo, blk: QBlock, gr: { q: number; count: number; m0: number }, L: QLay,
-  bf: { X: Placed; W: Placed; T: Placed; A: Placed }, t: TargetDesc, what: string): string[] {
+  bf: { X: Placed; W: Placed; T: Placed; A: Placed }, t: TargetDesc, what: string, split = 0): string[] {
   const { Cw, kH, kW, s } = g, { R, P } = blk, Q = gr.q, { OHs, OWs, Wpp, Kp } = L;
   const kk = kH * kW, plane = L.Hpp * Wpp, w16 = g.bits === 16;
   const rowW = w16 ? 2 * OWs : OWs, vecW = w16 ? 8 : 4, accPlane = OHs * rowW;
@@ -39,18 +43,18 @@ export function macCode(g: QGeo, blk: QBlock, gr: { q: number; count: number; m0
   const nIn = perRow ? Math.min(4, rowsUsed) : 2;
   const inS = Array.from({ length: nIn }, () => b.stream(pick((Cw * inputLoads(R, P, kH, kW, s)) / nIn), bf.X.addr, 0));
   const wS = Array.from({ length: Q }, (_, q) => b.stream(pick(Cw * kk), bf.W.addr, (gr.m0 + q) * Kp));
-  const tS = b.stream(pick(2 * Q), bf.T.addr, gr.m0);
+  const tS = b.stream(pick(2 * Q), bf.T.addr, 2 * gr.m0);
   const yS = Array.from({ length: Q }, (_, q) => b.stream(pick(R * P * (w16 ? 2 : 1)), bf.A.addr, (gr.m0 + q) * accPlane));
   const acc = (r: number, p: number, q: number): number => 2 * ((r * P + p) * Q + q);
   const nAcc = R * P * Q;
   const P_ = (r: number): Reg => ({ p: r });
-  let prio = 2 * Q;
+  let prio = 2 * Q, wTurn = 0;
   const init = (): Op[] => {
     const ops: Op[] = [];
     const lo: Reg[] = [], hi: Reg[] = [];
     for (let q = 0; q < Q; q++) {
       const h = b.vreg(), l = b.vreg(); hi.push(h); lo.push(l);
-      ops.push(b.loadOp(tS, QROW.BHI * L.Mp + q, 'xyzt', 0, h, q), b.loadOp(tS, QROW.BLO * L.Mp + q, 'xyzt', 0, l, q));
+      ops.push(b.loadOp(tS, QROW.BIAS * L.Mp + 2 * q, 'xyzt', 0, l, q), b.loadOp(tS, QROW.BIAS * L.Mp + 2 * q + 1, 'xyzt', 0, h, q));
     }
     for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) for (let q = 0; q < Q; q++) {
       const a = acc(r, p, q);
@@ -60,12 +64,21 @@ export function macCode(g: QGeo, blk: QBlock, gr: { q: number; count: number; m0
   };
   const words = (c0: number, c1: number): Op[] => {
     const ops: Op[] = [];
+    const wvec: Reg[] = [];
     const seen = new Map<number, Reg>();
     let nLoads = 0;
     for (let c = c0; c < c1; c++) for (let ky = 0; ky < kH; ky++) for (let kx = 0; kx < kW; kx++) {
       const base = prio;
       const wv: Reg[] = [], iv: Reg[][] = [];
-      for (let q = 0; q < Q; q++) { const v = b.vreg(); wv.push(v); ops.push(b.loadOp(wS[q]!, c * kk + ky * kW + kx, 'xyzt', 0, v, base + q)); }
+      // weights: one 4-word load per 4 taps of a channel, then an xfer broadcasts the tap's word
+      // (groups of 4 counted from the segment's first word: every segment's access pattern is a translate)
+      const i = c * kk + ky * kW + kx, lane = (i - c0 * kk) % 4;
+      for (let q = 0; q < Q; q++) {
+        if (lane === 0) { const v = b.vreg(); wvec[q] = v; ops.push(b.loadOp(wS[q]!, i, 'xyzt', 1, v, base + q)); }
+        const r = 2 * nAcc + (wTurn++ % NW);
+        ops.push({ kind: 'fmac', op: XFER[lane]!, acc: r, a: wvec[q]!, b: wvec[q]!, prio: base + q });
+        wv.push(P_(r));
+      }
       for (let r = 0; r < R; r++) {
         iv.push([]);
         for (let p = 0; p < P; p++) {
@@ -94,11 +107,13 @@ export function macCode(g: QGeo, blk: QBlock, gr: { q: number; count: number; m0
     }
     return out;
   };
-  const lpc = wordLines(g, R, P, Q);
+  // split 0: the whole block in one body when it may fit (one pipeline ramp per block); else a
+  // head / repeated middle / tail of channel words, sized by the estimate scaled by 1.3^(split-1)
+  const lpc = wordLines(g, R, P, Q) * 1.3 ** Math.max(0, split - 1);
   const chanRel = b.streams.map((_, i) => (inS.includes(i) ? plane : wS.includes(i) ? kk : 0));
   const stepC = b.streams.map((_, i) => (inS.includes(i) ? 4 * P * s : yS.includes(i) ? vecW * P : 0));
   let segs: Op[][], midCount = 0, shift = b.streams.map(() => 0);
-  if (Cw * lpc * 1.15 + 40 <= 470) segs = [[...init(), ...words(0, Cw), ...stores()]];
+  if (split === 0 ? Cw * lpc + 30 <= 500 : Cw * lpc * 1.15 + 40 <= 470) segs = [[...init(), ...words(0, Cw), ...stores()]];
   else {
     const cc = Math.floor((420 - lpc * 1.15) / (2 * lpc * 1.15));
     if (cc < 1) throw new BwvmError('DSPLIB_CODE_SIZE', `${what}: one input-channel word takes ~${Math.round(lpc)} lines; loop bodies hold 511`, { hint: 'use a smaller kernel window or block' });
@@ -116,7 +131,7 @@ export function macCode(g: QGeo, blk: QBlock, gr: { q: number; count: number; m0
   }
   const end = stepC.map((st, i) => st + shift[i]!);
   const resolved = resolveIncrements(segs, b.streams.length, end, shift);
-  const pinned = new Set(Array.from({ length: 2 * nAcc }, (_, k) => k));
+  const pinned = new Set(Array.from({ length: 2 * nAcc + NW }, (_, k) => k));
   const pool = poolRegs(t, pinned);
   const sched = resolved.map((ops) => schedule(ops, b.streams, pool, t, 64));
   const body = sched.length === 1 ? { head: sched[0]!, tail: [] } : sched.length === 2 ? { head: sched[0]!, tail: sched[1]! }
@@ -124,7 +139,7 @@ export function macCode(g: QGeo, blk: QBlock, gr: { q: number; count: number; m0
   const steps = (i: number): number[] => {
     if (inS.includes(i)) return [0, R * s * Wpp, 4 * P * s];
     if (wS.includes(i)) return [Q * Kp, 0, 0];
-    if (i === tS) return [Q, 0, 0];
+    if (i === tS) return [2 * Q, 0, 0];
     return [Q * accPlane, R * rowW, vecW * P];
   };
   const name = (i: number): string => (i === tS ? bf.T.name : inS.includes(i) ? bf.X.name : wS.includes(i) ? bf.W.name : bf.A.name);

@@ -4,8 +4,9 @@
 // splits each channel's requantization multiplier (M0, n) into the rows of the kernel's table.
 import { BwvmError } from '../util/errors.js';
 
-/** Rows of the per-channel table `q` (pitch qconvTablePitch(M)): requantization then bias. */
-export const QROW = { MW: 0, M0H: 1, M1: 2, RND: 3, SH: 4, ZY: 5, CX: 6, CL: 7, MA: 8, BLO: 9, BHI: 10 } as const;
+/** Rows of the per-channel table `q` (pitch qconvTablePitch(M)): requantization, then the folded bias
+ * as (low, high) word pairs over rows BIAS and BIAS + 1 (channel m at BIAS*pitch + 2m). */
+export const QROW = { MW: 0, M0H: 1, M1: 2, RND: 3, SH: 4, ZY: 5, CX: 6, CL: 7, MA: 8, BIAS: 9 } as const;
 export const QCONV_ROWS = 11;
 export const qconvTablePitch = (M: number): number => Math.ceil(M / 4) * 4 + 4;
 export const qconvLanes = (bits: 8 | 16): number => (bits === 8 ? 4 : 2);
@@ -82,8 +83,8 @@ export function qconvPack(d: QConvData, L: QConvLayout): { x: Int32Array; w: Int
     }
     const row = requantRow(d.mult[m]!.m0, d.mult[m]!.shift, d.zy, bits, m);
     row.forEach((v, j) => { q[j * Mp + m] = v; });
-    q[QROW.BLO * Mp + m] = bias | 0;
-    q[QROW.BHI * Mp + m] = Math.floor(bias / 2 ** 32);
+    q[QROW.BIAS * Mp + 2 * m] = bias | 0;
+    q[QROW.BIAS * Mp + 2 * m + 1] = Math.floor(bias / 2 ** 32);
   }
   return { x, w: wp, q };
 }

@@ -41,7 +41,7 @@ export function requantCode(sp: RequantSpec, t: TargetDesc): string[] {
   const cv = new Map<number, Reg>();
   for (const r of rows) { const v = b.vreg(); cv.set(r, v); ops.push(b.loadOp(tS, r * Mp, 'xyzt', 0, v, prio)); }
   const c = (r: number): Reg => cv.get(r)!;
-  const set = bits === 8 ? 8 : 10, sets = Math.min(U, Math.floor((CONSTS[3]! - 12) / set));
+  const set = bits === 8 ? 8 : 10, sets = Math.min(U, Math.floor((CONSTS[3]! - 10) / set));
   for (let k = 0; k < U; k++) {
     // registers of one vector's chain, reused in place: pairs first (even), then singles
     const s0 = set * (k % sets);
@@ -54,6 +54,10 @@ export function requantCode(sp: RequantSpec, t: TargetDesc): string[] {
       ops.push(op('rndsh16', vq, P(A), P(A + 1))); // vq = round(v / 2^16): v = vq*2^16 + V0
     } else ops.push(op('iadd2', vq, P(A), P(K8000)), op('shri16', vq, P(vq)));
     ops.push(op('pack16', w1, P(vq), P(A))); // lanes (V1, V0)
+    if (bits === 8) ops.push(op('imul', x, P(vq), c(QROW.M1))); // V1*m1
+    else { // V2 = (vq + 2^15) >> 16, lanes (V2, V1); x = V2*m1 + cx
+      ops.push(op('iadd2', w2, P(vq), P(K8000)), op('shri16', w2, P(w2)), op('imul', x, P(w2), c(QROW.M1)), op('pack16', w2, P(w2), P(vq)), op('iadd2', x, P(x), c(QROW.CX)));
+    }
     // Z = -2^15 + V0*m0 -> t = floor(V0*m0 / 2^16)
     ops.push(op('mov', Z + 1, P(MONE)), op('mov', Z, P(KN8000), P(Z + 1)), op('mac16', Z, P(w1), c(QROW.M0H)), op('rndsh16', tt, P(Z), P(Z + 1)));
     // Z again = -2^15 + V1*m0 + V0*m1 + t -> inner = floor(u / 2^16) (into tt)
@@ -61,16 +65,15 @@ export function requantCode(sp: RequantSpec, t: TargetDesc): string[] {
     let res: number;
     if (bits === 8) {
       // T = V1*m1 + inner = floor(v*M0 / 2^32) (int32); R = (T + 2^(e-1)) >> e
-      ops.push(op('imul', x, P(vq), c(QROW.M1)), op('iadd2', x, P(x), P(tt)), op('iadd2', x, P(x), c(QROW.RND)), op('ishr', x, P(x), c(QROW.SH)));
+      ops.push(op('iadd2', x, P(x), P(tt)), op('iadd2', x, P(x), c(QROW.RND)), op('ishr', x, P(x), c(QROW.SH)));
       res = x;
     } else {
-      // V2 = (vq + 2^15) >> 16, lanes (V2, V1); T pair = (V2*m1 + cx)*2^16 + cl + V2*m0 + V1*m1 + inner
-      ops.push(op('iadd2', w2, P(vq), P(K8000)), op('shri16', w2, P(w2)), op('imul', x, P(w2), c(QROW.M1)), op('pack16', w2, P(w2), P(vq)));
-      ops.push(op('iadd2', x, P(x), c(QROW.CX)), op('shri16', A + 1, P(x)), op('shli16', A, P(x), P(A + 1)), op('or2', A, P(A), c(QROW.CL)));
-      ops.push(op('mac16', A, P(w2), c(QROW.MW)), op('mac16', A, P(tt), P(ONE)));
+      // T pair (in Z, so A is free early) = (V2*m1 + cx)*2^16 + cl + V2*m0 + V1*m1 + inner
+      ops.push(op('shri16', Z + 1, P(x)), op('shli16', Z, P(x), P(Z + 1)), op('or2', Z, P(Z), c(QROW.CL)));
+      ops.push(op('mac16', Z, P(w2), c(QROW.MW)), op('mac16', Z, P(tt), P(ONE)));
       // e <= 15: (sat32(T) + 2^(e-1)) >> e; e >= 16: floor((T + 2^(e-1)) / 2^16) >> (e - 16); MA selects
-      ops.push(op('rndsh0', x, P(A), P(A + 1)), op('rndsh16', vq, P(A), P(A + 1)), op('adds2', x, P(x), c(QROW.RND)));
-      ops.push(op('xor2', x, P(x), P(vq)), op('and2', x, P(x), c(QROW.MA)), op('xor2', x, P(x), P(vq)), op('ishr', x, P(x), c(QROW.SH)));
+      ops.push(op('rndsh0', x, P(Z), P(Z + 1)), op('rndsh16', w1, P(Z), P(Z + 1)), op('adds2', x, P(x), c(QROW.RND)));
+      ops.push(op('xor2', x, P(x), P(w1)), op('and2', x, P(x), c(QROW.MA)), op('xor2', x, P(x), P(w1)), op('ishr', x, P(x), c(QROW.SH)));
       res = x;
     }
     ops.push(op('adds2', res, P(res), c(QROW.ZY)), op(bits === 8 ? 'sat8' : 'sat16', res, P(res)));

@@ -50,7 +50,7 @@ export function qconv(sh: QConvShape, t: TargetDesc, opts: QConvOptions = {}): D
   }
   all.sort((a, b) => a.c - b.c);
   let best: DspKernel | undefined, err: unknown;
-  for (const { b } of all.slice(0, 3)) {
+  for (const { b } of all.slice(0, 5)) {
     try {
       const k = build(sh, g, b, t);
       if (!best || k.params.staticLines! < best.params.staticLines!) best = k;
@@ -75,19 +75,23 @@ function build(sh: QConvShape, g: QGeo, blk: QBlock, t: TargetDesc): DspKernel {
   ], t, what);
   const at = (n: string): Placed => placed.find((p) => p.name === n)!;
   const L = { OHs, OWs, Hpp, Wpp, Kp, Mp, reuse: true };
-  const macs = (reuse: boolean): string[] => {
-    const out: string[] = [];
-    const Gf = Math.floor(M / Q), rest = M % Q;
-    for (const gr of [{ q: Q, count: Gf, m0: 0 }, { q: rest, count: 1, m0: Gf * Q }]) {
-      if (gr.q > 0 && gr.count > 0) out.push(...macCode(g, blk, gr, { ...L, reuse }, { X: at('x'), W: at('w'), T: at('q'), A: at('acc') }, t, what));
+  // per channel group: inputs shared by several rows stay in registers unless the pool overflows;
+  // the body in one piece if it fits a loop, else split into channel-word segments
+  const groupCode = (gr: { q: number; count: number; m0: number }): string[] => {
+    let lastErr: unknown;
+    for (const reuse of [true, false]) for (let split = 0; split < 5; split++) {
+      try { return macCode(g, blk, gr, { ...L, reuse }, { X: at('x'), W: at('w'), T: at('q'), A: at('acc') }, t, what, split); } catch (e) {
+        lastErr = e;
+        const c = (e as BwvmError).code;
+        if (c === 'DSPLIB_SCHEDULE') break;
+        if (c !== 'DSPLIB_CODE_SIZE') throw e;
+      }
     }
-    return out;
+    throw lastErr;
   };
-  let code: string[];
-  try { code = macs(true); } catch (e) {
-    if ((e as BwvmError).code !== 'DSPLIB_SCHEDULE') throw e;
-    code = macs(false);
-  }
+  const Gf = Math.floor(M / Q), rest = M % Q;
+  const code: string[] = [];
+  for (const gr of [{ q: Q, count: Gf, m0: 0 }, { q: rest, count: 1, m0: Gf * Q }]) if (gr.q > 0 && gr.count > 0) code.push(...groupCode(gr));
   const Y = crop ? at('ys') : at('y');
   code.push(...requantConsts(), ...requantCode({ bits: sh.bits, M, plane: OHs * OWs, acc: at('acc'), y: Y, q: at('q'), Mp }, t));
   if (crop) code.push(...copyPlanes({ src: Y, srcOff: 0, srcRow: OWs, srcPlane: OHs * OWs, dst: at('y'), dstOff: 0, dstRow: g.OW, dstPlane: g.OH * g.OW, planes: M, rows: g.OH, cols: g.OW }, t));

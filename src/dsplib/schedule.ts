@@ -136,7 +136,7 @@ function scheduleOnce(ops: Op[], streams: Stream[], pool: number[], t: TargetDes
     const busy: Record<Unit, number[]> = { MUL: [0, 0, 0, 0], ALU: [0, 0, 0, 0], SHF: [0, 0, 0, 0], SPU: [0, 0, 0, 0] };
     const full = (u: Unit, ls: number[]): boolean => ls.some((l) => busy[u][l]! >= t.units[u]);
     while (macHead < macs.length && done[macs[macHead]!]) macHead++;
-    for (let k = macHead, seen = 0; k < macs.length && seen < 400 && (!full('MUL', [0]) || !full('ALU', [0]) || !full('SHF', [0]) || !full('SPU', [0, 1, 2, 3])); k++) {
+    for (let k = macHead, seen = 0; k < macs.length && seen < 400 && slots.length < t.issueWidth && (!full('MUL', [0]) || !full('ALU', [0]) || !full('SHF', [0]) || !full('SPU', [0, 1, 2, 3])); k++) {
       const i = macs[k]!;
       if (done[i]) continue;
       seen++;
@@ -171,7 +171,7 @@ function scheduleOnce(ops: Op[], streams: Stream[], pool: number[], t: TargetDes
       if (i !== undefined) { const o = ops[i]!; if (o.kind === 'load' && !isP(o.dst)) minLoad = Math.min(minLoad, o.prio); }
     });
     const used = new Map<number, number>(); // bank key -> address
-    for (let g = 0; g < 3; g++) {
+    for (let g = 0; g < 3 && slots.length < t.issueWidth; g++) { // never past the issue width
       let best = -1, bestPrio = Infinity;
       streams.forEach((st, s) => {
         if (st.ag !== g) return;

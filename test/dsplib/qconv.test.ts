@@ -91,7 +91,7 @@ describe('qconv bit-exact with the bwdnn fixed-point Conv', () => {
     const Mp = qconvTablePitch(sh.M);
     const bad = run(sh, d, (q) => { for (let m = 0; m < sh.M; m++) q[QROW.ZY * Mp + m]! += 1; }).y; // output zero point off by one
     expect(Array.from(bad)).not.toEqual(ref);
-    const badBias = run(sh, d, (q) => { for (let m = 0; m < sh.M; m++) q[QROW.BLO * Mp + m]! += 1 << 16; }).y;
+    const badBias = run(sh, d, (q) => { for (let m = 0; m < sh.M; m++) q[QROW.BIAS * Mp + 2 * m]! += 1 << 16; }).y;
     expect(Array.from(badBias)).not.toEqual(ref);
   });
 });
