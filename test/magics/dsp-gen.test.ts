@@ -14,7 +14,7 @@ describe('%simulate --model --mode', () => {
     expect(r.outcome.status).toBe('ok');
     const res = exec.session.results.simulate as { maxRelErr: number; generated: { layers: unknown[]; totals: Totals }; library: { layers: unknown[]; totals: Totals } };
     expect(res.maxRelErr).toBeLessThanOrEqual(1e-4);
-    expect(res.generated.layers.length).toBe(7);
+    expect(res.generated.layers.length).toBe(6); // conv1+relu+maxpool fused, conv2's pool separate (10 columns)
     expect(res.library.layers.length).toBe(11);
     // fusion removes the separate ReLU passes: fewer words moved than one call per node
     expect(res.generated.totals.words).toBeLessThan(res.library.totals.words);
