@@ -14,7 +14,7 @@ describe('cycleModel (lenet5, bwdsp104x)', () => {
   const g = zooModel('lenet5');
   it('estimates the unpruned and an unseen pruned lenet5 within tolerance of runLibrary', async () => {
     const m = await cycleModel(g, t);
-    expect(m.runs).toHaveLength(4);
+    expect(m.runs).toHaveLength(5);
     expect(m.cost(g)).toBeGreaterThan(0);
     expect(Math.abs(m.cost(g) / m.original - 1)).toBeLessThan(TOLERANCE);
     const groups = analyzeGroups(g), order = orderedGroups(g, groups);

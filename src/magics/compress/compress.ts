@@ -51,7 +51,7 @@ export const compressMagic: MagicSpec = {
     MODEL_FLAG,
     ...BUDGET_NAMES.filter((b) => b !== 'onchip' && b !== 'cycles').map((b) => ({ name: b, type: 'string' as const, help: `${b} budget: a fraction of the original (0.5) or an absolute amount (120k, 2M)` })),
     { name: 'onchip', type: 'string', help: "model bytes + peak activations must fit: 'target' (the target's data memory) or bytes" },
-    { name: 'cycles', type: 'string', help: 'DSP cycles budget (library mode on --target, estimated by a model calibrated on 4 simulations): a fraction (0.5) or cycles (20k)' },
+    { name: 'cycles', type: 'string', help: 'DSP cycles budget (library mode on --target, estimated by a model calibrated on 5 simulations): a fraction (0.5) or cycles (20k)' },
     { name: 'strategy', alias: 's', type: 'string', help: `${STRATEGIES.join(' | ')} | joint (pruning + per-layer bit widths)`, default: 'auto' },
     { name: 'bits', type: 'list', help: 'joint only: allowed precisions per layer (32 = float)', default: ['32', '16', '8'] },
     { name: 'samples', type: 'number', help: 'joint only: test images for the bit sensitivity and the accuracy check', default: 200 },
@@ -68,6 +68,9 @@ export const compressMagic: MagicSpec = {
     const m = getModel(ctx.session, args.str('model'));
     const strategy = (args.str('strategy') ?? 'auto') as Strategy | 'joint';
     if (strategy !== 'joint' && !STRATEGIES.includes(strategy)) throw new BwvmError('compress-strategy', `unknown strategy '${strategy}'`, { hint: `strategies: ${STRATEGIES.join(', ')}, joint` });
+    if ((strategy === 'auto' || strategy === 'proportional' || strategy === 'joint') && !ctx.session.store.get(SENSITIVITY, m.name)) {
+      throw new BwvmError('compress-no-curves', `strategy '${strategy}' needs the sensitivity curves of '${m.name}'`, { hint: `run %sensitivity --model ${m.name} first, or use --strategy uniform|shallow|deep` });
+    }
     const cyclesArg = args.str('cycles');
     let cm: CycleModel | undefined;
     if (cyclesArg !== undefined) {
