@@ -41,38 +41,35 @@ export function requantCode(sp: RequantSpec, t: TargetDesc): string[] {
   const cv = new Map<number, Reg>();
   for (const r of rows) { const v = b.vreg(); cv.set(r, v); ops.push(b.loadOp(tS, r * Mp, 'xyzt', 0, v, prio)); }
   const c = (r: number): Reg => cv.get(r)!;
-  const set = bits === 8 ? 8 : 10, sets = Math.min(U, Math.floor((CONSTS[3]! - 10) / set));
+  // one vector's registers: pairs A (loaded accumulator, then T for int16), Z, U; singles after
+  const set = bits === 8 ? 10 : 12, sets = Math.min(U, Math.floor((CONSTS[3]! - 10) / set));
   for (let k = 0; k < U; k++) {
-    // registers of one vector's chain, reused in place: pairs first (even), then singles
-    const s0 = set * (k % sets);
-    const [Z, A] = bits === 8 ? [s0, s0 + 2] : [s0 + 2, s0];
-    const [vq, w1, w2, tt, x] = bits === 8 ? [s0 + 3, s0 + 4, -1, s0 + 5, s0 + 6] : [s0 + 4, s0 + 5, s0 + 6, s0 + 7, s0 + 8];
+    const s0 = set * (k % sets), A = s0, Z = s0 + 2, Uq = s0 + 4;
+    const [vq, w1, w2, tt, x] = [s0 + 6, s0 + 7, s0 + 8, s0 + 9, bits === 8 ? s0 + 8 : s0 + 10];
     const base = prio;
     ops.push(b.loadOp(aS, vw * k, 'xyzt', 1, P(A), base));
+    // Z and U start at -2^15 so that rndsh(., 16) floors
+    ops.push(op('mov', Z + 1, P(MONE)), op('mov', Z, P(KN8000), P(Z + 1)), op('mov', Uq + 1, P(MONE)), op('mov', Uq, P(KN8000), P(Uq + 1)));
     if (bits === 16) {
       ops.push(b.loadOp(aS, vw * k + 4, 'xyzt', 1, P(A + 1), base));
       ops.push(op('rndsh16', vq, P(A), P(A + 1))); // vq = round(v / 2^16): v = vq*2^16 + V0
     } else ops.push(op('iadd2', vq, P(A), P(K8000)), op('shri16', vq, P(vq)));
     ops.push(op('pack16', w1, P(vq), P(A))); // lanes (V1, V0)
-    if (bits === 8) ops.push(op('imul', x, P(vq), c(QROW.M1))); // V1*m1
-    else { // V2 = (vq + 2^15) >> 16, lanes (V2, V1); x = V2*m1 + cx
-      ops.push(op('iadd2', w2, P(vq), P(K8000)), op('shri16', w2, P(w2)), op('imul', x, P(w2), c(QROW.M1)), op('pack16', w2, P(w2), P(vq)), op('iadd2', x, P(x), c(QROW.CX)));
-    }
-    // Z = -2^15 + V0*m0 -> t = floor(V0*m0 / 2^16)
-    ops.push(op('mov', Z + 1, P(MONE)), op('mov', Z, P(KN8000), P(Z + 1)), op('mac16', Z, P(w1), c(QROW.M0H)), op('rndsh16', tt, P(Z), P(Z + 1)));
-    // Z again = -2^15 + V1*m0 + V0*m1 + t -> inner = floor(u / 2^16) (into tt)
-    ops.push(op('mov', Z + 1, P(MONE)), op('mov', Z, P(KN8000), P(Z + 1)), op('mac16', Z, P(w1), c(QROW.MW)), op('mac16', Z, P(tt), P(ONE)), op('rndsh16', tt, P(Z), P(Z + 1)));
+    // t = floor(V0*m0 / 2^16); inner = floor((V1*m0 + V0*m1 + t) / 2^16) (into tt)
+    ops.push(op('mac16', Z, P(w1), c(QROW.M0H)), op('mac16', Uq, P(w1), c(QROW.MW)), op('rndsh16', tt, P(Z), P(Z + 1)));
+    ops.push(op('mac16', Uq, P(tt), P(ONE)), op('rndsh16', tt, P(Uq), P(Uq + 1)));
     let res: number;
     if (bits === 8) {
       // T = V1*m1 + inner = floor(v*M0 / 2^32) (int32); R = (T + 2^(e-1)) >> e
-      ops.push(op('iadd2', x, P(x), P(tt)), op('iadd2', x, P(x), c(QROW.RND)), op('ishr', x, P(x), c(QROW.SH)));
+      ops.push(op('imul', x, P(vq), c(QROW.M1)), op('iadd2', x, P(x), c(QROW.RND)), op('iadd2', x, P(x), P(tt)), op('ishr', x, P(x), c(QROW.SH)));
       res = x;
     } else {
-      // T pair (in Z, so A is free early) = (V2*m1 + cx)*2^16 + cl + V2*m0 + V1*m1 + inner
-      ops.push(op('shri16', Z + 1, P(x)), op('shli16', Z, P(x), P(Z + 1)), op('or2', Z, P(Z), c(QROW.CL)));
-      ops.push(op('mac16', Z, P(w2), c(QROW.MW)), op('mac16', Z, P(tt), P(ONE)));
+      // V2 = (vq + 2^15) >> 16, lanes (V2, V1); T pair (in A) = (V2*m1 + cx)*2^16 + cl + V2*m0 + V1*m1 + inner
+      ops.push(op('iadd2', w2, P(vq), P(K8000)), op('shri16', w2, P(w2)), op('imul', x, P(w2), c(QROW.M1)), op('pack16', w2, P(w2), P(vq)), op('iadd2', x, P(x), c(QROW.CX)));
+      ops.push(op('shri16', A + 1, P(x)), op('shli16', A, P(x), P(A + 1)), op('or2', A, P(A), c(QROW.CL)));
+      ops.push(op('mac16', A, P(w2), c(QROW.MW)), op('mac16', A, P(tt), P(ONE)));
       // e <= 15: (sat32(T) + 2^(e-1)) >> e; e >= 16: floor((T + 2^(e-1)) / 2^16) >> (e - 16); MA selects
-      ops.push(op('rndsh0', x, P(Z), P(Z + 1)), op('rndsh16', w1, P(Z), P(Z + 1)), op('adds2', x, P(x), c(QROW.RND)));
+      ops.push(op('rndsh0', x, P(A), P(A + 1)), op('rndsh16', w1, P(A), P(A + 1)), op('adds2', x, P(x), c(QROW.RND)));
       ops.push(op('xor2', x, P(x), P(w1)), op('and2', x, P(x), c(QROW.MA)), op('xor2', x, P(x), P(w1)), op('ishr', x, P(x), c(QROW.SH)));
       res = x;
     }
