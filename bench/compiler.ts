@@ -19,7 +19,7 @@ const MODELS: Array<[string, () => ReturnType<typeof zooModel>, number[]]> = [
   ['lenet5', () => zooModel('lenet5'), [1, 1, 28, 28]],
   [`vgg_small w=${WIDTH} ${HW}x${HW}`, () => zooModel('vgg_small', { input: [3, HW, HW], width: WIDTH }), [1, 3, HW, HW]],
   [`resnet20 w=${WIDTH} ${RHW}x${RHW}`, () => zooModel('resnet20', { input: [3, RHW, RHW], width: WIDTH }), [1, 3, RHW, RHW]],
-  // BENCH_DDR=1: a CIFAR VGG whose filters (1.15M words) exceed on-chip memory: generated mode tiles them from DDR
+  // BENCH_DDR=1: a CIFAR VGG whose filters (1.19M words) exceed on-chip memory: generated mode tiles them from DDR
   ...(process.env.BENCH_DDR ? [['vgg_small w=2 32x32 (filters > on-chip)', () => zooModel('vgg_small', { input: [3, 32, 32], width: 2 }), [1, 3, 32, 32]] as [string, () => ReturnType<typeof zooModel>, number[]]] : []),
 ];
 
