@@ -1,4 +1,5 @@
-// Generated mode with filters in DDR: lenet5 with every filter streamed (--weights ddr) and a
+// Generated mode with filters in DDR: lenet5 with every filter streamed (--weights ddr), resnet20
+// with residual convs split into channel tiles, and a
 // small vgg_small squeezed into an on-chip budget smaller than its weights (the planner keeps some
 // layers resident and tiles the rest into ping/pong staging buffers) run on the real simulator:
 // outputs equal the reference executor, the simulator's DMA DDR words equal the traffic model, the
@@ -66,6 +67,15 @@ describe('generated mode, filters in DDR', () => {
     expect(dmaStalls).toBeLessThan(transferCycles / 4);
     expect(m.asm.match(/\bdma[01] in\b/g)!.length).toBe(m.tiling.tiles);
     expect(m.asm.match(/\bdma[01] wait\b/g)!.length).toBe(m.tiling.tiles);
+  });
+
+  test('resnet20 w=0.25 16x16 with --weights ddr and a small budget: residual addend tiled with its output, equals the reference', async () => {
+    const { m, r, err } = await check(zooModel('resnet20', { input: [3, 16, 16], width: 0.25 }), [1, 3, 16, 16], { weights: 'ddr', chipWords: 30_000 });
+    expect(err).toBeLessThanOrEqual(1e-4);
+    expect(m.memory.peakWords).toBeLessThanOrEqual(30_000);
+    const split = m.tiling.layers.filter((l) => l.MG < l.M).map((l) => m.layers.find((x) => x.node === l.layer)!.op);
+    expect(split.some((op) => op.includes('Add'))).toBe(true);
+    expect(r.profile.memory.ddr.read).toBe(m.tiling.ddrIn);
   });
 
   test('budgets that cannot work are named errors: filters forced on-chip, activations alone too large', () => {
