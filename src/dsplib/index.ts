@@ -4,6 +4,7 @@ export { type DspKernel, type KernelTensor, type DspDType, layoutData, tensorWor
 export { conv2d, type Conv2dShape, type Conv2dOptions } from './conv2d.js';
 export { type ConvActivation, type EpilogueOptions } from './conv2d-epilogue.js';
 export { conv2dTiled, type Conv2dTiledOptions } from './tiled/conv2d-tiled.js';
+export { type Dma, DmaTable } from './tiled/dma.js';
 export { DSP_KERNELS, type KernelRow } from './table.js';
 export { staticLines } from './emit.js';
 export { eltwise, type EltwiseKind, type EltwiseShape } from './eltwise.js';

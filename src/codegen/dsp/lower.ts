@@ -7,7 +7,7 @@
 // not fit on-chip stay in DDR (tiling planner, src/codegen/tiling): such a layer runs as output-channel
 // tiles whose weights are DMA-staged into ping/pong buffers, the next tile's copy overlapping compute.
 import { type Graph, type Node, type TensorInfo, bindInputShapes, cloneGraph } from '../../ir/index.js';
-import { layoutData } from '../../dsplib/index.js';
+import { DmaTable, layoutData } from '../../dsplib/index.js';
 import { assemble } from '../../isa/index.js';
 import { greedyPlan, type Interval, lowerBound, type Placement } from '../../memory/index.js';
 import { chipWords, type TargetDesc } from '../../target/index.js';
@@ -16,7 +16,7 @@ import type { LibraryLayer, LibraryModel, LowerContext, LoweredCall } from '../l
 import { fuseLayers, type LayerGroup } from './fuse.js';
 import { inlineKernel, parseKernel } from './inline.js';
 import { layerCall } from './kernels.js';
-import { type LayerWeights, planTiling, stageLines, type TilingPlan } from '../tiling/index.js';
+import { type LayerWeights, planTiling, type TilingPlan } from '../tiling/index.js';
 import { splitLayer, type TileCall, weightsOf } from './split.js';
 
 export interface DspLayer extends LibraryLayer { /** Graph nodes fused into this layer. */ nodes: string[] }
@@ -211,7 +211,10 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
     //    Tiles of a layer share the kernel's private data; a DDR tile waits for its weights and starts the next tile's copy.
     let pTop = up(privStart);
     const text = ['.text', '.entry main', 'main:'];
-    const stage = (j: number): string[] => stageLines(ddrTiles[j]!.src, staging[j % 2]!, ddrTiles[j]!.words, j % 2);
+    // weight staging descriptors: dsplib's DMA table (6 words per tile, on-chip; 32-bit DDR addresses), channel = buffer
+    const dt = new DmaTable();
+    const dmas = ddrTiles.map((d, j) => dt.add({ dir: 'in', ch: j % 2, src: String(d.src), dst: String(staging[j % 2]), len: d.words, rows: 1, sstr: 0, dstr: 0 }));
+    const stage = (j: number): string[] => dt.issue(dmas[j]!, 'gdma');
     parts.forEach((ps, i) => {
       text.push(`${prefix(i)}__start:`);
       if (i === 0 && ddrTiles.length) text.push(...stage(0).map((l) => `    ${l}`));
@@ -238,6 +241,7 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
       });
     });
     text.push('    halt');
+    if (dmas.length) { dataLines.push(`.org ${pTop}`, ...dt.data('gdma')); pTop = up(pTop + 6 * dmas.length); }
     need = { top: pTop, tiling: tilingWords };
     if (pTop > budget || probe) {
       throw new BwvmError('CODEGEN_DSP_NO_MEMORY', `generated mode needs ${pTop} on-chip words (weights ${weightWords}, activations ${arenaWords}, kernel data ${pTop - privStart}); ${budget} are available on ${t.name}`,

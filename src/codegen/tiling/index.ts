@@ -3,4 +3,3 @@
 export { layerTraffic, layerWords, tileCandidates, type LayerTraffic, type LayerWeights, type Placement } from './traffic.js';
 export { planTiling, planWords, type LayerTilePlan, type TilingOptions, type TilingPlan } from './plan.js';
 export { planTable, planText, type PlanTable } from './table.js';
-export { stageLines } from './dma.js';
