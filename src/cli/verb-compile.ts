@@ -14,7 +14,7 @@ import { errorMessage, isBwvmError } from '../util/errors.js';
 
 export const COMPILE_SUMMARY = 'generate code for a model (portable C today; DSP assembly when available)';
 export const COMPILE_USAGE = `usage: bwvm compile MODEL -o DIR [--target T] [--emit c[,asm]] [-O0|-O1|-O2]
-                    [--weights c|blob] [--prefix NAME] [--batch N] [--check]
+                    [--weights c|blob] [--prefix NAME] [--batch N] [--check] [--plan]
 
 MODEL is a model file (ONNX, Keras .h5, TF.js model.json, .bwvm) or a zoo name (lenet5, vgg_small, ...).
   -o DIR          output folder (created)
