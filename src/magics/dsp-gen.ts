@@ -41,7 +41,7 @@ export async function simulateModes(args: MagicArgs, ctx: MagicContext, t: Targe
   const gen = await runLibrary(gm, t, { [inp.name]: x }, { signal: ctx.signal });
   const err = maxRelErr(gen.outputs[out.name]!, want[out.name]!.data as Float32Array);
   let lib: LibraryRun | undefined;
-  if (mode === 'both') lib = await runLibrary(compileLibrary(entry.graph, t), t, { [inp.name]: x }, { signal: ctx.signal });
+  if (mode === 'both') lib = await runLibrary(compileLibrary(entry.graph, t, 'O1', { weights }), t, { [inp.name]: x }, { signal: ctx.signal });
   const g = runTotals(gen), b = lib ? runTotals(lib) : undefined;
   const rows: Array<[string, string]> = [
     ['model', `${entry.name}: ${gm.layers.length} generated layers (fused kernels, one straight Program) on ${t.name}`],
