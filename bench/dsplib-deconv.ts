@@ -2,7 +2,7 @@
 // 3x3 layers, runs them on the simulator (checked against the reference executor in the same run)
 // and prints cycles, GFLOPS, useful-FLOP efficiency, MUL/ALU utilization, stalls and words moved.
 // Run: npm run bench:dsplib-deconv [-- bwdsp100 [FILTER]] (FILTER: substring of the layer names to
-// run; BWVM_DECONV_PAIR=0 computes stride-2 column phases separately). Prints figures; asserts nothing.
+// run; BWVM_DECONV_PAIR / _INTER / _GROUPED = 0|1 force a nest variant). Prints figures; asserts nothing.
 import { run } from '../src/bwdnn/reference/index.js';
 import { deconv, type DeconvShape, deconvWeights, depthwise, type DepthwiseShape, type DspKernel } from '../src/dsplib/index.js';
 import { type Attrs, createGraph, inferShapes } from '../src/ir/index.js';
@@ -12,7 +12,11 @@ import { getTarget, peakFlopsPerCycle } from '../src/target/index.js';
 
 const T = getTarget(process.argv[2] ?? 'bwdsp104x');
 const only = (name: string): boolean => name.includes(process.argv[3] ?? '');
-const pairEnv = process.env['BWVM_DECONV_PAIR'], opts = { ...(pairEnv === undefined ? {} : { pair: pairEnv !== '0' }), ...(process.env['BWVM_DECONV_INTER'] ? { interleave: process.env['BWVM_DECONV_INTER'] === '1' } : {}) };
+const flag = (name: string): boolean | undefined => (process.env[name] === undefined ? undefined : process.env[name] !== '0');
+const opts = Object.fromEntries(Object.entries({ pair: flag('BWVM_DECONV_PAIR'), interleave: flag('BWVM_DECONV_INTER'), grouped: flag('BWVM_DECONV_GROUPED') })
+  .filter(([, v]) => v !== undefined));
+const blockEnv = process.env['BWVM_DECONV_BLOCK']?.split(',').map(Number);
+if (blockEnv) Object.assign(opts, { block: { R: blockEnv[0], P: blockEnv[1], Q: blockEnv[2] } });
 const DECONV: Array<[string, DeconvShape]> = [
   ['deconv3x3 s2 64->32 16x16->32x32', { C: 64, H: 16, W: 16, M: 32, kH: 3, kW: 3, stride: 2, pad: 1, outPad: 1 }],
   ['deconv4x4 s2 64->32 16x16->32x32', { C: 64, H: 16, W: 16, M: 32, kH: 4, kW: 4, stride: 2, pad: 1 }],

@@ -73,7 +73,9 @@ export function deconvGeometry(sh: DeconvShape): DeconvGeo {
 export function phaseTaps(g: DeconvGeo, a: number, b: number): Array<Tap & { ky: number; kx: number }> {
   const out: Array<Tap & { ky: number; kx: number }> = [];
   for (const ty of g.rows[a]!.taps) for (const tx of g.cols[b]!.taps) out.push({ dy: ty.d + g.PT, dx: tx.d + g.PL, ky: ty.k, kx: tx.k });
-  return out;
+  // input order (row, then column): a row stream's last access in a channel is its highest word,
+  // so the step to the next channel fits a post-increment
+  return out.sort((x, y) => x.dy - y.dy || x.dx - y.dx);
 }
 
 /** Weight row pitch of a phase: C*T rounded to odd (the Q rows fall in different banks). */

@@ -80,7 +80,7 @@ export function tapFits(b: Block, t: TargetDesc, subs = 1): boolean {
 }
 
 /** Loop nest computing `count` groups of q output channels from channel m0 (all tiles of the grid). */
-export function tapNest(n: TapNest, blk: Block, gr: { q: number; count: number; m0: number }, t: TargetDesc, reuse: boolean, what: string, grouped = false, windows = WINDOWS, preload = false): string[] {
+export function tapNest(n: TapNest, blk: Block, gr: { q: number; count: number; m0: number }, t: TargetDesc, reuse: boolean, what: string, grouped = false, windows = WINDOWS): string[] {
   const { C, s, Wpp } = n;
   const subs = n.subs ?? [{ taps: n.taps, wRow: n.wRow, wOff: n.wOff, outOff: 0 }];
   const H = subs.length, taps = subs.flatMap((x) => x.taps);
@@ -228,16 +228,9 @@ export function tapNest(n: TapNest, blk: Block, gr: { q: number; count: number; 
   };
   /** Channels c0..c1-1 then the bias adds and stores (the last channel by group when `grouped`). */
   const final = (c0: number, c1: number): Op[] => (grouped && !n.rowOrder ? [...channels(c0, c1 - 1), ...lastByGroup(c1 - 1)] : [...channels(c0, c1), ...stores()]);
-  /** Preloaded accesses of channel c: the first tap's inputs (by rel) and its first weights (stream, rel). */
-  const keysOf = (c: number): Array<{ stream?: number; rel: number; input: boolean }> => {
-    const t0 = subs[0]!.taps[0]!, out: Array<{ stream?: number; rel: number; input: boolean }> = [];
-    for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) out.push({ rel: c * plane + (r * s + t0.dy) * xRow + 4 * p * s + t0.dx, input: true });
-    for (let q = 0; q < Math.min(Q, 8 - R * P); q++) out.push({ stream: wSub[0]![q]!, rel: c * subs[0]!.taps.length, input: false });
-    return out;
-  };
   const lpc = tapChanLines(blk, taps, s, reuse);
   const stepC = b.streams.map((_, i) => (inS.includes(i) ? 4 * P * s : yS.includes(i) ? 4 * P * n.out.lane : 0));
-  let segs: Op[][], midCount = 0, midCc = 0;
+  let segs: Op[][], midCount = 0;
   let shift = b.streams.map(() => 0);
   if (C * lpc * 1.15 + 40 <= 470) {
     segs = [final(0, C)];
@@ -253,7 +246,7 @@ export function tapNest(n: TapNest, blk: Block, gr: { q: number; count: number; 
     while (cc >= 1 && lpc * 1.15 * (1 + cc + split(cc).ct) + (R * P * Q) / 2 + 40 > 470) cc--;
     if (cc < 1) throw new BwvmError('DSPLIB_CODE_SIZE', `${what}: one input channel takes ~${Math.round(lpc)} lines; loop bodies hold 511`, { hint: 'use a smaller kernel window or block' });
     const { nmid, ct } = split(cc);
-    midCount = nmid; midCc = cc;
+    midCount = nmid;
     const head = channels(0, 1);
     if (nmid > 0) {
       const mid = channels(1, 1 + cc);
@@ -263,16 +256,7 @@ export function tapNest(n: TapNest, blk: Block, gr: { q: number; count: number; 
     } else segs = [head, final(1, C)];
   }
   const end = stepC.map((st, i) => st + shift[i]!);
-  const pool0 = poolRegs(t, new Set(Array.from({ length: nAcc }, (_, k) => k)));
-  // across segment boundaries: the first tap's inputs and a few weights of the next segment's
-  // first channel are loaded at the end of the previous one (pinned registers), so the next
-  // segment (and every middle-loop iteration) starts multiplying at once
-  const firstCh = segs.length === 3 ? [0, 1, C - (C - 1 - midCount * midCc)] : [0, 1];
-  const pre = preload && segs.length > 1 && !n.rowOrder
-    ? preloadSegments(segs, firstCh, midCc, chanRel, keysOf, (x) => inS.includes(x), pool0.slice(-8), (st, rel, mask, nn, dst) => b.loadOp(st, rel, mask, nn, dst, 1e9))
-    : undefined;
-  if (pre) segs = pre.segs;
-  const pool = pre ? pool0.filter((r) => !pre.pinned.includes(r)) : pool0;
+  const pool = poolRegs(t, new Set(Array.from({ length: nAcc }, (_, k) => k)));
   const resolved = resolveIncrements(segs, b.streams.length, end, shift);
   // each segment with two load look-ahead windows (port-bound bodies prefer the short one,
   // latency-bound ones the long one): keep the shorter schedule
@@ -295,57 +279,3 @@ export function tapNest(n: TapNest, blk: Block, gr: { q: number; count: number; 
   return emitNest([gr.count, n.OHs / R, n.OWs / (4 * P)], nest, body, t);
 }
 
-type Key = { stream?: number; rel: number; input: boolean };
-type Load = Extract<Op, { kind: 'load' }> & { rel: number };
-
-/**
- * Move the loads `keys(first channel)` of each segment after the first to the end of the previous
- * segment, into pinned registers (a repeated middle segment loads its own next iteration's). The
- * moved loads must be the first access of their stream in both places (stream order unchanged).
- * Returns undefined when a segment does not start that way.
- */
-function preloadSegments(segs: Op[][], firstCh: number[], cc: number, chanRel: number[], keys: (c: number) => Key[], isIn: (s: number) => boolean, regs: number[],
-  mk: (stream: number, rel: number, mask: string, n: number, dst: Reg) => Op): { segs: Op[][]; pinned: number[] } | undefined {
-  const find = (ops: Op[], c: number): Load[] | undefined => {
-    const out: Load[] = [], at: number[] = [];
-    for (const k of keys(c)) {
-      const i = ops.findIndex((o) => o.kind === 'load' && (o as Load).rel === k.rel && !('p' in o.dst) && (k.input ? isIn(o.stream) : o.stream === k.stream));
-      if (i < 0) return undefined;
-      out.push(ops[i] as Load); at.push(i);
-    }
-    // per stream, the moved accesses are its first ones, in key order
-    const taken = new Set(at);
-    const seen = new Map<number, number>();
-    for (let i = 0; i < ops.length; i++) {
-      const o = ops[i]!;
-      if (o.kind !== 'load' && o.kind !== 'store') continue;
-      const nMoved = at.filter((x, j) => out[j]!.stream === o.stream).length;
-      const k = seen.get(o.stream) ?? 0;
-      if (k < nMoved && !taken.has(i)) return undefined;
-      seen.set(o.stream, k + 1);
-    }
-    for (let j = 1; j < at.length; j++) if (out[j]!.stream === out[j - 1]!.stream && at[j]! < at[j - 1]!) return undefined;
-    return out;
-  };
-  const found = segs.map((ops, i) => (i === 0 ? [] : find(ops, firstCh[i]!)));
-  if (found.some((f) => f === undefined) || found[1]!.length > regs.length) return undefined;
-  const pin = found[1]!.map((_, j) => regs[j]!);
-  const vmaps = found.map((f) => new Map(f!.map((o, j) => [(o.dst as { v: number }).v, pin[j]!])));
-  const out = segs.map((ops, si) => {
-    const moved = new Set<Op>(found[si]!);
-    const vm = vmaps[si]!;
-    const re = (r: Reg): Reg => ('v' in r && vm.has(r.v) ? { p: vm.get(r.v)! } : r);
-    const body: Op[] = ops.filter((o) => !moved.has(o)).map((o) => (o.kind === 'fmac' ? { ...o, a: re(o.a), b: re(o.b) } : o));
-    // loads for the next segment's first channel: the middle loop's own next iteration
-    const next = si + 1 < segs.length ? found[si === 1 && segs.length === 3 ? 1 : si + 1]! : [];
-    const dc = si === 1 && segs.length === 3 ? cc : 0;
-    for (const [j, o] of next.entries()) body.push(mk(o.stream, o.rel + dc * chanRel[o.stream]!, o.mask, o.n, { p: pin[j]! }));
-    return body;
-  });
-  // the tail's preloaded accesses must be the middle's shifted by whole channels
-  if (segs.length === 3) {
-    const d = firstCh[2]! - firstCh[1]!;
-    if (found[2]!.some((o, j) => o.stream !== found[1]![j]!.stream || o.rel !== found[1]![j]!.rel + d * chanRel[o.stream]!)) return undefined;
-  }
-  return { segs: out, pinned: pin };
-}

@@ -22,8 +22,6 @@ export interface DeconvOptions {
   interleave?: boolean;
   /** Last input channel by output-channel group with its stores (true) or in channel order (false); default: the shorter. */
   grouped?: boolean;
-  /** Next segment's first loads issued at the end of the previous one (true) or not (false); default: the shorter. */
-  preload?: boolean;
 }
 
 interface PhaseSpec { a: number; b: number; taps: Tap[]; OH: number; OW: number; wOff: number; Kp: number }
@@ -93,7 +91,7 @@ function place(g: DeconvGeo, L: Layout, t: TargetDesc, what: string): Placed[] {
 }
 
 /** Code of one phase: full groups of Q output channels, then the rest. */
-function phaseCode(g: DeconvGeo, p: NestSpec, blk: Block, L: Layout, placed: Placed[], t: TargetDesc, what: string, grouped?: boolean, search = false, preload?: boolean): string[] {
+function phaseCode(g: DeconvGeo, p: NestSpec, blk: Block, L: Layout, placed: Placed[], t: TargetDesc, what: string, grouped?: boolean, search = false): string[] {
   const at = (n: string): Placed => placed.find((x) => x.name === n)!;
   const Y = L.copyOut ? at('ys') : at('y');
   const OHs = roundUp(p.OH, blk.R), OWs = roundUp(p.OW, 4 * blk.P);
@@ -110,16 +108,16 @@ function phaseCode(g: DeconvGeo, p: NestSpec, blk: Block, L: Layout, placed: Pla
   for (const gr of groups) {
     // the last channel by output-channel group (its stores overlap it) or in channel order,
     // whichever issues fewer lines; without input reuse if neither schedules
-    // (the block search schedules fewer variants: one window, no preloads)
-    const one = (reuse: boolean, grouped: boolean, pre: boolean): string[] | undefined => {
-      try { return tapNest(n, blk, gr, t, reuse, what, grouped, search ? [64] : undefined, pre); } catch (e) {
-        if ((e as BwvmError).code !== 'DSPLIB_SCHEDULE') throw e;
+    // (the block search schedules with one scheduler window)
+    const one = (reuse: boolean, grouped: boolean): string[] | undefined => {
+      try { return tapNest(n, blk, gr, t, reuse, what, grouped, search ? [64] : undefined); } catch (e) {
+        if ((e as BwvmError).code !== 'DSPLIB_SCHEDULE' && (e as BwvmError).code !== 'DSPLIB_CODE_SIZE') throw e;
         return undefined;
       }
     };
-    const cands = (grouped === undefined ? [true, false] : [grouped]).flatMap((gp) => (preload !== undefined ? [preload] : search ? [false] : [false, true]).map((pre) => one(true, gp, pre)))
+    const cands = (grouped === undefined ? [true, false] : [grouped]).map((gp) => one(true, gp))
       .filter((c): c is string[] => c !== undefined);
-    code.push(...(cands.length ? cands.reduce((a, c) => (staticLines(c) < staticLines(a) ? c : a)) : tapNest(n, blk, gr, t, false, what, false, undefined, false)));
+    code.push(...(cands.length ? cands.reduce((a, c) => (staticLines(c) < staticLines(a) ? c : a)) : tapNest(n, blk, gr, t, false, what)));
   }
   return code;
 }
@@ -140,7 +138,7 @@ function build(g: DeconvGeo, pair: boolean, inter: boolean, t: TargetDesc, opts:
     if (known) return known;
     const b = chooseBlock(tapCandidates({ C: g.C, M: g.M, OH: p.OH, OW: p.OW, taps: p.taps, s: 1, subs: p.subs.length }, t), (c) => {
       const Lc = layout(g, ph, ph.map(() => c), inter);
-      return staticLines(phaseCode(g, p, c, Lc, place(g, Lc, t, what), t, what, opts.grouped, true, opts.preload));
+      return staticLines(phaseCode(g, p, c, Lc, place(g, Lc, t, what), t, what, opts.grouped, true));
     }, g.C * g.M * p.OH * p.OW * p.taps.length < 500_000);
     memo.set(key, b);
     return b;
@@ -154,7 +152,7 @@ function build(g: DeconvGeo, pair: boolean, inter: boolean, t: TargetDesc, opts:
     code.push(...copyPlanes({ src: at('x'), srcOff: 0, srcRow: g.W, srcPlane: g.H * g.W, dst: at('xs'), dstOff: g.PT * L.xRow + g.PL, dstRow: L.xRow,
       dstPlane: L.xPlane, planes: g.C, rows: g.H, cols: g.W }, t));
   }
-  ph.forEach((p, i) => code.push(...phaseCode(g, p, blocks[i]!, L, placed, t, what, opts.grouped, false, opts.preload)));
+  ph.forEach((p, i) => code.push(...phaseCode(g, p, blocks[i]!, L, placed, t, what, opts.grouped)));
   if (L.copyOut) {
     code.push(...copyPlanes({ src: at('ys'), srcOff: 0, srcRow: L.OWy, srcPlane: L.OHy * L.OWy, dst: at('y'), dstOff: 0, dstRow: g.OW,
       dstPlane: g.OH * g.OW, planes: g.M, rows: g.OH, cols: g.OW }, t));
