@@ -27,6 +27,9 @@ export const wordLines = (g: QGeo, R: number, P: number, Q: number): number =>
   Math.max((R * P * Q * g.kH * g.kW) / 8, ((inputLoads(R, P, g.kH, g.kW, g.s) + (Q * g.kH * g.kW) / 4 + (R - 1) * g.s + g.kH) / 3) * 1.15);
 /** Pinned registers the broadcast weights rotate through (xfer from a 4-word weight load). */
 export const NW = 8;
+/** Words per channel of the accumulator buffer: rows of OWs words (int16: low/high groups of 4),
+ * plus 4 so that consecutive channels' stores fall in different banks. */
+export const qaccPlane = (OHs: number, OWs: number, bits: 8 | 16): number => OHs * OWs * (bits === 16 ? 2 : 1) + (bits === 16 ? 0 : 4);
 export const qfits = (R: number, P: number, Q: number, t: TargetDesc): boolean =>
   2 * R * P * Q + NW + Math.min(R * P + 4, 16) + 4 <= t.regsPerMacro;
 
@@ -35,16 +38,28 @@ export function macCode(g: QGeo, blk: QBlock, gr: { q: number; count: number; m0
   bf: { X: Placed; W: Placed; T: Placed; A: Placed }, t: TargetDesc, what: string, split = 0): string[] {
   const { Cw, kH, kW, s } = g, { R, P } = blk, Q = gr.q, { OHs, OWs, Wpp, Kp } = L;
   const kk = kH * kW, plane = L.Hpp * Wpp, w16 = g.bits === 16;
-  const rowW = w16 ? 2 * OWs : OWs, vecW = w16 ? 8 : 4, accPlane = OHs * rowW;
+  const rowW = w16 ? 2 * OWs : OWs, vecW = w16 ? 8 : 4, accPlane = qaccPlane(OHs, OWs, g.bits);
   const b = new OpBuilder(t);
   const work = [0, 0, 0];
-  const pick = (w: number): number => { let a = 0; for (let k = 1; k < 3; k++) if (work[k]! < work[a]! || (work[k] === work[a] && b.load(k) < b.load(a))) a = k; work[a]! += w; return a; };
+  const pick = (w: number): number => {
+    const free = [0, 1, 2].filter((k) => b.load(k) < t.agu.regs);
+    let a = free[0] ?? 0;
+    for (const k of free) if (work[k]! < work[a]! || (work[k] === work[a] && b.load(k) < b.load(a))) a = k;
+    work[a]! += w;
+    return a;
+  };
   const rowsUsed = (R - 1) * s + kH, perRow = Wpp - 4 * (P - 1) * s - kW + 1 > 31 && rowsUsed > 2;
   const nIn = perRow ? Math.min(4, rowsUsed) : 2;
   const inS = Array.from({ length: nIn }, () => b.stream(pick((Cw * inputLoads(R, P, kH, kW, s)) / nIn), bf.X.addr, 0));
   const wS = Array.from({ length: Q }, (_, q) => b.stream(pick(Cw * kk), bf.W.addr, (gr.m0 + q) * Kp));
   const tS = b.stream(pick(2 * Q), bf.T.addr, 2 * gr.m0);
-  const yS = Array.from({ length: Q }, (_, q) => b.stream(pick(R * P * (w16 ? 2 : 1)), bf.A.addr, (gr.m0 + q) * accPlane));
+  // accumulator stores: one stream per (channel, row) when the address registers allow (no
+  // address adds between a block's stores), else one per channel
+  const perRowY = nIn + 2 * Q + 1 + R * Q <= 3 * t.agu.regs;
+  const yS = perRowY
+    ? Array.from({ length: Q * R }, (_, j) => b.stream(pick(P * (w16 ? 2 : 1)), bf.A.addr, (gr.m0 + Math.floor(j / R)) * accPlane + (j % R) * rowW))
+    : Array.from({ length: Q }, (_, q) => b.stream(pick(R * P * (w16 ? 2 : 1)), bf.A.addr, (gr.m0 + q) * accPlane));
+  const yOf = (q: number, r: number): { s: number; rel: number } => (perRowY ? { s: yS[q * R + r]!, rel: 0 } : { s: yS[q]!, rel: r * rowW });
   const acc = (r: number, p: number, q: number): number => 2 * ((r * P + p) * Q + q);
   const nAcc = R * P * Q;
   const P_ = (r: number): Reg => ({ p: r });
@@ -100,10 +115,10 @@ export function macCode(g: QGeo, blk: QBlock, gr: { q: number; count: number; m0
   const stores = (): Op[] => {
     const out: Op[] = [];
     for (let q = 0; q < Q; q++) for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) {
-      const a = acc(r, p, q), rel = r * rowW + vecW * p;
-      out.push(b.storeOp(yS[q]!, rel, 'xyzt', 1, P_(a), prio + a));
+      const a = acc(r, p, q), y = yOf(q, r), rel = y.rel + vecW * p;
+      out.push(b.storeOp(y.s, rel, 'xyzt', 1, P_(a), prio + a));
       // the high word lands with the low one (mac writes both): same stream, after the low store
-      if (w16) out.push(b.storeOp(yS[q]!, rel + 4, 'xyzt', 1, P_(a + 1), prio + a));
+      if (w16) out.push(b.storeOp(y.s, rel + 4, 'xyzt', 1, P_(a + 1), prio + a));
     }
     return out;
   };

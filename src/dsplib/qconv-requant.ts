@@ -20,6 +20,7 @@ export function requantConsts(): string[] {
 
 export interface RequantSpec {
   bits: 8 | 16; M: number; plane: number; // output words per channel (multiple of 4)
+  accPlane: number; // accumulator-buffer words per channel
   acc: Placed; y: Placed; q: Placed; Mp: number;
 }
 
@@ -80,7 +81,7 @@ export function requantCode(sp: RequantSpec, t: TargetDesc): string[] {
   const [seg] = resolveIncrements([ops], b.streams.length, end);
   const pinned = new Set<number>([...Array.from({ length: set * sets }, (_, i) => i), ...CONSTS]);
   const lines = schedule(seg!, b.streams, poolRegs(t, pinned), t, 64, new Set(CONSTS));
-  const streams = b.streams.map((st, i) => ({ ...st, base: `${[sp.acc, sp.y, sp.q][i]!.name}+0`, steps: [[nv * vw, 4 * nv, 1][i]!, end[i]!] }));
+  const streams = b.streams.map((st, i) => ({ ...st, base: `${[sp.acc, sp.y, sp.q][i]!.name}+0`, steps: [[sp.accPlane, 4 * nv, 1][i]!, end[i]!] }));
   void QCONV_ROWS;
   return emitNest([M, nv / U], streams, { head: lines, tail: [] }, t);
 }

@@ -7,7 +7,7 @@ import { BwvmError } from '../util/errors.js';
 import { copyPlanes } from './copy.js';
 import { dataSection, type Placed, placeTensors, staticLines } from './emit.js';
 import type { DspKernel } from './kernel.js';
-import { type QBlock, macCode, type QGeo, qfits, wordLines } from './qconv-core.js';
+import { type QBlock, macCode, qaccPlane, type QGeo, qfits, wordLines } from './qconv-core.js';
 import { QCONV_ROWS, qconvLanes, qconvTablePitch } from './qconv-pack.js';
 import { requantCode, requantConsts } from './qconv-requant.js';
 
@@ -71,7 +71,7 @@ function build(sh: QConvShape, g: QGeo, blk: QBlock, t: TargetDesc): DspKernel {
   const what = `qconv ${qconvShapeText(sh)}`;
   const placed = placeTensors([
     { name: 'x', words: g.Cw * Hpp * Wpp }, { name: 'w', words: M * Kp }, { name: 'q', words: QCONV_ROWS * Mp },
-    { name: 'acc', words: M * OHs * OWs * (w16 ? 2 : 1) }, ...(crop ? [{ name: 'ys', words: M * OHs * OWs }] : []), { name: 'y', words: M * g.OH * g.OW },
+    { name: 'acc', words: M * qaccPlane(OHs, OWs, sh.bits) }, ...(crop ? [{ name: 'ys', words: M * OHs * OWs }] : []), { name: 'y', words: M * g.OH * g.OW },
   ], t, what);
   const at = (n: string): Placed => placed.find((p) => p.name === n)!;
   const L = { OHs, OWs, Hpp, Wpp, Kp, Mp, reuse: true };
@@ -93,7 +93,7 @@ function build(sh: QConvShape, g: QGeo, blk: QBlock, t: TargetDesc): DspKernel {
   const code: string[] = [];
   for (const gr of [{ q: Q, count: Gf, m0: 0 }, { q: rest, count: 1, m0: Gf * Q }]) if (gr.q > 0 && gr.count > 0) code.push(...groupCode(gr));
   const Y = crop ? at('ys') : at('y');
-  code.push(...requantConsts(), ...requantCode({ bits: sh.bits, M, plane: OHs * OWs, acc: at('acc'), y: Y, q: at('q'), Mp }, t));
+  code.push(...requantConsts(), ...requantCode({ bits: sh.bits, M, plane: OHs * OWs, accPlane: qaccPlane(OHs, OWs, sh.bits), acc: at('acc'), y: Y, q: at('q'), Mp }, t));
   if (crop) code.push(...copyPlanes({ src: Y, srcOff: 0, srcRow: OWs, srcPlane: OHs * OWs, dst: at('y'), dstOff: 0, dstRow: g.OW, dstPlane: g.OH * g.OW, planes: M, rows: g.OH, cols: g.OW }, t));
   const staticN = staticLines(code);
   const asm = [`// ${what} on ${t.name}: block R=${R} P=${P} Q=${Q}`, ...dataSection(placed), '.text', 'main:',
