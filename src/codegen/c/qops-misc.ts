@@ -23,7 +23,9 @@ const clamp: QEmitter = {
     const min = relu ? 0 : (ctx.node.attrs.min as number | undefined) ?? -Infinity, max = relu ? Infinity : (ctx.node.attrs.max as number | undefined) ?? Infinity;
     const lo = Math.max(lo0, Number.isFinite(min) ? z + roundHalfEven(min / s) : lo0), hi = Math.min(hi0, Number.isFinite(max) ? z + roundHalfEven(max / s) : hi0);
     const t = CTYPE[ctx.output.dtype];
-    return [`const ${t}* x = ${ctx.inPtr(0)};`, `${t}* y = ${ctx.outPtr};`, `for (int i = 0; i < ${prod(ctx.outShape)}; i++) y[i] = x[i] < ${lo} ? ${lo} : x[i] > ${hi} ? ${hi} : x[i];`];
+    // a bound equal to the dtype's own is no comparison at all (gcc -Wtype-limits)
+    const expr = `${lo > lo0 ? `x[i] < ${lo} ? ${lo} : ` : ''}${hi < hi0 ? `x[i] > ${hi} ? ${hi} : ` : ''}x[i]`;
+    return [`const ${t}* x = ${ctx.inPtr(0)};`, `${t}* y = ${ctx.outPtr};`, `for (int i = 0; i < ${prod(ctx.outShape)}; i++) y[i] = ${expr};`];
   },
 };
 
