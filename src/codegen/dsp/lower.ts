@@ -105,6 +105,9 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
   }
   for (let attempt = 0; ; attempt++) {
     const plan = planTiling(wl, cap, { weights: mode === 'ddr' ? 'ddr' : 'auto' });
+    if (o.layout !== 'packed' && t.memory.blocks >= 6 && budget === chipWords(t)) {
+      try { return build(true, plan); } catch (e) { if (!noMemory(e)) throw e; } // (filters + staging in blocks 1, 2, 4 when they fit)
+    }
     try { return build(false, plan); } catch (e) {
       if (!noMemory(e) || attempt >= 4 || need.top <= budget) throw e;
       cap -= need.top - budget;
@@ -153,7 +156,10 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
         const words = new Uint32Array(laid.buffer, laid.byteOffset, laid.length);
         const filters = spec.symbol === 'w' && weights[i] !== undefined;
         if (filters && part.ddr !== undefined) {
-          if (staging.length === 0) { for (const _ of [0, 1]) { staging.push(top); top = up(top + plan.stagingWords); } tilingWords += 2 * up(plan.stagingWords); }
+          if (staging.length === 0) {
+            for (const _ of [0, 1]) { staging.push(banked ? firstFit([1, 2, 4], plan.stagingWords) : top); if (!banked) top = up(top + plan.stagingWords); }
+            tilingWords += 2 * up(plan.stagingWords);
+          }
           ddrTiles.push({ src: ddrTop, words: laid.length });
           data.push({ addr: ddrTop, words, space: 'ddr' });
           ddrTop = up(ddrTop + laid.length);

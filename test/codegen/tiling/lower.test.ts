@@ -37,6 +37,7 @@ describe('generated mode, filters in DDR', () => {
     expect(m.tiling.layers.length).toBe(5);
     expect(m.tiling.layers.every((l) => l.placement === 'ddr')).toBe(true);
     expect(m.memory.weights).toBe('ddr');
+    expect(m.plan.layout).toBe('banked'); // staging buffers in the filter blocks
     expect(r.profile.memory.ddr.read).toBe(m.tiling.ddrIn);
     expect(r.profile.memory.ddr.written).toBe(m.tiling.ddrOut);
     expect(m.program.data.filter((d) => d.space === 'ddr').reduce((a, d) => a + d.words.length, 0)).toBe(m.tiling.ddrIn);
