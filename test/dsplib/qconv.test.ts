@@ -4,7 +4,8 @@
 // deliberately corrupted table that the comparison must catch; plus generator / packer errors.
 import { describe, expect, it } from 'vitest';
 import { qconv, type QConvShape } from '../../src/dsplib/qconv.js';
-import { qconvPack, type QConvData, QROW, qconvTablePitch } from '../../src/dsplib/qconv-pack.js';
+import { qconvPack, type QConvData, QROW, qconvTablePitch, requantModel, requantRow } from '../../src/dsplib/qconv-pack.js';
+import { requantize } from '../../src/bwdnn/quant/fixed.js';
 import { QKERNELS, quantizeMultiplier } from '../../src/bwdnn/quant/index.js';
 import { assemble } from '../../src/isa/index.js';
 import { Simulator } from '../../src/sim/index.js';
@@ -93,6 +94,27 @@ describe('qconv bit-exact with the bwdnn fixed-point Conv', () => {
     expect(Array.from(bad)).not.toEqual(ref);
     const badBias = run(sh, d, (q) => { for (let m = 0; m < sh.M; m++) q[QROW.BIAS * Mp + 2 * m]! += 1 << 16; }).y;
     expect(Array.from(badBias)).not.toEqual(ref);
+  });
+});
+
+describe('qconv requantization arithmetic (the 16-bit-limb model the requant pass runs)', () => {
+  it('equals requantize over random and boundary accumulators, n = 33..63, both widths', () => {
+    const r = lcg(5);
+    let checked = 0;
+    for (const bits of [8, 16] as const) {
+      const lim = bits === 8 ? 2 ** 31 - 2 ** 15 - 1 : 2 ** 46 - 1, [lo, hi] = bits === 8 ? [-128, 127] : [-32768, 32767];
+      for (let i = 0; i < 4000; i++) {
+        const m = quantizeMultiplier(2 ** (-31 + 29 * r()));
+        if (m.shift < 33 || m.shift > 63 || m.m0 >= 2 ** 31 - 2 ** 15) continue;
+        const row = requantRow(m.m0, m.shift, 7, bits);
+        const special = [0, 1, -1, lim, -lim, 2 ** 15, -(2 ** 15), 2 ** 31 - 2 ** 15 - 1];
+        for (const v of [...special.filter((x) => Math.abs(x) <= lim), Math.floor((r() * 2 - 1) * lim * r() ** 6)]) {
+          expect(requantModel(v, row, bits), `v=${v} m0=${m.m0} n=${m.shift}`).toBe(requantize(v, m, 7, lo, hi));
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(10000);
   });
 });
 
