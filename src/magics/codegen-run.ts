@@ -1,9 +1,11 @@
 // The code generation pipeline shared by %codegen and `bwvm compile`: optimize the graph
 // (O0/O1/O2), hand its fusion groups to the emitters of --emit, write into a folder, and
-// optionally build the C output with gcc and check it against the reference executor.
+// optionally build the C output with gcc and check it against the reference executor; the
+// quantized path emits the lowered integer model and checks it bit for bit against runQuantized.
 import type { Graph, Tensor } from '../ir/types.js';
 import { optimize, readFusion } from '../opt/index.js';
-import { resolveEmitters, compileCModel, runHarness, type CModel, type EmitResult } from '../codegen/index.js';
+import { resolveEmitters, compileCModel, runHarness, emitQuantizedC, listingExcerpt, runQHarness, writeCModel, type CModel, type EmitResult, type QCModel } from '../codegen/index.js';
+import { quantizeMultiplier, runQuantized, type QModel } from '../bwdnn/quant/index.js';
 import { run } from '../bwdnn/reference/run.js';
 import { compareTensors } from '../bwdnn/reference/compare.js';
 import { Rng } from '../bwdnn/zoo/rng.js';
@@ -49,4 +51,39 @@ export function checkCModel(g: Graph, m: CModel, dir: string, seed = 5): CCheckR
     maxRel = Math.max(maxRel, d.maxRel);
   });
   return { exe, maxAbs, maxRel };
+}
+
+// ---- quantized C: the lowered integer model (from %quantize / postTrainingQuantize) as fixed-point C
+
+export interface QCodegenRun { model: QCModel; files: [string, number][]; notes: string[]; listing: string }
+
+/** Emit the integer model `q` as quantized C into `dir`. */
+export function runQuantizedCodegen(q: QModel, o: { dir: string; prefix?: string; batch?: number }): QCodegenRun {
+  const model = emitQuantizedC(q, { multiplier: quantizeMultiplier, ...(o.prefix ? { prefix: o.prefix } : {}), ...(o.batch ? { batch: o.batch } : {}) });
+  const files = writeCModel(model, o.dir);
+  const notes = [
+    `int${q.bits} fixed point, ${model.layers.length} integer layers; arena ${model.arenaBytes} B (lower bound ${model.lowerBoundBytes} B); weights/bias/multiplier tables ${model.weightsBytes} B`,
+    `API: ${model.prefix}_run(float in, float out), ${model.prefix}_run_q(int in, int out), ${model.prefix}_quantize_input, ${model.prefix}_dequantize_output`,
+  ];
+  return { model, files, notes, listing: listingExcerpt(model.files.get(`${model.prefix}.c`) as string) };
+}
+
+export interface QCheckResult { exe: string; outputs: number; mismatches: number; maxFloatDiff: number }
+
+/** Build the written quantized C (strict gcc), run it on a seeded input and compare with runQuantized bit for bit. */
+export function checkQuantizedC(q: QModel, m: QCModel, dir: string, seed = 5): QCheckResult {
+  const exe = compileCModel(m, dir);
+  const rng = new Rng(seed);
+  const shape = m.inputs[0]!.shape;
+  const x = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal());
+  const got = runQHarness(exe, dir, x);
+  const ref = runQuantized(q, { dtype: 'float32', shape, data: x });
+  let mismatches = got.q.length === ref.q.data.length ? 0 : Math.max(got.q.length, ref.q.data.length);
+  let maxFloatDiff = 0;
+  const rf = ref.output.data as Float32Array;
+  for (let i = 0; i < Math.min(got.q.length, ref.q.data.length); i++) {
+    if (got.q[i] !== ref.q.data[i]) mismatches++;
+    maxFloatDiff = Math.max(maxFloatDiff, Math.abs(got.output[i]! - rf[i]!));
+  }
+  return { exe, outputs: got.q.length, mismatches, maxFloatDiff };
 }

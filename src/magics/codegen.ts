@@ -9,7 +9,10 @@ import { BwvmError } from '../util/errors.js';
 import { DEFAULT_TARGET } from '../target/index.js';
 import { MagicOutput, type MagicFamily, type MagicSpec } from './types.js';
 import { MODEL_FLAG } from './model/common.js';
-import { checkCModel, runCodegen } from './codegen-run.js';
+import { checkCModel, checkQuantizedC, runCodegen, runQuantizedCodegen } from './codegen-run.js';
+import { QMODELS } from './quant.js';
+import type { Session } from '../session/session.js';
+import type { QModel } from '../bwdnn/quant/index.js';
 import { planTable, planText, type TilingPlan } from '../codegen/tiling/index.js';
 
 export interface CodegenMagicResult {
@@ -24,13 +27,27 @@ export interface CodegenMagicResult {
   check?: { maxAbs: number; maxRel: number };
   /** --plan: generated mode's tiling plan (asm emitter). */
   tiling?: TilingPlan;
+  /** --quantized --check: integer outputs that differ from runQuantized (0 = bit-exact). */
+  qcheck?: { outputs: number; mismatches: number };
+}
+
+/** The integer model of --quantized: the one named by --model, else the latest %quantize / %qat result. */
+function quantizedModel(session: Session, name: string | undefined): { name: string; q: QModel } {
+  if (name !== undefined) {
+    const q = session.store.get(QMODELS, name);
+    if (!q) throw new BwvmError('CG_NO_QMODEL', `'${name}' is not a quantized model of this session`, { hint: 'run %quantize --bits 8 (its result is named MODEL-int8), then %codegen --emit c --quantized' });
+    return { name, q };
+  }
+  const cur = session.store.current(QMODELS);
+  if (!cur) throw new BwvmError('CG_NO_QMODEL', 'no quantized model in this session for --quantized', { hint: 'run %quantize --bits 8|16 [--per-channel] first, then %codegen --emit c --quantized -o DIR' });
+  return { name: cur.name, q: cur.value };
 }
 
 const codegenMagic: MagicSpec = {
   name: 'codegen',
   kind: 'line',
   summary: 'generate code for a model into a folder (--emit c; asm when the DSP emitter lands), with sizes and a listing excerpt',
-  usage: '%codegen -o DIR [--emit c[,asm]] [--target T] [-O0|-O1|-O2] [--model N] [--weights c|blob] [--prefix P] [--batch N] [--check] [--plan]',
+  usage: '%codegen -o DIR [--emit c[,asm]] [--target T] [-O0|-O1|-O2] [--model N] [--weights c|blob] [--prefix P] [--batch N] [--check] [--plan] [--quantized]',
   flags: [
     { name: 'out', alias: 'o', type: 'string', help: 'output folder (created)' },
     { name: 'emit', type: 'list', help: 'emitters: c (portable C99); asm is not available yet', default: ['c'] },
@@ -44,12 +61,14 @@ const codegenMagic: MagicSpec = {
     { name: 'batch', type: 'number', help: 'size bound to symbolic input dims (default 1)' },
     { name: 'check', type: 'boolean', help: 'build with gcc -std=c99 -Wall -Wextra -Werror and compare with the reference' },
     { name: 'plan', type: 'boolean', help: 'show the generated-mode tiling plan per layer (tile, filters on-chip or DDR, DDR words, buffers); implies --emit asm' },
+    { name: 'quantized', type: 'boolean', help: 'emit the integer model of %quantize (--model names it; default the latest) as int8/int16 fixed-point C, bit-exact with the integer reference' },
   ],
   positionals: [],
   async run(args, ctx) {
-    const m = getModel(ctx.session, args.str('model'));
     const out = args.str('out');
     if (!out) throw new BwvmError('CG_OUT', '%codegen needs an output folder', { hint: 'e.g. %codegen --emit c -o build/' });
+    if (args.bool('quantized')) return quantizedRun(args, ctx, out);
+    const m = getModel(ctx.session, args.str('model'));
     const levels = ['O0', 'O1', 'O2'].filter((l) => args.bool(l));
     if (levels.length > 1) throw new BwvmError('OPT_LEVEL', `give one optimization level, got ${levels.map((l) => `-${l}`).join(' ')}`);
     const weights = args.str('weights') ?? 'c';
@@ -79,5 +98,27 @@ const codegenMagic: MagicSpec = {
     return new MagicOutput(result, table(result.files.map((f) => ({ emitter: f.emitter, file: f.file, bytes: f.bytes })), { caption: `${m.name}: generated files in ${dir}` }));
   },
 };
+
+/** %codegen --quantized: the session's integer model as fixed-point C (emit c only; weights in a C file). */
+function quantizedRun(args: Parameters<MagicSpec['run']>[0], ctx: Parameters<MagicSpec['run']>[1], out: string): MagicOutput {
+  const emit = args.list('emit');
+  if (emit.some((e) => e !== 'c')) throw new BwvmError('CG_EMIT', `--quantized emits C only, got --emit ${emit.join(',')}`, { hint: 'use --emit c --quantized' });
+  if (args.str('weights') === 'blob') throw new BwvmError('CG_WEIGHTS', '--quantized writes its integer tables as C (<prefix>_weights.c); --weights blob is fp32 only');
+  const { name, q } = quantizedModel(ctx.session, args.str('model'));
+  const dir = resolve(ctx.session.cwd, out);
+  const prefix = args.str('prefix'), batch = args.num('batch');
+  const r = runQuantizedCodegen(q, { dir, ...(prefix ? { prefix } : {}), ...(batch ? { batch } : {}) });
+  const result: CodegenMagicResult = { model: name, dir, level: 'int', target: 'portable C', files: r.files.map(([file, bytes]) => ({ emitter: 'c', file, bytes })), arenaBytes: r.model.arenaBytes, lowerBoundBytes: r.model.lowerBoundBytes, weightsBytes: r.model.weightsBytes };
+  ctx.stdout(`${name} (int${q.bits}) -> ${dir}\n`);
+  for (const n of r.notes) ctx.stdout(`[c] ${n}\n`);
+  if (args.bool('check')) {
+    const c = checkQuantizedC(q, r.model, dir);
+    result.qcheck = { outputs: c.outputs, mismatches: c.mismatches };
+    ctx.stdout(`[c] gcc -std=c99 -Wall -Wextra -Werror: ok; vs integer reference: ${c.mismatches} of ${c.outputs} integer outputs differ${c.mismatches === 0 ? ' (bit-exact)' : ''}\n`);
+    if (c.mismatches) throw new BwvmError('CG_QCHECK', `the quantized C differs from runQuantized on ${c.mismatches} of ${c.outputs} outputs`, { hint: 'a bug in src/codegen/c/qops-*.ts; please report it with the model' });
+  }
+  ctx.display(html(`<details open><summary>c listing excerpt</summary><pre>${escapeHtml(r.listing)}</pre></details>`, r.listing));
+  return new MagicOutput(result, table(result.files.map((f) => ({ emitter: f.emitter, file: f.file, bytes: f.bytes })), { caption: `${name} (int${q.bits}): generated files in ${dir}` }));
+}
 
 export const codegenFamily: MagicFamily = { name: 'codegen', magics: [codegenMagic] };
