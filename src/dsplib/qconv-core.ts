@@ -130,7 +130,12 @@ export function macCode(g: QGeo, blk: QBlock, gr: { q: number; count: number; m0
   let segs: Op[][], midCount = 0, shift = b.streams.map(() => 0);
   if (split === 0 ? Cw * lpc + 30 <= 500 : Cw * lpc * 1.15 + 40 <= 470) segs = [[...init(), ...words(0, Cw), ...stores()]];
   else {
-    const cc = Math.floor((420 - lpc * 1.15) / (2 * lpc * 1.15));
+    // the largest middle chunk whose head + middle + tail (1 + cc + ct words) fits the loop range
+    let cc = Math.floor((420 - lpc * 1.15) / (2 * lpc * 1.15));
+    for (let c = Cw - 2; c > cc; c--) {
+      const r = (Cw - 1) % c || c;
+      if (Math.floor((Cw - 1) / c) >= 1 && (1 + c + r) * lpc * 1.15 + 40 <= 470) { cc = c; break; }
+    }
     if (cc < 1) throw new BwvmError('DSPLIB_CODE_SIZE', `${what}: one input-channel word takes ~${Math.round(lpc)} lines; loop bodies hold 511`, { hint: 'use a smaller kernel window or block' });
     const rem = Cw - 1;
     let nmid = Math.floor(rem / cc), ct = rem - nmid * cc;
