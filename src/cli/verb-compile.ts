@@ -1,4 +1,4 @@
-// `bwvm compile MODEL -o DIR [--target T] [--emit c[,asm]] [-O2] [--plan]`: optimize a model file or zoo
+// `bwvm compile MODEL -o DIR [--target T] [--emit c[,asm]] [-O2] [--plan] [--bits 8|16]`: optimize a model file or zoo
 // network and write the outputs of each emitter into DIR (C: model.c/.h, weights, harness.c),
 // printing files, sizes and facts; --check builds the C with strict gcc and compares its
 // outputs with the reference executor (exit 1 past 1e-4 relative error).
@@ -10,6 +10,7 @@ import { zooModel } from '../bwdnn/zoo/index.js';
 import { checkCModel, runCodegen } from '../magics/codegen-run.js';
 import { planText } from '../codegen/tiling/index.js';
 import { DEFAULT_TARGET } from '../target/index.js';
+import { compileQuantized } from './compile-quant.js';
 import { errorMessage, isBwvmError } from '../util/errors.js';
 
 export const COMPILE_SUMMARY = 'generate code for a model (portable C today; DSP assembly when available)';
@@ -26,7 +27,15 @@ MODEL is a model file (ONNX, Keras .h5, TF.js model.json, .bwvm) or a zoo name (
   --prefix NAME   C symbol and file prefix (default: model)
   --batch N       size of symbolic input dims (default: 1)
   --check         build the C with gcc -std=c99 -Wall -Wextra -Werror and compare with the reference
-  --plan          print generated mode's tiling plan per layer (filters on-chip or DDR tiles); implies --emit asm`;
+  --plan          print generated mode's tiling plan per layer (filters on-chip or DDR tiles); implies --emit asm
+
+Quantized C (int8/int16 fixed point, bit-exact with the integer reference; --emit c only):
+  --bits 8|16     post-training quantize first (calibration on the last --calib images of the
+                  bundled Fashion-MNIST training subset), then emit the integer model as C
+  --per-channel   one weight scale per output channel;  --symmetric  zero-point-0 activations
+  --method M      activation range: minmax | percentile | mse (default: minmax)
+  --layer-bits L  mixed precision, e.g. conv1=16,fc3=16;  --calib N  calibration images (default: 256)
+  --check         then compares the integer outputs with the integer reference bit for bit`;
 
 export async function compileVerb(argv: string[]): Promise<number> {
   let parsed;
@@ -35,6 +44,7 @@ export async function compileVerb(argv: string[]): Promise<number> {
       output: { type: 'string', short: 'o' }, target: { type: 'string' }, emit: { type: 'string', default: 'c' },
       opt: { type: 'string', short: 'O', default: '2' }, weights: { type: 'string', default: 'c' }, prefix: { type: 'string' },
       batch: { type: 'string' }, check: { type: 'boolean' }, plan: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      bits: { type: 'string' }, 'per-channel': { type: 'boolean' }, method: { type: 'string' }, symmetric: { type: 'boolean' }, 'layer-bits': { type: 'string' }, calib: { type: 'string', default: '256' },
     } });
   } catch (e) {
     process.stderr.write(`bwvm compile: ${errorMessage(e)}\n${COMPILE_USAGE}\n`);
@@ -51,6 +61,10 @@ export async function compileVerb(argv: string[]): Promise<number> {
     const src = positionals[0]!;
     const g = existsSync(src) ? await loadModel(resolve(src)) : zooModel(src);
     const dir = resolve(v.output);
+    if (v.bits !== undefined) {
+      if (v.emit !== 'c' || v.plan || v.weights !== 'c') { process.stderr.write('bwvm compile: --bits emits quantized C only (no --emit asm, --plan or --weights blob)\n'); return 2; }
+      return compileQuantized(g, { dir, bits: v.bits, perChannel: v['per-channel'] ?? false, ...(v.method ? { method: v.method } : {}), symmetric: v.symmetric ?? false, ...(v['layer-bits'] ? { layerBits: v['layer-bits'] } : {}), calib: v.calib!, ...(v.prefix ? { prefix: v.prefix } : {}), ...(batch ? { batch } : {}), check: v.check ?? false });
+    }
     const emit = v.plan && !v.emit!.split(',').includes('asm') ? `${v.emit},asm` : v.emit!;
     const r = await runCodegen(g, { dir, emit, level: `O${v.opt}`, weights: v.weights, ...(v.target ? { target: v.target } : {}), ...(v.prefix ? { prefix: v.prefix } : {}), ...(batch ? { batch } : {}) });
     process.stdout.write(`${g.name}: -${r.level}, target ${r.target} -> ${dir}\n`);
