@@ -40,7 +40,7 @@ function estimate(g: Geo, R: number, P: number, Q: number): number {
 }
 
 /** Candidate blockings, best estimated first (`pooled`: R and P even, for a fused 2x2 pool). */
-function candidates(g: Geo, t: TargetDesc, extra: number, pooled = false): Block[] {
+export function candidates(g: Geo, t: TargetDesc, extra: number, pooled = false): Block[] {
   const all: Array<{ b: Block; c: number }> = [];
   for (let P = 1; P <= 8; P++) {
     if (4 * P > roundUp(g.OW, pooled ? 8 : 4) || (pooled && P % 2)) continue;

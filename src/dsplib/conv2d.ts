@@ -4,7 +4,7 @@
 import { type TargetDesc } from '../target/index.js';
 import { BwvmError } from '../util/errors.js';
 import { copyPlanes } from './copy.js';
-import { type Block, chooseBuild, type Conv2dShape, fits, type Geo, geometry, groupCode, roundUp, shapeText } from './conv2d-core.js';
+import { type Block, candidates, chooseBuild, type Conv2dShape, fits, type Geo, geometry, groupCode, roundUp, shapeText } from './conv2d-core.js';
 import { type ConvPool, type Epi, epiConstData, epiConstWords, epilogueOf, type EpilogueOptions, epiPinned, epiText, withPool } from './conv2d-epilogue.js';
 import { dataSection, type Placed, placeTensors, staticLines } from './emit.js';
 import type { DspDType, DspKernel, KernelTensor } from './kernel.js';
@@ -32,6 +32,18 @@ export function conv2d(sh: Conv2dShape, t: TargetDesc, opts: Conv2dOptions = {})
   };
   if (opts.block) return buildAny(opts.block);
   return chooseBuild(g, t, epiPinned(epi).length, buildAny, (k) => k.params.staticLines!, epi.pool !== undefined);
+}
+
+/**
+ * Blockings conv2d can build for this shape and epilogue, best estimated first (at most `n`), plus
+ * those its default chooser always tries. For callers choosing by their own objective (pass one back
+ * as `block`); conv2d's own choice is unchanged.
+ */
+export function conv2dBlocks(sh: Conv2dShape, t: TargetDesc, opts: Conv2dOptions = {}, n = 8): Block[] {
+  const epi = withPool(epilogueOf(opts), opts.pool);
+  const all = candidates(geometry(sh), t, epiPinned(epi).length, epi.pool !== undefined);
+  const liked = new Set(['2,4,4', '4,2,4', '4,1,8', '2,2,8', '1,4,8']);
+  return all.filter((b, i) => i < n || liked.has(`${b.R},${b.P},${b.Q}`));
 }
 
 /** Padded scratch geometry for a block grid: rows/pitch of the zero-bordered input copy. */

@@ -1,7 +1,7 @@
 // Public API of dsplib: template-generated DSP assembly kernels for one exact shape each, and the
 // kernel table (name -> generator, FLOPs, description) that tools list and run.
 export { type DspKernel, type KernelTensor, type DspDType, layoutData, tensorWords } from './kernel.js';
-export { conv2d, type Conv2dShape, type Conv2dOptions } from './conv2d.js';
+export { conv2d, conv2dBlocks, type Conv2dShape, type Conv2dOptions } from './conv2d.js';
 export { type ConvActivation, type EpilogueOptions } from './conv2d-epilogue.js';
 export { conv2dTiled, type Conv2dTiledOptions } from './tiled/conv2d-tiled.js';
 export { type Dma, DmaTable } from './tiled/dma.js';

@@ -1,9 +1,10 @@
 // Generated mode's per-layer kernels: a fused layer group -> one shape-exact dsplib kernel and what
 // feeds each of its tensors. Conv groups use conv2d's epilogue (folded BN, residual addend,
-// activation, 2x2 pool); Gemm groups use dense with bias (+ReLU); any other node reuses library mode's op table.
-import { conv2d, dense, foldBatchNorm } from '../../dsplib/index.js';
+// activation, 2x2 pool) with the blocking chosen by cycles and words (blocking.ts); Gemm groups use dense with bias (+ReLU); any other node reuses library mode's op table.
+import { dense, foldBatchNorm } from '../../dsplib/index.js';
 import { BwvmError } from '../../util/errors.js';
 import { type ArgSource, type LowerContext, type LoweredCall, loweringFor } from '../library/index.js';
+import { conv2dByTraffic } from './blocking.js';
 import type { LayerGroup } from './fuse.js';
 
 function bad(c: LowerContext, what: string, hint: string): never {
@@ -39,7 +40,8 @@ function convCall(grp: LayerGroup, c: LowerContext): LoweredCall {
       bias[m] = bias[m]! * scale[m]! + shift[m]!;
     }
   }
-  const kernel = conv2d({ C: C!, H: H!, W: W!, M, kH, kW, stride: strides[0]!, pad: pads[0]! }, c.t, {
+  // blocking by cycles and memory words (blocking.ts); library mode keeps conv2d's own choice
+  const { kernel } = conv2dByTraffic({ C: C!, H: H!, W: W!, M, kH, kW, stride: strides[0]!, pad: pads[0]! }, c.t, {
     ...(grp.act ? { activation: grp.act.kind, ...(grp.act.alpha !== undefined ? { alpha: grp.act.alpha } : {}) } : {}),
     ...(grp.addend ? { addend: true } : {}),
     ...(grp.pool ? { pool: grp.pool } : {}),
