@@ -30,6 +30,7 @@ describe('%codegen --quantized', () => {
     expect(res.files.map((f) => f.file).sort()).toEqual(['harness.c', 'lenet.c', 'lenet.h', 'lenet_weights.c', 'lenet_weights.h']);
     expect(readFileSync(join(dir, 'lenet.h'), 'utf8')).toContain('int lenet_run_q(const lenet_in0_t* in0, lenet_out0_t* out0);');
     expect(r.stdout).toMatch(/int8 fixed point/);
+    expect(res.arenaBytes!).toBeGreaterThanOrEqual(res.lowerBoundBytes!);
     if (check) expect(res.qcheck).toEqual({ outputs: 10, mismatches: 0 });
     const asm = await run(exec, `%codegen --emit asm --quantized -o ${dir}`);
     expect(tb(asm)).toMatch(/--quantized emits C only/);

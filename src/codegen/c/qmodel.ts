@@ -69,9 +69,11 @@ export function emitQuantizedC(m: QIntModel, o: QCEmitOptions): QCModel {
     if (!xs.length) continue;
     const plan = greedyPlan(xs, { alignment: o.alignment ?? 16 });
     for (const p of plan.placements) offsets.set(p.id, p.offset / BYTES[dt]);
-    arenaBytes += plan.arenaBytes;
+    // sized to a whole number of alignment units, like the planner's lower bound counts buffers
+    const bytes = Math.ceil(plan.arenaBytes / (o.alignment ?? 16)) * (o.alignment ?? 16);
+    arenaBytes += bytes;
     lower += lowerBound(xs, o.alignment ?? 16);
-    arenas.push(`static ${CTYPE[dt]} ${arenaName(dt)}[${Math.max(1, plan.arenaBytes / BYTES[dt])}]; /* ${plan.arenaBytes} bytes */`);
+    arenas.push(`static ${CTYPE[dt]} ${arenaName(dt)}[${Math.max(1, bytes / BYTES[dt])}]; /* ${bytes} bytes */`);
   }
   const ptr = (v: string): string => {
     const r = rootOf(v);
