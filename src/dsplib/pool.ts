@@ -12,14 +12,16 @@ export interface PoolShape { C: number; H: number; W: number; k: number; stride:
 export type PoolKind = 'maxpool' | 'avgpool';
 
 const INV = 63;
+/** Tap registers per window: larger windows (global pools, k >= 8) reuse them round-robin. */
+const TAPS = 48;
 
 export function pool(kind: PoolKind, sh: PoolShape, t: TargetDesc): DspKernel {
   const { C, H, W, k, stride: s } = sh;
   if (![C, H, W, k, s].every((v) => Number.isInteger(v) && v > 0) || k > H || k > W || s > 7) {
     throw new BwvmError('DSPLIB_SHAPE', `${kind}: need positive C, H, W, k <= H, W and stride 1..7 (got C=${C} ${H}x${W} k=${k} s=${s})`);
   }
-  const OH = Math.floor((H - k) / s) + 1, OW = Math.floor((W - k) / s) + 1, kk = k * k;
-  const per = Math.max(1, Math.floor(60 / (kk + 1)));
+  const OH = Math.floor((H - k) / s) + 1, OW = Math.floor((W - k) / s) + 1, kk = k * k, regs = Math.min(kk, TAPS);
+  const per = Math.max(1, Math.floor(60 / (regs + 1)));
   const placed = placeTensors([{ name: 'x', words: C * H * W }, { name: 'y', words: C * OH * OW }, { name: 'kinv', words: 1 }], t, `${kind} C=${C} ${H}x${W} k=${k}`);
   const at = (n: string) => placed.find((p) => p.name === n)!;
   const b = new OpBuilder(t);
@@ -31,13 +33,16 @@ export function pool(kind: PoolKind, sh: PoolShape, t: TargetDesc): DspKernel {
       const lanes = Math.min(4, OW - ox);
       const groups = lanes === 4 ? [{ m: 'xyzt', n: s, col: ox, st: 1 }] : Array.from({ length: lanes }, (_, j) => ({ m: 'x', n: 0, col: ox + j, st: 0 }));
       for (const g of groups) {
-        const slot = item % per, base = 1 + slot * (kk + 1), d = base + kk, pr = 4 * item++;
-        for (let ky = 0; ky < k; ky++) for (let kx = 0; kx < k; kx++) {
-          ops.push(b.loadOp(sx[nl++ % 2]!, (oy * s + ky) * W + g.col * s + kx, g.m, g.n, { p: base + ky * k + kx }, pr));
-        }
+        const slot = item % per, base = 1 + slot * (regs + 1), d = base + regs, pr = 4 * item++;
         const form = kind === 'maxpool' ? 'max2' : 'add2';
+        // in program order each tap's reduction follows its load, so a reused tap register is
+        // reloaded only after its previous value was consumed
+        for (let i = 0; i < kk; i++) {
+          const ky = Math.floor(i / k), kx = i % k;
+          ops.push(b.loadOp(sx[nl++ % 2]!, (oy * s + ky) * W + g.col * s + kx, g.m, g.n, { p: base + (i % regs) }, pr));
+          if (i > 0) ops.push({ kind: 'fmac', op: form, acc: d, a: { p: i === 1 ? base : d }, b: { p: base + (i % regs) }, prio: pr + 1 });
+        }
         if (kk === 1) ops.push({ kind: 'fmac', op: form, acc: d, a: { p: base }, b: { p: base }, prio: pr + 1 });
-        for (let i = 1; i < kk; i++) ops.push({ kind: 'fmac', op: form, acc: d, a: { p: i === 1 ? base : d }, b: { p: base + i }, prio: pr + 1 });
         if (kind === 'avgpool') ops.push({ kind: 'fmac', op: 'fmul', acc: d, a: { p: d }, b: { p: INV }, prio: pr + 2 });
         ops.push(b.storeOp(sy, oy * OW + g.col, g.m, g.st, { p: d }, pr + 3));
       }
