@@ -1,9 +1,9 @@
 // Generated mode's traffic-aware conv blocking: the static cost (executed lines, words moved) equals
-// the simulator's count on the real kernel; the rule picks the fastest unless a near-fast candidate
-// moves clearly fewer words; lenet5's conv1 gets a blocking moving fewer words than dsplib's default
+// the simulator's count on the real kernel; the rule picks the fastest unless it is below the MAC
+// bound and a near-fast candidate moves clearly fewer words; lenet5's conv1 gets a blocking moving fewer words than dsplib's default
 // within the cycle margin, and the chosen kernel still computes the reference's conv.
 import { describe, expect, test } from 'vitest';
-import { CYCLE_MARGIN, WORD_GAIN, conv2dByTraffic, kernelCost, pickBlocking } from '../../../src/codegen/dsp/blocking.js';
+import { CYCLE_MARGIN, MAC_BOUND, WORD_GAIN, conv2dByTraffic, kernelCost, pickBlocking } from '../../../src/codegen/dsp/blocking.js';
 import { conv2d } from '../../../src/dsplib/index.js';
 import { getTarget } from '../../../src/target/index.js';
 import { rand, reference, relError, simulate } from '../../dsplib/harness.js';
@@ -30,6 +30,9 @@ describe('traffic-aware conv blocking', () => {
     expect(pickBlocking([fast, { block: blk(2), cycles: 1050, words: 1000 * (1 - WORD_GAIN) + 1 }]).block.R).toBe(1); // too little gain
     expect(pickBlocking([fast, { block: blk(2), cycles: 1050, words: 800 }, { block: blk(3), cycles: 1010, words: 900 }]).block.R).toBe(2);
     expect(pickBlocking([{ block: blk(2), cycles: 1200, words: 900 }, fast]).block.R).toBe(1);
+    const slowerFewer = [fast, { block: blk(2), cycles: 1050, words: 800 }];
+    expect(pickBlocking(slowerFewer, 1000 * (MAC_BOUND - 0.01)).block.R).toBe(2); // load-bound: trade
+    expect(pickBlocking(slowerFewer, 1000 * MAC_BOUND).block.R).toBe(1); // MAC-bound: no trade
   });
 
   test('lenet5 conv1 (fused relu+maxpool): fewer words than the default blocking, within the margin, correct', () => {
