@@ -3,6 +3,7 @@
 // kernel (BN folded into weights and bias, add and activation in its epilogue), followed (without a
 // residual add) by MaxPool / AveragePool 2x2 stride 2 computed in that epilogue (`poolPays`); Gemm -> Relu is one
 // dense kernel. A node joins a group only when its input is the group's sole, non-output consumer.
+// A grouped Conv (depthwise) is not fused: it runs library mode's depthwise kernel, BN/Clip after it as nodes.
 import type { Graph, Node } from '../../ir/index.js';
 
 export interface LayerGroup {
@@ -86,7 +87,8 @@ export function fuseLayers(g: Graph, constant: (v: string) => Float32Array | und
   for (const n of g.nodes) {
     if (taken.has(n)) continue;
     const grp: LayerGroup = { name: n.name, kind: 'node', nodes: [n], output: n.outputs[0]! };
-    if (n.op === 'Conv') {
+    // a grouped (depthwise) Conv has no conv2d epilogue: it stays one node, lowered by library mode's row
+    if (n.op === 'Conv' && ((n.attrs.group as number | undefined) ?? 1) === 1) {
       grp.kind = 'conv';
       let next = soleUser(grp.output);
       const biasOf = (m: Node | undefined): string | undefined => (m?.op === 'Add' ? m.inputs.find((v) => v !== grp.output && constant(v)) : undefined);
