@@ -51,6 +51,19 @@ function parseRun(text: string): { name: string; shape: RunShape } {
 
 const shapeText = (shape: RunShape): string => Object.entries(shape).map(([a, b]) => `${a}=${String(b)}`).join(' ');
 
+/** SIMD lanes per 32-bit word of a kernel's dtype: fixed-point kernels count integer ops against their own peak. */
+const LANES: Record<string, number> = { f32: 1, i16: 2, i8: 4 };
+
+function throughputRows(k: DspKernel, p: { cycles: number; gflops: number; efficiency: number }, t: TargetDesc): Array<[string, string]> {
+  const lanes = LANES[k.dtype] ?? 1;
+  if (lanes === 1) {
+    return [['GFLOPS', `${p.gflops.toFixed(3)} at ${t.clockHz / 1e6} MHz`], ['% of peak', `${(100 * p.efficiency).toFixed(1)} % of ${peakFlopsPerCycle(t)} FLOP/cycle`]];
+  }
+  const peak = peakFlopsPerCycle(t) * lanes, perCycle = k.flops / Math.max(1, p.cycles);
+  return [['GOPS', `${((perCycle * t.clockHz) / 1e9).toFixed(3)} ${k.dtype} ops (multiply + add) at ${t.clockHz / 1e6} MHz`],
+    ['% of peak', `${((100 * perCycle) / peak).toFixed(1)} % of ${peak} ${k.dtype} op/cycle (${lanes} lanes per word)`]];
+}
+
 async function runKernel(text: string, t: TargetDesc, ctx: MagicContext) {
   const { name, shape } = parseRun(text);
   const k = name === 'dense' ? dense(shape as never, t, { bias: true })
@@ -87,8 +100,7 @@ async function runKernel(text: string, t: TargetDesc, ctx: MagicContext) {
   const rows: Array<[string, string]> = [
     ['kernel', `${name} ${shapeText(shape)}`],
     ['output check', checkText],
-    ['cycles', String(p.cycles)], ['GFLOPS', `${p.gflops.toFixed(3)} at ${t.clockHz / 1e6} MHz`],
-    ['% of peak', `${(100 * p.efficiency).toFixed(1)} % of ${peakFlopsPerCycle(t)} FLOP/cycle`],
+    ['cycles', String(p.cycles)], ...throughputRows(k, p, t),
     ['MUL / ALU utilization', `${(100 * p.utilization.MUL).toFixed(1)} % / ${(100 * p.utilization.ALU).toFixed(1)} %`],
     ['stall cycles', Object.entries(p.stalls).map(([c, v]) => `${c} ${v}`).join(', ')],
     ['memory words', `on-chip read ${p.memory.chip.read}, written ${p.memory.chip.written}`],

@@ -67,6 +67,17 @@ describe('%dsplib run: every kernel against the reference executor', () => {
     expect(JSON.stringify(r.events)).toMatch(/\(pass\)/);
   });
 
+  it('integer kernels report integer throughput against their own peak (4 int8 lanes per word)', async () => {
+    const { exec } = makeExecutor();
+    const r = await run(exec, '%dsplib run qconv_i8 C=8 H=6 W=6 M=8');
+    expect(r.outcome.status, JSON.stringify(r.outcome)).toBe('ok');
+    const text = JSON.stringify(r.events);
+    expect(text).toMatch(/GOPS/);
+    const m = /([\d.]+) % of 256 i8 op\/cycle/.exec(text);
+    expect(m, text.slice(0, 2000)).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThan(1);
+  });
+
   it('a list parameter where one number is expected is a clear error', async () => {
     const { exec } = makeExecutor();
     const r = await run(exec, '%dsplib run relu n=4,8');
