@@ -26,7 +26,7 @@ export interface RequantSpec {
 
 /** Vectors (4 outputs) per loop body: a divisor of the plane's vector count. */
 function unroll(nv: number): number {
-  for (const u of [16, 12, 8, 6, 4, 3, 2]) if (nv % u === 0) return u;
+  for (const u of [32, 24, 16, 12, 8, 6, 4, 3, 2]) if (nv % u === 0) return u;
   return 1;
 }
 
@@ -42,11 +42,16 @@ export function requantCode(sp: RequantSpec, t: TargetDesc): string[] {
   const cv = new Map<number, Reg>();
   for (const r of rows) { const v = b.vreg(); cv.set(r, v); ops.push(b.loadOp(tS, r * Mp, 'xyzt', 0, v, prio)); }
   const c = (r: number): Reg => cv.get(r)!;
-  // one vector's registers: pairs A (loaded accumulator, then T for int16), Z, U; singles after
-  const set = bits === 8 ? 10 : 12, sets = Math.min(U, Math.floor((CONSTS[3]! - 10) / set));
+  // one vector's registers: pairs Z, U (and A: the loaded accumulator, then T, for int16) from r0
+  // up, singles above them; int8 reuses A for x and w1 for tt (the scheduler orders the reuse), so
+  // more vectors are in flight; the pool keeps the table rows
+  const nPair = bits === 8 ? 2 : 3, nSingle = bits === 8 ? 4 : 5;
+  const sets = Math.min(U, Math.floor((CONSTS[3]! - rows.length - 1) / (2 * nPair + nSingle)));
+  const pairTop = 2 * nPair * sets;
   for (let k = 0; k < U; k++) {
-    const s0 = set * (k % sets), A = s0, Z = s0 + 2, Uq = s0 + 4;
-    const [vq, w1, w2, tt, x] = [s0 + 6, s0 + 7, s0 + 8, s0 + 9, bits === 8 ? s0 + 8 : s0 + 10];
+    const j = k % sets, p0 = 2 * nPair * j, s0 = pairTop + nSingle * j;
+    const Z = p0, Uq = p0 + 2, A = bits === 8 ? s0 : p0 + 4;
+    const [vq, w1, w2, tt, x] = bits === 8 ? [s0 + 1, s0 + 2, s0 + 3, s0 + 2, s0 + 3] : [s0, s0 + 1, s0 + 2, s0 + 3, s0 + 4];
     const base = prio;
     ops.push(b.loadOp(aS, vw * k, 'xyzt', 1, P(A), base));
     // Z and U start at -2^15 so that rndsh(., 16) floors
@@ -79,7 +84,7 @@ export function requantCode(sp: RequantSpec, t: TargetDesc): string[] {
   }
   const end = [U * vw, 4 * U, 0];
   const [seg] = resolveIncrements([ops], b.streams.length, end);
-  const pinned = new Set<number>([...Array.from({ length: set * sets }, (_, i) => i), ...CONSTS]);
+  const pinned = new Set<number>([...Array.from({ length: (2 * nPair + nSingle) * sets }, (_, i) => i), ...CONSTS]);
   const lines = schedule(seg!, b.streams, poolRegs(t, pinned), t, 64, new Set(CONSTS));
   const streams = b.streams.map((st, i) => ({ ...st, base: `${[sp.acc, sp.y, sp.q][i]!.name}+0`, steps: [[sp.accPlane, 4 * nv, 1][i]!, end[i]!] }));
   void QCONV_ROWS;
