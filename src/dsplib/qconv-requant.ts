@@ -43,15 +43,15 @@ export function requantCode(sp: RequantSpec, t: TargetDesc): string[] {
   for (const r of rows) { const v = b.vreg(); cv.set(r, v); ops.push(b.loadOp(tS, r * Mp, 'xyzt', 0, v, prio)); }
   const c = (r: number): Reg => cv.get(r)!;
   // one vector's registers: pairs Z, U (and A: the loaded accumulator, then T, for int16) from r0
-  // up, singles above them; int8 reuses A for x and w1 for tt (the scheduler orders the reuse), so
+  // up, singles above them; w1 and tt share a register (the scheduler orders the reuse), so
   // more vectors are in flight; the pool keeps the table rows
-  const nPair = bits === 8 ? 2 : 3, nSingle = bits === 8 ? 4 : 5;
+  const nPair = bits === 8 ? 2 : 3, nSingle = 4;
   const sets = Math.min(U, Math.floor((CONSTS[3]! - rows.length - 1) / (2 * nPair + nSingle)));
   const pairTop = 2 * nPair * sets;
   for (let k = 0; k < U; k++) {
     const j = k % sets, p0 = 2 * nPair * j, s0 = pairTop + nSingle * j;
     const Z = p0, Uq = p0 + 2, A = bits === 8 ? s0 : p0 + 4;
-    const [vq, w1, w2, tt, x] = bits === 8 ? [s0 + 1, s0 + 2, s0 + 3, s0 + 2, s0 + 3] : [s0, s0 + 1, s0 + 2, s0 + 3, s0 + 4];
+    const [vq, w1, w2, tt, x] = bits === 8 ? [s0 + 1, s0 + 2, s0 + 3, s0 + 2, s0 + 3] : [s0, s0 + 1, s0 + 2, s0 + 1, s0 + 3];
     const base = prio;
     ops.push(b.loadOp(aS, vw * k, 'xyzt', 1, P(A), base));
     // Z and U start at -2^15 so that rndsh(., 16) floors
