@@ -26,7 +26,7 @@ export interface RequantSpec {
 
 /** Vectors (4 outputs) per loop body: a divisor of the plane's vector count. */
 function unroll(nv: number): number {
-  for (const u of [32, 24, 16, 12, 8, 6, 4, 3, 2]) if (nv % u === 0) return u;
+  for (const u of [64, 48, 32, 24, 16, 12, 8, 6, 4, 3, 2]) if (nv % u === 0) return u;
   return 1;
 }
 
