@@ -19,3 +19,4 @@ export { makeContext } from './context.js';
 export type { SymValues } from './context.js';
 export type { WindowGeom } from './ops/geometry.js';
 export { QUANT_DTYPES, isQuantDType, quantDTypeOfBits, quantRange, paramsForRange, tensorParams, paramAt, type QuantDType } from './quant.js';
+export type { Multiplier, QValue, QNode, QModel, QTensor } from './quant-model.js';

@@ -20,7 +20,9 @@ export function roundHalfEven(v: number): number {
   return f % 2 === 0 ? f : f + 1;
 }
 
-export interface Multiplier { m0: number; shift: number }
+import type { Multiplier } from '../../ir/quant-model.js';
+
+export type { Multiplier };
 
 /** M0 (int32 in [2^30, 2^31)) and n with real ~= M0 * 2^-n; real must be in (0, 2^14). */
 export function quantizeMultiplier(real: number): Multiplier {

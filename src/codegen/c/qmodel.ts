@@ -3,6 +3,7 @@
 // share their input's storage, the output is written in place) and writes <prefix>.c (runtime
 // helpers, one block per integer node, run_q/run and the boundary conversions), <prefix>.h,
 // <prefix>_weights.c/.h and harness.c. No malloc, no float inside run_q.
+import { quantRange } from '../../ir/quant.js';
 import { greedyPlan, lowerBound, type Interval } from '../../memory/index.js';
 import type { QuantDType } from '../../ir/quant.js';
 import { BwvmError } from '../../util/errors.js';
@@ -12,7 +13,7 @@ import { qharnessSource } from './qharness.js';
 import { qheaderSource } from './qheader.js';
 import { runtimeFor } from './qruntime.js';
 import { requireQEmitter } from './qtable.js';
-import { BYTES, CTYPE, RANGE, dlit, type MultiplierFn, type QEmitCtx, type QIntModel, type QIntValue } from './qtypes.js';
+import { BYTES, CTYPE, dlit, type MultiplierFn, type QEmitCtx, type QIntModel, type QIntValue } from './qtypes.js';
 import { QTablePack } from './qweights.js';
 
 export interface QCEmitOptions {
@@ -104,7 +105,7 @@ export function emitQuantizedC(m: QIntModel, o: QCEmitOptions): QCModel {
   const inShape = shapes.get(inName)!, outShape = shapes.get(outV)!;
   const it = `${prefix}_in0_t`, ot = `${prefix}_out0_t`;
   const used = body.join('\n');
-  const [ilo, ihi] = RANGE[inV.dtype];
+  const [ilo, ihi] = quantRange(inV.dtype);
   const api = [
     `void ${prefix}_quantize_input(const float* x, ${it}* q) {`,
     `for (int i = 0; i < ${prod(inShape)}; i++) q[i] = (${it})bw_quantize(x[i], ${dlit(inV.quant.scale[0]!)}, ${inV.quant.zeroPoint[0]!}, ${ilo}, ${ihi});`, '}', '',

@@ -1,8 +1,9 @@
 // Integer Conv and Gemm emitters: acc = bias + sum (x - zp_x) * w in int32 when a bound taken
 // from the actual weights proves it cannot overflow (int64 otherwise, always for 16-bit), then
 // per output channel y = clamp(zp_y + rndsh(acc * M0[c], n[c])) — the reference's kernels-mac.
+import { quantRange } from '../../ir/quant.js';
 import { windowGeometry } from '../../ir/ops/geometry.js';
-import { CTYPE, RANGE, ilit, outClamp, type QEmitCtx, type QEmitter, type QIntNode } from './qtypes.js';
+import { CTYPE, ilit, outClamp, type QEmitCtx, type QEmitter, type QIntNode } from './qtypes.js';
 
 const nums = (d: ArrayLike<number | bigint>): number[] => Array.from(d as ArrayLike<number>, (v) => Number(v));
 
@@ -12,7 +13,7 @@ function macTables(ctx: QEmitCtx, M: number, per: number): { W: string; B: strin
   if (!n.weight || !n.requant || n.requant.length !== M) ctx.fail('no integer weights or one multiplier per output channel');
   const wt = CTYPE[n.weight.dtype as 'int8' | 'int16'] ?? ctx.fail(`weights are ${n.weight.dtype}; expected int8 or int16`);
   const w = nums(n.weight.data), b = n.bias ? nums(n.bias.data) : undefined;
-  const [lo, hi] = RANGE[ctx.input(0).dtype], zx = ctx.input(0).quant.zeroPoint[0]!;
+  const [lo, hi] = quantRange(ctx.input(0).dtype), zx = ctx.input(0).quant.zeroPoint[0]!;
   const xmax = Math.max(hi - zx, zx - lo);
   let bound = 0;
   for (let m = 0; m < M; m++) {

@@ -2,8 +2,9 @@
 // the quantized domain), MaxPool on the integers, AveragePool/GlobalAveragePool (integer sum,
 // requantized by s_x / (s_y * count), one multiplier per count that occurs), Add (each input
 // rescaled to the output scale, then summed) and Flatten/Reshape (views, no code).
+import { quantRange } from '../../ir/quant.js';
 import { windowGeometry } from '../../ir/ops/geometry.js';
-import { CTYPE, RANGE, ilit, outClamp, roundHalfEven, type QEmitCtx, type QEmitter, type QIntNode } from './qtypes.js';
+import { CTYPE, ilit, outClamp, roundHalfEven, type QEmitCtx, type QEmitter, type QIntNode } from './qtypes.js';
 
 const prod = (xs: readonly number[]): number => xs.reduce((a, b) => a * b, 1);
 
@@ -18,7 +19,7 @@ const clamp: QEmitter = {
   shape: same,
   emit(ctx) {
     sameParams(ctx);
-    const s = ctx.input(0).quant.scale[0]!, z = ctx.input(0).quant.zeroPoint[0]!, [lo0, hi0] = RANGE[ctx.output.dtype];
+    const s = ctx.input(0).quant.scale[0]!, z = ctx.input(0).quant.zeroPoint[0]!, [lo0, hi0] = quantRange(ctx.output.dtype);
     const relu = ctx.node.op === 'Relu';
     const min = relu ? 0 : (ctx.node.attrs.min as number | undefined) ?? -Infinity, max = relu ? Infinity : (ctx.node.attrs.max as number | undefined) ?? Infinity;
     const lo = Math.max(lo0, Number.isFinite(min) ? z + roundHalfEven(min / s) : lo0), hi = Math.min(hi0, Number.isFinite(max) ? z + roundHalfEven(max / s) : hi0);

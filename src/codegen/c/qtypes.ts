@@ -1,23 +1,11 @@
-// Contracts of the quantized portable-C backend: the integer model it reads (structurally the
-// QModel that src/compress/quant lowers and src/bwdnn/quant runs; codegen may not import bwdnn,
-// so the shape is restated here), what an integer op emitter sees, and the C integer types.
-import type { Attrs, QuantParams, Tensor } from '../../ir/types.js';
+// Contracts of the quantized portable-C backend: the integer model it reads (src/ir/quant-model.ts,
+// which src/compress/quant lowers and src/bwdnn/quant runs), what an integer op emitter sees, and
+// the C integer types.
 import type { QuantDType } from '../../ir/quant.js';
+import { quantRange } from '../../ir/quant.js';
+import type { Multiplier as QIntMultiplier, QModel as QIntModel, QNode as QIntNode, QValue as QIntValue } from '../../ir/quant-model.js';
 
-export interface QIntMultiplier { m0: number; shift: number }
-export interface QIntValue { dtype: QuantDType; quant: QuantParams }
-export interface QIntNode {
-  name: string; op: string; inputs: string[]; output: string; attrs: Attrs;
-  weight?: Tensor; bias?: Tensor; requant?: QIntMultiplier[]; clamp?: [number, number];
-}
-export interface QIntModel {
-  name: string;
-  bits: 8 | 16;
-  input: { name: string; shape: readonly (number | string)[]; value: QIntValue };
-  output: { name: string; value: string };
-  values: ReadonlyMap<string, QIntValue>;
-  nodes: readonly QIntNode[];
-}
+export type { QIntMultiplier, QIntModel, QIntNode, QIntValue };
 
 /** The reference's M0 * 2^-n quantization of a real multiplier (bwdnn quantizeMultiplier), handed in by the caller. */
 export type MultiplierFn = (real: number) => QIntMultiplier;
@@ -49,7 +37,6 @@ export interface QEmitter {
 }
 
 export const CTYPE: Record<QuantDType, string> = { int8: 'int8_t', uint8: 'uint8_t', int16: 'int16_t' };
-export const RANGE: Record<QuantDType, [number, number]> = { int8: [-128, 127], uint8: [0, 255], int16: [-32768, 32767] };
 export const BYTES: Record<QuantDType, number> = { int8: 1, uint8: 1, int16: 2 };
 
 /** ONNX QuantizeLinear's rounding (half to even), used for constants decided at emit time. */
@@ -74,7 +61,7 @@ export function ilit(v: number | bigint): string {
 
 /** The clamp of a node's output: its folded activation intersected with the dtype range. */
 export function outClamp(node: QIntNode, out: QIntValue): [number, number] {
-  const [lo, hi] = RANGE[out.dtype];
+  const [lo, hi] = quantRange(out.dtype);
   const c = node.clamp;
   return c ? [Math.max(lo, c[0]), Math.min(hi, c[1])] : [lo, hi];
 }
