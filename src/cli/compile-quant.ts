@@ -3,8 +3,7 @@
 // lowered integer model written as fixed-point C; --check builds it with strict gcc and compares
 // its integer outputs with the integer reference bit for bit (exit 1 on any difference).
 import type { Graph } from '../ir/types.js';
-import { fashionMnist, slice } from '../bwdnn/data/index.js';
-import { parseBits, parseLayerBits, parseMethod, postTrainingQuantize } from '../compress/quant/index.js';
+import { cliPostTrainingQuantize } from './ptq.js';
 import { checkQuantizedC, runQuantizedCodegen } from '../magics/codegen-run.js';
 
 export interface CompileQuantArgs {
@@ -13,13 +12,7 @@ export interface CompileQuantArgs {
 }
 
 export function compileQuantized(g: Graph, a: CompileQuantArgs): number {
-  const bits = parseBits(a.bits);
-  const train = fashionMnist({ split: 'train', subset: 'bundled', normalize: 'standard' });
-  const n = Math.max(1, Math.min(Number(a.calib), train.n));
-  const c = slice(train, train.n - n, n);
-  const { model } = postTrainingQuantize(g, { dtype: 'float32', shape: [c.n, ...c.shape], data: c.images }, {
-    bits, perChannel: a.perChannel, method: parseMethod(a.method), symmetric: a.symmetric, layerBits: parseLayerBits([a.layerBits ?? ''], g),
-  });
+  const { model, bits, calib: c } = cliPostTrainingQuantize(g, a);
   const r = runQuantizedCodegen(model, { dir: a.dir, ...(a.prefix ? { prefix: a.prefix } : {}), ...(a.batch ? { batch: a.batch } : {}) });
   process.stdout.write(`${g.name}: int${bits}${a.perChannel ? ' per-channel' : ''}, calibrated on ${c.n} images -> ${a.dir}\n[c]\n`);
   for (const [f, b] of r.files) process.stdout.write(`  ${f.padEnd(24)} ${String(b).padStart(9)} B\n`);

@@ -10,7 +10,8 @@ import { zooModel } from '../bwdnn/zoo/index.js';
 import { fashionMnist, slice } from '../bwdnn/data/index.js';
 import { evaluate } from '../bwdnn/train/evaluate.js';
 import { runQuantized } from '../bwdnn/quant/index.js';
-import { CALIB_METHODS, parseBits, parseLayerBits, parseMethod, postTrainingQuantize, quantReport } from '../compress/quant/index.js';
+import { CALIB_METHODS, quantReport } from '../compress/quant/index.js';
+import { cliPostTrainingQuantize } from './ptq.js';
 import { tableText } from '../display/table.js';
 import { errorMessage } from '../util/errors.js';
 
@@ -39,12 +40,8 @@ export async function quantizeVerb(argv: string[]): Promise<number> {
   try {
     const src = positionals[0]!;
     const g = existsSync(src) ? await loadModel(resolve(src)) : zooModel(src);
-    const bits = parseBits(v.bits);
-    const train = fashionMnist({ split: 'train', subset: 'bundled', normalize: 'standard' });
-    const n = Math.min(Number(v.calib), train.n);
-    const c = slice(train, train.n - n, n);
-    const { model, qdq } = postTrainingQuantize(g, { dtype: 'float32', shape: [c.n, ...c.shape], data: c.images }, {
-      bits, perChannel: v['per-channel'] ?? false, method: parseMethod(v.method), symmetric: v.symmetric ?? false, layerBits: parseLayerBits([v['layer-bits']!], g),
+    const { model, qdq, bits, calib: c } = cliPostTrainingQuantize(g, {
+      bits: v.bits, perChannel: v['per-channel'] ?? false, method: v.method, symmetric: v.symmetric ?? false, layerBits: v['layer-bits'], calib: v.calib,
     });
     const out = resolve(v.output);
     mkdirSync(dirname(out), { recursive: true });
