@@ -18,7 +18,7 @@ export interface CheckRow {
   toKernel?(s: RunShape, ins: Float32Array[]): Float32Array[];
   nodes(s: RunShape): RefNode[];
   /** Integer kernels: packed input words by symbol and the bit-exact expected output words. */
-  integer?(s: RunShape, seed: number, k?: DspKernel): IntegerCheck;
+  integer?(s: RunShape, seed: number, k: DspKernel): IntegerCheck;
 }
 
 export interface IntegerCheck { words: Record<string, Int32Array>; expected: Int32Array; reference: string }
@@ -34,14 +34,20 @@ function lcg(seed: number): () => number {
   return () => { v = (Math.imul(v, 1664525) + 1013904223) >>> 0; return v / 2 ** 32; };
 }
 
-/** qdense_i8: seeded int8 x/w, int32 bias, per-channel multipliers in the kernel's range; bwdnn's integer Gemm. */
+/** Seeded layer parameters of an integer check: int32 bias, per-channel multipliers 2^[lo, lo+span), zero points. */
+function seededLayer(r: () => number, M: number, lo: number, span: number, dtype: 'int8' | 'int16') {
+  const bias = Int32Array.from({ length: M }, () => Math.floor((r() - 0.5) * 2 ** 16));
+  const mult = Array.from({ length: M }, () => quantizeMultiplier(2 ** (lo + span * r())));
+  const zx = Math.floor(r() * 20) - 10, zy = Math.floor(r() * 20) - 10;
+  const q = (zp: number) => ({ dtype, quant: { scale: [1], zeroPoint: [zp] } });
+  return { bias, mult, zx, zy, q };
+}
+
+/** qdense_i8: seeded int8 x/w, multipliers in the kernel's range; bwdnn's integer Gemm. */
 function qdenseCheck(s: RunShape, seed: number): IntegerCheck {
   const N = n(s, 'N'), K = n(s, 'K'), M = n(s, 'M'), r = lcg(seed), i8 = (): number => Math.floor(r() * 256) - 128;
   const x = Int32Array.from({ length: N * K }, i8), w = Int32Array.from({ length: M * K }, i8);
-  const bias = Int32Array.from({ length: M }, () => Math.floor((r() - 0.5) * 2 ** 16));
-  const mult = Array.from({ length: M }, () => quantizeMultiplier(2 ** (-12 + 9.9 * r())));
-  const zx = Math.floor(r() * 20) - 10, zy = Math.floor(r() * 20) - 10;
-  const q = (zp: number) => ({ dtype: 'int8' as const, quant: { scale: [1], zeroPoint: [zp] } });
+  const { bias, mult, zx, zy, q } = seededLayer(r, M, -12, 9.9, 'int8');
   const gemm = QKERNELS.get('Gemm')!;
   const y = gemm([{ shape: [N, K], data: x }], {
     node: { name: 'qdense', op: 'Gemm', inputs: ['x'], output: 'y', attrs: {}, from: [], requant: mult,
@@ -53,21 +59,18 @@ function qdenseCheck(s: RunShape, seed: number): IntegerCheck {
 
 /** qconv_i8 / qconv_i16: seeded full-range x/w, int32 bias, multipliers in range, zero points; bwdnn's integer Conv. */
 function qconvCheck(bits: 8 | 16) {
-  return (s: RunShape, seed: number, k?: DspKernel): IntegerCheck => {
+  return (s: RunShape, seed: number, k: DspKernel): IntegerCheck => {
     const C = n(s, 'C'), H = n(s, 'H'), W = n(s, 'W'), M = n(s, 'M'), kH = n(s, 'kH'), kW = n(s, 'kW'), stride = n(s, 'stride'), pad = n(s, 'pad');
     const r = lcg(seed), half = bits === 8 ? 128 : 32768, val = (): number => Math.floor(r() * 2 * half) - half;
     const x = Int32Array.from({ length: C * H * W }, val), w = Int32Array.from({ length: M * C * kH * kW }, val);
-    const bias = Int32Array.from({ length: M }, () => Math.floor((r() - 0.5) * 2 ** 16));
-    const mult = Array.from({ length: M }, () => quantizeMultiplier(2 ** ((bits === 8 ? -16 : -30) + 8 * r())));
-    const zx = Math.floor(r() * 20) - 10, zy = Math.floor(r() * 20) - 10, dtype = bits === 8 ? 'int8' as const : 'int16' as const;
-    const q = (zp: number) => ({ dtype, quant: { scale: [1], zeroPoint: [zp] } });
+    const { bias, mult, zx, zy, q } = seededLayer(r, M, bits === 8 ? -16 : -30, 8, bits === 8 ? 'int8' : 'int16');
     const y = QKERNELS.get('Conv')!([{ shape: [1, C, H, W], data: x }], {
       node: { name: 'qconv', op: 'Conv', inputs: ['x'], output: 'y', from: [], requant: mult,
         attrs: { kernel_shape: [kH, kW], strides: [stride, stride], pads: [pad, pad, pad, pad] },
         weight: { dtype: 'int32', shape: [M, C, kH, kW], data: w }, bias: { dtype: 'int32', shape: [M], data: bias } },
       inputs: [q(zx)], output: q(zy),
     });
-    const p = (k?.params ?? {}) as Record<string, number>;
+    const p = k.params as Record<string, number>;
     const words = qconvPack({ x, w, bias, mult, zx, zy }, { C, H, W, M, kH, kW, pad, bits, Hpp: p.Hpp!, Wpp: p.Wpp!, Kp: p.Kp! });
     return { words, expected: y.data, reference: "bwdnn's fixed-point Conv" };
   };
