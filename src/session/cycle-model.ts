@@ -6,13 +6,13 @@ import type { Graph } from '../ir/types.js';
 import { graphCost } from '../ir/cost.js';
 import { infoOf } from '../ir/infer.js';
 import { analyzeGroups, applyPruning, orderedGroups, roundCount, type CycleCost, type KeepPlan } from '../compress/index.js';
-import type { JointCycleCost, LayerBits } from '../compress/quant/index.js';
+import { BIT_MAC_COST, type JointCycleCost, type LayerBits } from '../compress/quant/index.js';
 import { resolveTarget, TARGETS, type TargetDesc } from '../target/index.js';
 import { BwvmError, errorMessage, isBwvmError } from '../util/errors.js';
 import { compileLibrary, runLibrary } from './library.js';
 
-/** Cycles of a Conv/Gemm at each precision relative to fp32 (the SIMD lanes per 32-bit word). */
-export const BIT_CYCLE_FACTOR: Readonly<Record<LayerBits, number>> = { 32: 1, 16: 0.5, 8: 0.25 };
+/** Cycles of a Conv/Gemm at each precision relative to fp32: the joint allocator's MAC cost (SIMD lanes per word). */
+export const BIT_CYCLE_FACTOR: Readonly<Record<LayerBits, number>> = BIT_MAC_COST;
 
 export interface CalibrationRun { pattern: string; simulated: number; fitted: number }
 
