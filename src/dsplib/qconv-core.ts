@@ -88,12 +88,17 @@ export function macCode(g: QGeo, blk: QBlock, gr: { q: number; count: number; m0
       // weights: one 4-word load per 4 taps of a channel, then an xfer broadcasts the tap's word
       // (groups of 4 counted from the segment's first word: every segment's access pattern is a translate)
       const i = c * kk + ky * kW + kx, lane = (i - c0 * kk) % 4;
+      const xfers: Op[] = [];
       for (let q = 0; q < Q; q++) {
         if (lane === 0) { const v = b.vreg(); wvec[q] = v; ops.push(b.loadOp(wS[q]!, i, 'xyzt', 1, v, base + q)); }
         const r = 2 * nAcc + (wTurn++ % NW);
-        ops.push({ kind: 'fmac', op: XFER[lane]!, acc: r, a: wvec[q]!, b: wvec[q]!, prio: base + q });
+        xfers.push({ kind: 'fmac', op: XFER[lane]!, acc: r, a: wvec[q]!, b: wvec[q]!, prio: base + q });
         wv.push(P_(r));
       }
+      // more channels than broadcast registers (Q > NW): channel q+NW's xfer reuses q's register,
+      // so it must follow q's MACs in program order
+      const interleave = Q > NW;
+      if (!interleave) ops.push(...xfers);
       for (let r = 0; r < R; r++) {
         iv.push([]);
         for (let p = 0; p < P; p++) {
@@ -106,9 +111,9 @@ export function macCode(g: QGeo, blk: QBlock, gr: { q: number; count: number; m0
           iv[r]!.push(v);
         }
       }
-      for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) for (let q = 0; q < Q; q++) {
-        ops.push({ kind: 'fmac', op: w16 ? 'mac16' : 'mac8', acc: acc(r, p, q), a: iv[r]![p]!, b: wv[q]!, prio: prio++ });
-      }
+      const mac = (r: number, p: number, q: number): Op => ({ kind: 'fmac', op: w16 ? 'mac16' : 'mac8', acc: acc(r, p, q), a: iv[r]![p]!, b: wv[q]!, prio: prio++ });
+      if (interleave) for (let q = 0; q < Q; q++) { ops.push(xfers[q]!); for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) ops.push(mac(r, p, q)); }
+      else for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) for (let q = 0; q < Q; q++) ops.push(mac(r, p, q));
     }
     return ops;
   };

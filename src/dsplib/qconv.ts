@@ -35,6 +35,12 @@ export function qconv(sh: QConvShape, t: TargetDesc, opts: QConvOptions = {}): D
   const g = geometry(sh);
   if (opts.block) {
     const { R, P, Q } = opts.block;
+    const maxP = Math.min(4, roundUp(g.OW, 4) / 4);
+    const bad = [['R', R, Math.min(8, g.OH)], ['P', P, maxP], ['Q', Q, Math.min(16, sh.M)]].find(([, v, hi]) => !Number.isInteger(v) || (v as number) < 1 || (v as number) > (hi as number));
+    if (bad) {
+      throw new BwvmError('DSPLIB_BLOCK', `qconv: block R=${R} P=${P} Q=${Q} has ${bad[0]}=${bad[1]} outside 1..${bad[2]} for ${qconvShapeText(sh)}`,
+        { hint: `use R in 1..${Math.min(8, g.OH)}, P in 1..${maxP}, Q in 1..${Math.min(16, sh.M)} with 2*R*P*Q + operands <= ${t.regsPerMacro} registers, or let the generator choose` });
+    }
     if (!qfits(R, P, Q, t)) throw new BwvmError('DSPLIB_REGISTERS', `qconv: block R=${R} P=${P} Q=${Q} needs ${2 * R * P * Q} accumulator registers + operands; ${t.name} has ${t.regsPerMacro}`, { hint: 'use a smaller block (R*P*Q <= 22) or let the generator choose' });
     return build(sh, g, opts.block, t);
   }

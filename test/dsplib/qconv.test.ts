@@ -7,6 +7,7 @@ import { qconv, type QConvShape } from '../../src/dsplib/qconv.js';
 import { qconvPack, type QConvData, QROW, qconvTablePitch, requantModel, requantRow } from '../../src/dsplib/qconv-pack.js';
 import { requantize } from '../../src/bwdnn/quant/fixed.js';
 import { QKERNELS, quantizeMultiplier } from '../../src/bwdnn/quant/index.js';
+import type { QBlock } from '../../src/dsplib/qconv-core.js';
 import { assemble } from '../../src/isa/index.js';
 import { Simulator } from '../../src/sim/index.js';
 import { getTarget } from '../../src/target/index.js';
@@ -43,8 +44,8 @@ function reference(sh: QConvShape, d: QConvData): Int32Array {
   }).data as Int32Array;
 }
 
-function run(sh: QConvShape, d: QConvData, corrupt?: (q: Int32Array) => void): { y: Int32Array; cycles: number } {
-  const k = qconv(sh, T);
+function run(sh: QConvShape, d: QConvData, corrupt?: (q: Int32Array) => void, block?: QBlock): { y: Int32Array; cycles: number } {
+  const k = qconv(sh, T, block ? { block } : {});
   const p = k.params as Record<string, number>;
   const words = qconvPack(d, { ...sh, Hpp: p.Hpp!, Wpp: p.Wpp!, Kp: p.Kp! });
   corrupt?.(words.q);
@@ -86,6 +87,14 @@ describe('qconv bit-exact with the bwdnn fixed-point Conv', () => {
     }
   });
 
+  // more channels per block than broadcast registers (Q > 8: xfers interleave with the MACs)
+  for (const [block, bits] of [[{ R: 1, P: 1, Q: 10 }, 8], [{ R: 1, P: 1, Q: 16 }, 16], [{ R: 2, P: 1, Q: 10 }, 8]] as Array<[QBlock, 8 | 16]>) {
+    it(`forced block (${block.R},${block.P},${block.Q}) int${bits}`, () => {
+      const sh = S(6, 6, 7, 17, 3, 1, 1, bits), d = data(sh, 11 + block.Q);
+      expect(Array.from(run(sh, d, undefined, block).y)).toEqual(Array.from(reference(sh, d)));
+    });
+  }
+
   it('a corrupted requantization table is caught', () => {
     const sh = S(4, 6, 6, 4, 3, 1, 1, 8), d = data(sh, 7);
     const ref = Array.from(reference(sh, d));
@@ -123,6 +132,9 @@ describe('qconv errors', () => {
     expect(() => qconv({ ...S(4, 6, 6, 4, 3, 3, 1, 8) }, T)).toThrow(/stride 3/);
     expect(() => qconv({ ...S(4, 6, 6, 4, 3, 1, 1, 8), bits: 4 as 8 }, T)).toThrow(BwvmError);
     expect(() => qconv(S(4, 6, 6, 4, 3, 1, 1, 8), T, { block: { R: 4, P: 2, Q: 4 } })).toThrow(/registers/);
+    expect(() => qconv(S(4, 6, 6, 4, 3, 1, 1, 8), T, { block: { R: 1, P: 1, Q: 5 } })).toThrow(/Q=5 outside 1\.\.4/);
+    expect(() => qconv(S(4, 6, 6, 4, 3, 1, 1, 8), T, { block: { R: 1, P: 3, Q: 1 } })).toThrow(/P=3 outside 1\.\.2/);
+    expect(() => qconv(S(4, 6, 6, 4, 3, 1, 1, 8), T, { block: { R: 0, P: 1, Q: 1 } })).toThrow(BwvmError);
   });
   it('rejects multipliers outside the kernel range', () => {
     const sh = S(4, 6, 6, 4, 3, 1, 1, 8), d = data(sh, 3);
