@@ -20,3 +20,4 @@ export { qdense, type QDenseShape } from './qdense.js';
 export { qdensePack, type QDenseData } from './qdense-pack.js';
 export { qconv, type QConvShape, type QConvOptions } from './qconv.js';
 export { qconvPack, type QConvData, type QConvLayout } from './qconv-pack.js';
+export { copyPlanes, type CopySpec } from './copy.js';

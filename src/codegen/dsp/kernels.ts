@@ -1,7 +1,8 @@
 // Generated mode's per-layer kernels: a fused layer group -> one shape-exact dsplib kernel and what
 // feeds each of its tensors. Conv groups use conv2d's epilogue (folded BN, residual addend,
 // activation, 2x2 pool) with the blocking chosen by cycles and words (blocking.ts); Gemm groups use dense with bias (+ReLU); any other node reuses library mode's op table.
-import { dense, foldBatchNorm } from '../../dsplib/index.js';
+import { type Conv2dOptions, dense, type DspKernel, foldBatchNorm } from '../../dsplib/index.js';
+import type { TargetDesc } from '../../target/index.js';
 import { BwvmError } from '../../util/errors.js';
 import { type ArgSource, type LowerContext, type LoweredCall, loweringFor } from '../library/index.js';
 import { conv2dByTraffic } from './blocking.js';
@@ -15,6 +16,20 @@ function needConst(c: LowerContext, name: string | undefined): Float32Array {
   const v = name ? c.constant(name) : undefined;
   if (!v) bad(c, `input '${name ?? ''}' must be a constant (initializer)`, 'fold it with %optimize -O1');
   return v;
+}
+
+/** conv2d epilogue options of a conv group (activation, residual addend, fused pool). */
+export function epilogueOptions(grp: LayerGroup): Conv2dOptions {
+  return {
+    ...(grp.act ? { activation: grp.act.kind, ...(grp.act.alpha !== undefined ? { alpha: grp.act.alpha } : {}) } : {}),
+    ...(grp.addend ? { addend: true } : {}),
+    ...(grp.pool ? { pool: grp.pool } : {}),
+  };
+}
+
+/** The kernel of one output-row band of a conv group: a pad-0 conv over the band's zero-bordered input rows [C, Hb, Wp]. */
+export function convBandKernel(grp: LayerGroup, sh: { C: number; Hb: number; Wp: number; M: number; kH: number; kW: number; stride: number }, t: TargetDesc): DspKernel {
+  return conv2dByTraffic({ C: sh.C, H: sh.Hb, W: sh.Wp, M: sh.M, kH: sh.kH, kW: sh.kW, stride: sh.stride, pad: 0 }, t, epilogueOptions(grp)).kernel;
 }
 
 function convCall(grp: LayerGroup, c: LowerContext): LoweredCall {
@@ -41,11 +56,7 @@ function convCall(grp: LayerGroup, c: LowerContext): LoweredCall {
     }
   }
   // blocking by cycles and memory words (blocking.ts); library mode keeps conv2d's own choice
-  const { kernel } = conv2dByTraffic({ C: C!, H: H!, W: W!, M, kH, kW, stride: strides[0]!, pad: pads[0]! }, c.t, {
-    ...(grp.act ? { activation: grp.act.kind, ...(grp.act.alpha !== undefined ? { alpha: grp.act.alpha } : {}) } : {}),
-    ...(grp.addend ? { addend: true } : {}),
-    ...(grp.pool ? { pool: grp.pool } : {}),
-  });
+  const { kernel } = conv2dByTraffic({ C: C!, H: H!, W: W!, M, kH, kW, stride: strides[0]!, pad: pads[0]! }, c.t, epilogueOptions(grp));
   const args: Record<string, ArgSource> = { x: { value: x! }, w: { constant: wt }, b: { constant: bias }, y: { value: grp.output } };
   if (grp.addend) args.addend = { value: grp.addend };
   return { kernel, args };

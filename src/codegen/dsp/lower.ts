@@ -15,9 +15,11 @@ import { BwvmError, isBwvmError } from '../../util/errors.js';
 import type { LibraryLayer, LibraryModel, LowerContext, LoweredCall } from '../library/index.js';
 import { fuseLayers, type LayerGroup } from './fuse.js';
 import { inlineKernel, parseKernel } from './inline.js';
-import { layerCall } from './kernels.js';
-import { type LayerWeights, planTiling, type TilingPlan } from '../tiling/index.js';
+import { convBandKernel, layerCall } from './kernels.js';
+import { type Band, bandBuffers, type BandLayer, bandsOf, bandTraffic, type LayerWeights, planTiling, type TilingPlan } from '../tiling/index.js';
 import { splitLayer, type TileCall, weightsOf } from './split.js';
+import { bandCode, type BandCode } from './bands.js';
+import { bandLayerOf, ddrCandidates, searchBands } from './band-plan.js';
 
 export interface DspLayer extends LibraryLayer { /** Graph nodes fused into this layer. */ nodes: string[] }
 
@@ -44,6 +46,13 @@ export interface DspOptions {
   weights?: 'auto' | 'chip' | 'ddr';
   /** On-chip words the program may use (default and maximum: the target's). */
   chipWords?: number;
+  /**
+   * Activations on-chip ('chip'), or as needed ('auto', default): conv outputs that do not fit stay in DDR and
+   * the conv layers producing / reading them run in output-row bands; 'ddr': every conv-to-conv activation in DDR.
+   */
+  activations?: 'auto' | 'chip' | 'ddr';
+  /** Force the band height (output rows) of banded layers (rounded up to even with a fused pool). */
+  bandRows?: number;
 }
 
 /** Lower `graph` (not modified; run opt O1 first) for target `t`: batch 1, fp32; activations on-chip, filters as planned. */
@@ -85,32 +94,70 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
   const splits = new Map<string, TileCall[]>();
   const budget = Math.min(o.chipWords ?? chipWords(t), chipWords(t));
   const mode = o.weights ?? 'auto';
-  const weights = steps.map((s) => weightsOf(s.grp, s.call));
-  const wl = weights.filter((w): w is LayerWeights => w !== undefined);
+  const weights0 = steps.map((s) => weightsOf(s.grp, s.call));
   const noMemory = (e: unknown): boolean => isBwvmError(e) && e.code === 'CODEGEN_DSP_NO_MEMORY';
   /** What the last build needed: on-chip top and the words of filters + staging buffers in it. */
   let need = { top: 0, tiling: 0 };
-  const resident = planTiling(wl, Infinity, { weights: 'chip' });
-  if (mode !== 'ddr') {
-    if (o.layout !== 'packed' && t.memory.blocks >= 6) {
-      try { return build(true, resident); } catch (e) { if (!noMemory(e)) throw e; }
-    }
-    try { return build(false, resident); } catch (e) { if (!(noMemory(e) && mode === 'auto')) throw e; }
-  } else try { build(false, resident, true); } catch (e) { if (!noMemory(e)) throw e; }
-  // filters streamed from DDR (packed layout): the planner gets what the rest leaves, corrected by each try's overflow
-  let cap = budget - (need.top - need.tiling);
-  if (cap <= 0) {
-    throw new BwvmError('CODEGEN_DSP_NO_MEMORY', `activations and kernel data alone need ${need.top - need.tiling} on-chip words; ${budget} are available on ${t.name}`,
-      { hint: 'activations are not tiled into DDR in generated mode yet: use a smaller input, or library mode' });
+  // activation tiling state: values kept in DDR (roots) and each banded step's layer view and band height
+  let ddrActs = new Set<string>();
+  let banded = new Map<number, { l: BandLayer; th: number; bands: Band[] }>();
+  let weights = weights0;
+  const actMode = o.activations ?? 'auto';
+  if (actMode !== 'ddr') {
+    try { return placeWeights(); } catch (e) { if (!noMemory(e) || actMode === 'chip') throw e; }
   }
-  for (let attempt = 0; ; attempt++) {
-    const plan = planTiling(wl, cap, { weights: mode === 'ddr' ? 'ddr' : 'auto' });
-    if (o.layout !== 'packed' && t.memory.blocks >= 6 && budget === chipWords(t)) {
-      try { return build(true, plan); } catch (e) { if (!noMemory(e)) throw e; } // (filters + staging in blocks 1, 2, 4 when they fit)
+  // activations in DDR: candidates largest first (all of them with 'ddr'), band heights searched per set
+  const bandable = steps.map((s) => bandLayerOf(s.grp, ctxFor(s.grp.nodes[0]!)));
+  const fixed = new Set([...g.inputs.map((i) => i.name), ...g.outputs.map((x) => rootOf(x.name))]);
+  const cands = ddrCandidates(steps, bandable.map((b) => b !== undefined), rootOf, fixed, (v) => prod(ctxFor(g.nodes[0]!).shape(v)));
+  let lastError: unknown = new BwvmError('CODEGEN_DSP_NO_MEMORY', `no activation of this network can live in DDR (only conv-to-conv values without a residual add can), and it does not fit ${budget} on-chip words on ${t.name}`,
+    { hint: 'use a smaller input or width, or library mode' });
+  for (let n = actMode === 'ddr' ? cands.length : 1; n <= cands.length; n++) {
+    const set = new Set(cands.slice(0, n));
+    const rows = new Map<number, BandLayer>();
+    steps.forEach((s, i) => {
+      const b = bandable[i];
+      const x = s.call.args.x, y = s.call.args.y;
+      const inDdr = !!x && 'value' in x && set.has(rootOf(x.value)), outDdr = !!y && 'value' in y && set.has(rootOf(y.value));
+      if (b && (inDdr || outDdr)) rows.set(i, { ...b, inDdr, outDdr });
+    });
+    const idx = [...rows.keys()];
+    const r = searchBands([...rows.values()], (th) => {
+      ddrActs = set;
+      banded = new Map(idx.map((i, k) => [i, { l: rows.get(i)!, th: th[k]!, bands: bandsOf(rows.get(i)!, th[k]!) }]));
+      weights = weights0.map((w, i) => (banded.has(i) ? undefined : w));
+      try { return placeWeights(); } catch (e) { if (!noMemory(e) && !(isBwvmError(e) && e.code === 'CODEGEN_TILING')) throw e; lastError = e; return undefined; }
+    }, o.bandRows);
+    if (r) return r;
+  }
+  throw lastError;
+
+  /** Filters on-chip or streamed from DDR (the weight planner) for the current activation placement. */
+  function placeWeights(): DspModel {
+    const wl = weights.filter((w): w is LayerWeights => w !== undefined);
+    const resident = planTiling(wl, Infinity, { weights: 'chip' });
+    const bankable = o.layout !== 'packed' && t.memory.blocks >= 6 && banded.size === 0;
+    if (mode !== 'ddr') {
+      if (bankable) {
+        try { return build(true, resident); } catch (e) { if (!noMemory(e)) throw e; }
+      }
+      try { return build(false, resident); } catch (e) { if (!(noMemory(e) && mode === 'auto')) throw e; }
+    } else try { build(false, resident, true); } catch (e) { if (!noMemory(e)) throw e; }
+    // filters streamed from DDR (packed layout): the planner gets what the rest leaves, corrected by each try's overflow
+    let cap = budget - (need.top - need.tiling);
+    if (cap <= 0) {
+      throw new BwvmError('CODEGEN_DSP_NO_MEMORY', `activations and kernel data alone need ${need.top - need.tiling} on-chip words; ${budget} are available on ${t.name}`,
+        { hint: 'conv activations that do not fit go to DDR (output-row bands) unless --activations chip; the rest must fit: use a smaller input, or library mode' });
     }
-    try { return build(false, plan); } catch (e) {
-      if (!noMemory(e) || attempt >= 4 || need.top <= budget) throw e;
-      cap -= need.top - budget;
+    for (let attempt = 0; ; attempt++) {
+      const plan = planTiling(wl, cap, { weights: mode === 'ddr' ? 'ddr' : 'auto' });
+      if (bankable && budget === chipWords(t)) {
+        try { return build(true, plan); } catch (e) { if (!noMemory(e)) throw e; } // (filters + staging in blocks 1, 2, 4 when they fit)
+      }
+      try { return build(false, plan); } catch (e) {
+        if (!noMemory(e) || attempt >= 4 || need.top <= budget) throw e;
+        cap -= need.top - budget;
+      }
     }
   }
 
@@ -134,7 +181,9 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
     // 1b. each layer as its tiles (one part when its filters are on-chip); DDR parts numbered in program order
     const byLayer = new Map(plan.layers.map((p) => [p.layer, p]));
     let nDdr = 0;
-    const parts = steps.map((s, i) => {
+    const parts = steps.map((s, i): Array<TileCall & { ddr?: number; band?: number }> => {
+      const bl = banded.get(i);
+      if (bl) return bl.bands.map((bd, k) => ({ call: { kernel: bandKernel(i, bd), args: s.call.args }, m0: 0, MG: 0, offset: 0, band: k }));
       const lp = weights[i] ? byLayer.get(s.grp.name) : undefined;
       const tiles: TileCall[] = lp && lp.MG < lp.M ? splitCached(i, lp.MG) : [{ call: s.call, m0: 0, MG: 0, offset: 0 }];
       return tiles.map((tc) => ({ ...tc, ddr: lp?.placement === 'ddr' ? nDdr++ : undefined }));
@@ -146,8 +195,10 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
     const dataLines: string[] = [];
     const staging: number[] = [];
     const ddrTiles: Array<{ src: number; words: number }> = [];
-    const constAddr = parts.map((ps, i) => ps.map((part, k) => {
+    const constAddr = parts.map((ps, i) => { let first: Map<string, number> | undefined; return ps.map((part, k) => {
+      if (part.band) return first!; // the bands of a layer share its weights
       const m = new Map<string, number>();
+      first = m;
       for (const spec of part.call.kernel.inputs) {
         const src = part.call.args[spec.symbol];
         if (!src) throw new BwvmError('CODEGEN_DSP_BIND', `node '${steps[i]!.grp.name}': kernel ${part.call.kernel.name} input '${spec.symbol}' is not bound`);
@@ -174,7 +225,7 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
         data.push({ addr: at, words });
       }
       return m;
-    }));
+    }); });
     const weightWords = data.reduce((a, d) => a + (d.space ? 0 : d.words.length), 0); // (private data is pushed later)
     // 3. activations: one interval per buffer (value root), sized by the largest extent a kernel touches
     const iv = new Map<string, Interval>();
@@ -189,6 +240,13 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
     for (const inp of g.inputs) touch(inp.name, 0, prod(ctxFor(g.nodes[0]!).shape(inp.name)));
     parts.forEach((ps, i) => {
       const s = steps[i]!;
+      if (banded.has(i)) { // a banded layer touches only its on-chip input / output (its kernels work in the band buffers)
+        for (const sym of ['x', 'y']) {
+          const src = s.call.args[sym]!;
+          if ('value' in src && !ddrActs.has(rootOf(src.value))) touch(rootOf(src.value), i, prod(ctxFor(s.grp.nodes[0]!).shape(src.value)));
+        }
+        return;
+      }
       for (const part of ps) {
         const spaces = new Map(parseKernel(part.call.kernel.asm).data.map((d) => [d.name, d.words]));
         for (const k of [...part.call.kernel.inputs, ...part.call.kernel.outputs]) {
@@ -216,22 +274,56 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
     // 4. code: each kernel inlined with immediate addresses; its private data after the arena (banked: block 5).
     //    Tiles of a layer share the kernel's private data; a DDR tile waits for its weights and starts the next tile's copy.
     let pTop = up(privStart);
+    // band buffers (shared by all banded layers, after the arena) and DDR activations (after DDR filters)
+    const bb = { stage: 0, xp: 0, yb: 0, zeros: 0 };
+    for (const [i, { l, th }] of banded) {
+      const est = bandBuffers(l, th);
+      for (const part of parts[i]!) {
+        const spaces = new Map(parseKernel(part.call.kernel.asm).data.map((d) => [d.name, d.words]));
+        const xs = Math.max(spaces.get('x') ?? 0, prod(part.call.kernel.inputs[0]!.shape)), ys = Math.max(spaces.get('y') ?? 0, prod(part.call.kernel.outputs[0]!.shape));
+        if (l.inDdr && l.pad === 0) bb.stage = Math.max(bb.stage, est.stage, xs); else { bb.stage = Math.max(bb.stage, est.stage); bb.xp = Math.max(bb.xp, xs); }
+        bb.yb = Math.max(bb.yb, est.yb, ys);
+      }
+      bb.zeros = Math.max(bb.zeros, est.zeros);
+    }
+    const alloc = (n: number): number => { const a = pTop; pTop = up(pTop + n); return a; };
+    const bufs = banded.size ? {
+      stage: [alloc(bb.stage), alloc(bb.stage)] as [number, number], xp: bb.xp ? alloc(bb.xp + 2 * ALIGN) + ALIGN : 0,
+      yb: [alloc(bb.yb), alloc(bb.yb)] as [number, number], zeros: alloc(bb.zeros),
+    } : undefined;
+    const ddrAct = new Map<string, number>();
+    for (const v of ddrActs) { ddrAct.set(v, ddrTop); ddrTop = up(ddrTop + prod(ctxFor(g.nodes[0]!).shape(v))); }
     const text = ['.text', '.entry main', 'main:'];
     // weight staging descriptors: dsplib's DMA table (6 words per tile, on-chip; 32-bit DDR addresses), channel = buffer
     const dt = new DmaTable();
     const dmas = ddrTiles.map((d, j) => dt.add({ dir: 'in', ch: j % 2, src: String(d.src), dst: String(staging[j % 2]), len: d.words, rows: 1, sstr: 0, dstr: 0 }));
     const stage = (j: number): string[] => dt.issue(dmas[j]!, 'gdma');
+    const ind = (ls: string[]): string[] => ls.map((l) => (l.endsWith(':') ? l : `    ${l}`));
     parts.forEach((ps, i) => {
       text.push(`${prefix(i)}__start:`);
       if (i === 0 && ddrTiles.length) text.push(...stage(0).map((l) => `    ${l}`));
+      const bl = banded.get(i);
+      let bc: BandCode | undefined;
+      if (bl) {
+        const at = (v: string): number => (ddrAct.has(rootOf(v)) ? ddrAct.get(rootOf(v))! : addrOf.get(rootOf(v))!);
+        const arg = (sym: string): string => (steps[i]!.call.args[sym] as { value: string }).value;
+        bc = bandCode(bl.l, bl.bands, { ...bufs!, x: at(arg('x')), y: at(arg('y')) }, dt, 'gdma', t, `${prefix(i)}b`);
+        text.push(...ind(bc.start));
+      }
+      const kernels = [...new Set(ps.map((p) => p.call.kernel))];
+      const seen = new Set<number>();
       ps.forEach((part, k) => {
         const addrs = new Map<string, number>();
         for (const spec of [...part.call.kernel.inputs, ...part.call.kernel.outputs]) {
           const src = part.call.args[spec.symbol]!;
           addrs.set(spec.symbol, 'constant' in src ? constAddr[i]![k]!.get(spec.symbol)! : addrOf.get(rootOf(src.value))! + offsetOf(part, spec.symbol));
         }
-        const inl = inlineKernel(part.call.kernel, prefix(i), addrs, t);
-        if (k === 0) {
+        if (bc) { addrs.set('x', bc.bands[k]!.x); addrs.set('y', bc.bands[k]!.y); }
+        const kid = kernels.indexOf(part.call.kernel), pfx = kid ? `${prefix(i)}k${kid}` : prefix(i);
+        const inl = inlineKernel(part.call.kernel, pfx, addrs, t);
+        const firstUse = !seen.has(kid);
+        seen.add(kid);
+        if (firstUse) {
           for (const p of inl.privates) {
             if (banked && pTop + p.words > 6 * bw) throw new BwvmError('CODEGEN_DSP_NO_MEMORY', 'kernel data overflow block 5');
             dataLines.push(`.org ${pTop}`, `${p.symbol}: .space ${p.words}`);
@@ -241,13 +333,15 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
         }
         const j = part.ddr;
         if (j !== undefined) text.push(`    dma${j % 2} wait`, ...(j + 1 < ddrTiles.length ? stage(j + 1).map((l) => `    ${l}`) : []));
-        const labels = new RegExp(`\\b${prefix(i)}_L(\\d+)\\b`, 'g');
-        const code = k === 0 ? inl.code : inl.code.map((l) => l.replace(labels, `${prefix(i)}t${k}_L$1`));
-        text.push(...code.map((l) => (l.endsWith(':') ? l : `    ${l}`)));
+        const labels = new RegExp(`\\b${pfx}_L(\\d+)\\b`, 'g');
+        const code = firstUse ? inl.code : inl.code.map((l) => l.replace(labels, `${prefix(i)}t${k}_L$1`));
+        if (bc) text.push(...ind(bc.bands[k]!.before));
+        text.push(...ind(code));
+        if (bc) text.push(...ind(bc.bands[k]!.after));
       });
     });
     text.push('    halt');
-    if (dmas.length) { dataLines.push(`.org ${pTop}`, ...dt.data('gdma')); pTop = up(pTop + 6 * dmas.length); }
+    if (dt.list.length) { dataLines.push(`.org ${pTop}`, ...dt.data('gdma')); pTop = up(pTop + 6 * dt.list.length); }
     need = { top: pTop, tiling: tilingWords };
     if (pTop > budget || probe) {
       throw new BwvmError('CODEGEN_DSP_NO_MEMORY', `generated mode needs ${pTop} on-chip words (weights ${weightWords}, activations ${arenaWords}, kernel data ${pTop - privStart}); ${budget} are available on ${t.name}`,
@@ -273,10 +367,31 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
       weightWords: s.call.kernel.inputs.filter((k) => 'constant' in (s.call.args[k.symbol] ?? {})).reduce((a, k) => a + prod(k.shape), 0),
     }));
     return {
-      program, target: t.name, inputs: ins, outputs: outs, layers, asm, tiling: plan,
+      program, target: t.name, inputs: ins, outputs: outs, layers, asm, tiling: withBands(plan),
       memory: { chipWords: budget, peakWords: pTop, weightWords, staticWords: pTop - privStart, weights: ddrTiles.length ? 'ddr' : 'chip' },
       plan: { arenaBase, arenaWords, lowerBoundWords: lowerBound(intervals, ALIGN), placements, layout: banked ? 'banked' : 'packed' },
     };
+  }
+
+  /** The pad-0 kernel of one band of banded step i (cached by shape in blocking.ts). */
+  function bandKernel(i: number, bd: Band) {
+    const l = banded.get(i)!.l;
+    return convBandKernel(steps[i]!.grp, { C: l.C, Hb: bd.Hb, Wp: l.W + 2 * l.pad, M: l.M, kH: l.kH, kW: l.kW, stride: l.stride }, t);
+  }
+
+  /** The weight plan with the banded layers (row bands, activations in DDR, their DDR words) in program order. */
+  function withBands(plan: TilingPlan): TilingPlan {
+    if (!banded.size) return plan;
+    const rows = steps.flatMap((s, i) => {
+      const b = banded.get(i);
+      if (!b) return plan.layers.filter((p) => p.layer === s.grp.name);
+      const tr = bandTraffic(b.l, b.th);
+      const where = (d: boolean): string => (d ? 'DDR' : 'chip');
+      return [{ layer: s.grp.name, M: b.l.M, placement: 'chip' as const, buffers: 'resident', MG: b.l.M, tiles: 1, tileWords: 0, ddrIn: tr.ddrIn, ddrOut: tr.ddrOut,
+        rows: b.th, bands: tr.bands, activations: `${where(b.l.inDdr)} -> ${where(b.l.outDdr)}` }];
+    });
+    const add = (k: 'ddrIn' | 'ddrOut'): number => plan[k] + [...banded.values()].reduce((a, b) => a + bandTraffic(b.l, b.th)[k], 0);
+    return { ...plan, layers: rows, ddrIn: add('ddrIn'), ddrOut: add('ddrOut') };
   }
 
   /** A layer's tiles of MG channels (kernel generated once per layer and tile size). */

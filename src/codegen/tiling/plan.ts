@@ -13,8 +13,11 @@ export interface LayerTilePlan extends LayerTraffic {
   placement: Placement;
   /** On-chip buffers the layer's weights use: 'resident' or 'ping/pong'. */
   buffers: string;
-  /** Output rows a tile spans (all of the layer's: activations stay on-chip). */
+  /** Output rows a tile spans (all of the layer's unless the layer runs in row bands). */
   rows?: number;
+  /** Banded layers (activations in DDR): number of output-row bands, and where input -> output live ('chip -> DDR'). */
+  bands?: number;
+  activations?: string;
 }
 
 export interface TilingPlan {
