@@ -25,7 +25,7 @@ export type ExtraForm = 'sub2' | 'fmsub' | 'mov' | 'iadd2' | 'shl2' | 'and2' | '
 export type FixedForm = 'mac16' | 'mac8' | 'imul' | 'shli16' | 'shri16' | 'lsri16' | 'ishr' | 'isumx' | 'isumy' | 'isumz' | 'isumt' | 'sat8' | 'sat16' | PairForm;
 /** qconv forms: pack16, saturating add, xor, rounding shift of the pair r{a}:p (b: the high word, a dependency only). */
 export type PairForm = 'pack16' | 'adds2' | 'xor2' | 'rndsh0' | 'rndsh16';
-type Unit = 'MUL' | 'ALU' | 'SHF' | 'SPU';
+export type Unit = 'MUL' | 'ALU' | 'SHF' | 'SPU';
 const X = (text: (d: number, a: number, b: number) => string, lat: LatencyClass, readsD: boolean, unit?: Unit, lane?: number) => ({ text, lat, readsD, unit, lane });
 const isum = (lane: number) => X((d, a) => `${'xyzt'[lane]} r${d} = sum r${a}`, 'reduce', false, 'SPU', lane);
 const fsum = (lane: number) => X((d, a) => `${'xyzt'[lane]} fr${d} = sum fr${a}`, 'reduce', false, 'SPU', lane);
@@ -67,6 +67,13 @@ const ARITH = {
   rndsh16: X((d, a) => `xyzt r${d} = rnd r${a}:p >> 16`, 'shf', false, 'SHF'),
   xferz: X((d, a) => `xyzt fr${d} = zfr${a}`, 'xfer', false, 'ALU'), xfert: X((d, a) => `xyzt fr${d} = tfr${a}`, 'xfer', false, 'ALU'),
 } as Record<ArithForm, { text: (d: number, a: number, b: number) => string; lat: LatencyClass; readsD: boolean; unit?: Unit; lane?: number }>;
+
+/** What one arithmetic form is: its slot text, latency class, whether it reads d, units and lanes it takes (modulo.ts). */
+export function arithInfo(k: ArithForm, t: TargetDesc): { text: (d: number, a: number, b: number) => string; lat: LatencyClass; readsD: boolean; units: Unit[]; lanes: number[] } {
+  const f = ARITH[k];
+  const units: Unit[] = f.unit ? [f.unit] : k === 'fmac' || k === 'fmsub' ? (t.macUsesAlu ? ['MUL', 'ALU'] : ['MUL']) : k === 'fmul' ? ['MUL'] : [t.fpAddUnit === 'MUL' ? 'MUL' : 'ALU'];
+  return { text: f.text, lat: f.lat, readsD: f.readsD, units, lanes: f.lane === undefined ? [0, 1, 2, 3] : [f.lane] };
+}
 
 const AGN = ['u', 'v', 'w'];
 const isP = (r: Reg): r is { p: number } => 'p' in r;

@@ -1,0 +1,115 @@
+// Code for a modulo-scheduled loop: post-increments of one iteration, registers by modulo
+// variable expansion (a value living longer than II gets ceil(life/II) registers, the kernel is
+// unrolled to the largest such count), and the flat schedule cut into prologue, a zero-overhead
+// kernel loop and epilogue. pipelineLoop tries II upward from max(ResMII, RecMII).
+import type { TargetDesc } from '../target/index.js';
+import { arithInfo, type Reg } from './schedule.js';
+import { buildEdges, type LoopBody, type ModuloSchedule, type MOp, recMII, regsOf, resMII, respectsEdges, scheduleAt } from './modulo.js';
+
+const INC_MIN = -32, INC_MAX = 31;
+const AGN = ['u', 'v', 'w'];
+const isP = (r: Reg): r is { p: number } => 'p' in r;
+let labelSeq = 0;
+
+/**
+ * Post-increments for ops built with relative offsets (OpBuilder's `rel`): each stream steps from
+ * one access to the next and, after its last, to the next iteration's first (step words on).
+ * A step that does not fit the 6-bit field becomes an address add right after the access.
+ */
+export function resolveLoop(ops: MOp[], step: number[]): MOp[] {
+  const per = new Map<number, number[]>();
+  ops.forEach((o, i) => { if (o.kind === 'load' || o.kind === 'store') { let l = per.get(o.stream); if (!l) per.set(o.stream, l = []); l.push(i); } });
+  const extra = new Map<number, MOp>();
+  const rel = (i: number): number => (ops[i] as unknown as { rel: number }).rel;
+  for (const [s, l] of per) {
+    if (rel(l[0]!) !== 0) throw new Error(`modulo: stream ${s} must start at offset 0 of the iteration`);
+    l.forEach((i, k) => {
+      const next = k + 1 < l.length ? rel(l[k + 1]!) : step[s]!;
+      const d = next - rel(i), o = ops[i] as Extract<MOp, { kind: 'load' | 'store' }>;
+      if (d >= INC_MIN && d <= INC_MAX) o.inc = d;
+      else { o.inc = 0; extra.set(i, { kind: 'agadd', stream: s, imm: d, prio: 0 }); }
+    });
+  }
+  const out: MOp[] = [];
+  ops.forEach((o, i) => { out.push(o); const e = extra.get(i); if (e) out.push(e); });
+  return out;
+}
+
+export interface Pipelined {
+  lines: string[];
+  /** Lines issued (loop instruction included), stalls not counted. */
+  issued: number;
+  II: number; resMII: number; recMII: number; stages: number; unroll: number; kernelCount: number; regs: number;
+}
+
+/** Registers per virtual value: copies (a divisor of the unroll), base index into the pool. */
+function allocate(body: LoopBody, s: ModuloSchedule, t: TargetDesc, pool: number[]): { unroll: number; reg: (v: number, it: number) => number; used: number } | undefined {
+  const def = new Map<number, number>(), lastUse = new Map<number, number>();
+  body.ops.forEach((o, i) => {
+    const rw = regsOf(o, t);
+    for (const r of rw.reads) if (!isP(r)) lastUse.set(r.v, Math.max(lastUse.get(r.v) ?? -Infinity, s.time[i]!));
+    if (rw.write && !isP(rw.write)) { if (def.has(rw.write.v)) throw new Error(`modulo: value v${rw.write.v} written twice in one iteration`); def.set(rw.write.v, s.time[i]!); }
+  });
+  const need = new Map<number, number>();
+  for (const [v, d] of def) need.set(v, Math.max(1, Math.ceil(((lastUse.get(v) ?? d + 1) - d) / s.II)));
+  const unroll = Math.max(1, ...need.values());
+  const base = new Map<number, { at: number; copies: number }>();
+  let used = 0;
+  for (const [v, k] of need) {
+    let c = k; while (unroll % c !== 0) c++;
+    base.set(v, { at: used, copies: c }); used += c;
+  }
+  if (used > pool.length) return undefined;
+  return { unroll, used, reg: (v, it) => { const b = base.get(v)!; return pool[b.at + (it % b.copies)]!; } };
+}
+
+/** Slot text of op o in iteration it. */
+function slotText(o: MOp, it: number, body: LoopBody, t: TargetDesc, reg: (v: number, it: number) => number): string {
+  const p = (r: Reg): number => (isP(r) ? r.p : reg(r.v, it));
+  if (o.kind === 'arith') return arithInfo(o.form, t).text(p(o.d), p(o.a), p(o.b));
+  const st = body.streams[o.stream]!, ar = `${AGN[st.ag]}${st.ar}`;
+  if (o.kind === 'agadd') return `${ar} += ${o.imm}`;
+  if (o.kind === 'load') return `${o.mask} fr${p(o.dst)} = [${ar}+=${o.inc},${o.n}]`;
+  return `[${ar}+=${o.inc},${o.n}] = ${o.mask} fr${p(o.src)}`;
+}
+
+/** Emit n iterations of a modulo schedule: prologue, kernel loop (when it repeats), epilogue. */
+export function emitSchedule(body: LoopBody, s: ModuloSchedule, n: number, t: TargetDesc, pool: number[], maxLines: number): Pipelined | undefined {
+  const alloc = allocate(body, s, t, pool);
+  if (!alloc) return undefined;
+  const { II, time } = s, U = alloc.unroll;
+  const total = (n - 1) * II + s.length;
+  const line = (f: number): string => {
+    const slots: string[] = [];
+    body.ops.forEach((o, i) => {
+      const d = f - time[i]!;
+      if (d < 0 || d % II !== 0 || d / II >= n) return;
+      slots.push(slotText(o, d / II, body, t, alloc.reg));
+    });
+    return slots.length ? slots.join(' || ') : 'nop';
+  };
+  const F0 = (s.stages - 1) * II, K = Math.floor((n - s.stages + 1) / U);
+  let lines: string[];
+  if (K >= 2) {
+    if (U * II > 500) return undefined;
+    const label = `Lp${labelSeq++}`;
+    const flat = (a: number, b: number): string[] => Array.from({ length: b - a }, (_, k) => line(a + k));
+    lines = [...flat(0, F0), `loop ${label}, ${K}`, ...flat(F0, F0 + U * II), `${label}:`, ...flat(F0 + K * U * II, total)];
+  } else lines = Array.from({ length: total }, (_, f) => line(f));
+  if (lines.length > maxLines) return undefined;
+  return { lines, issued: K >= 2 ? total + 1 : total, II, resMII: 0, recMII: 0, stages: s.stages, unroll: U, kernelCount: K >= 2 ? K : 0, regs: alloc.used };
+}
+
+/** Software-pipeline n iterations of body: the first II from max(ResMII, RecMII) that schedules and allocates. */
+export function pipelineLoop(body: LoopBody, n: number, t: TargetDesc, pool: number[], maxLines = 480): Pipelined | undefined {
+  const edges = buildEdges(body, t);
+  const res = resMII(body, t), rec = recMII(body, t, edges);
+  const mii = Math.max(res, rec);
+  for (let II = mii; II <= mii * 2 + 4; II++) {
+    const s = scheduleAt(body, t, II, edges);
+    if (!s || !respectsEdges(s, edges)) continue;
+    const out = emitSchedule(body, s, n, t, pool, maxLines);
+    if (out) return { ...out, resMII: res, recMII: rec };
+  }
+  return undefined;
+}
