@@ -21,3 +21,6 @@ export { qdensePack, type QDenseData } from './qdense-pack.js';
 export { qconv, type QConvShape, type QConvOptions } from './qconv.js';
 export { qconvPack, type QConvData, type QConvLayout } from './qconv-pack.js';
 export { copyPlanes, type CopySpec } from './copy.js';
+export { qclamp, qadd, type QClampShape, type QAddShape } from './q-eltwise.js';
+export { qmaxpool, qgap, type QMaxPoolShape, type QGapShape } from './q-pool.js';
+export { qpack, packedZero, type QPackShape } from './q-pack.js';

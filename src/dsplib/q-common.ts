@@ -1,0 +1,92 @@
+// Shared pieces of the small integer kernels (q-eltwise, q-pool, q-pack): a private table of
+// int32 constants broadcast into pinned registers, integer op builders for the list scheduler,
+// and the exact requantization of a small integer d (|d| <= 65535) by a multiplier M0 * 2^-n.
+import { BwvmError } from '../util/errors.js';
+import type { FixedForm, Op, Reg } from './schedule.js';
+
+/** Forms these kernels use (all integer, on the ALU / MUL / shifter). */
+export type QForm = 'iadd2' | 'and2' | 'or2' | 'shl2' | 'xor2' | 'mov' | 'adds2' | FixedForm;
+
+/** An integer op d = form(a, b) on all four macros (d, a, b physical registers). */
+export const qop = (form: QForm, d: number, a: number, b: number, prio: number): Op => ({ kind: 'fmac', op: form, acc: d, a: { p: a }, b: { p: b }, prio });
+
+export const P = (r: number): Reg => ({ p: r });
+
+/** Constants held in pinned registers from `first` up (one broadcast load each). */
+export class ConstRegs {
+  readonly values: number[] = [];
+  private readonly at = new Map<number, number>();
+  constructor(readonly first: number) {}
+  /** Register holding `v` (int32). */
+  reg(v: number): number {
+    const x = v | 0;
+    if (x !== v) throw new BwvmError('DSPLIB_SHAPE', `integer kernel constant ${v} does not fit int32`);
+    let r = this.at.get(x);
+    if (r === undefined) { r = this.first + this.values.length; this.values.push(x); this.at.set(x, r); }
+    if (r > 63) throw new BwvmError('DSPLIB_REGISTERS', 'integer kernel: too many constants for the register file');
+    return r;
+  }
+  get regs(): Set<number> { return new Set(this.values.map((_, i) => this.first + i)); }
+  /** Data lines of the table (after the placed tensors, at `addr`). */
+  data(addr: number): string[] { return this.values.length ? [`.org ${addr}`, `kq: .word ${this.values.join(', ')}`] : []; }
+  /** Code loading every constant into its register (w15 walks the table). */
+  load(): string[] {
+    if (!this.values.length) return [];
+    return ['w15 = kq', ...this.values.map((_, i) => `xyzt r${this.first + i} = [w15+=1,0]`)];
+  }
+}
+
+/** Words after the last placed tensor, rounded to 8 (where ConstRegs.data goes). */
+export const afterPlaced = (placed: Array<{ addr: number; words: number }>): number =>
+  Math.ceil(Math.max(0, ...placed.map((p) => p.addr + Math.max(1, p.words))) / 8) * 8;
+
+/** A multiplier M0 (int32 in [2^30, 2^31)) * 2^-n split for qRequant16: M0 = mh*2^16 + ml, ml signed. */
+export interface Split16 { mh: number; ml: number; k: number }
+
+export function split16(m: { m0: number; shift: number }, what: string): Split16 {
+  const { m0, shift: n } = m;
+  if (!(Number.isInteger(m0) && m0 >= 2 ** 30 && m0 < 2 ** 31) || !Number.isInteger(n)) {
+    throw new BwvmError('DSPLIB_REQUANT', `${what}: multiplier M0=${m0} n=${n} is not a Q31 mantissa`, { hint: 'use bwdnn quant\'s quantizeMultiplier' });
+  }
+  if (n < 17 || n > 47) {
+    throw new BwvmError('DSPLIB_REQUANT', `${what}: multiplier shift n=${n} outside 17..47 (real multiplier ${m0 / 2 ** n})`,
+      { hint: 'the scales of this layer are far apart (ratio beyond 2^-16..2^14); recalibrate, or run the layer with the bwdnn quant reference' });
+  }
+  const ml = ((m0 & 0xffff) << 16) >> 16;
+  return { mh: (m0 - ml) / 65536, ml, k: n - 16 };
+}
+
+/**
+ * Ops for R = rndsh(d * M0, n) exactly, for |d| <= 65535 in register d (kept): with S = d*mh +
+ * ((d*ml) >> 16) = floor(d*M0 / 2^16) (fits int32), R = rndsh(S, n-16) = (S >> k) + ((S >> (k-1)) & 1).
+ * Writes R into `out`, uses `tmp`. Constant registers from `c`.
+ */
+export function qRequant16(d: number, out: number, tmp: number, s: Split16, c: ConstRegs, prio: number): Op[] {
+  const ops: Op[] = [
+    qop('imul', out, d, c.reg(s.mh), prio), qop('imul', tmp, d, c.reg(s.ml), prio), qop('shri16', tmp, tmp, tmp, prio), qop('iadd2', out, out, tmp, prio),
+  ];
+  if (s.k === 1) ops.push(qop('and2', tmp, out, c.reg(1), prio)); // S >> 0 & 1
+  else ops.push(qop('ishr', tmp, out, c.reg(s.k - 1), prio), qop('and2', tmp, tmp, c.reg(1), prio));
+  ops.push(qop('ishr', out, out, c.reg(s.k), prio), qop('iadd2', out, out, tmp, prio));
+  return ops;
+}
+
+/**
+ * Ops clamping register v (a value already inside [-32768, 32767]) to [lo, hi] in place, with
+ * 16-bit saturation: min(v, hi) = sat16(v + 32767 - hi) + hi - 32767, max(w, lo) = sat16(w - lo - 32768) + lo + 32768.
+ */
+export function qClampOps(v: number, lo: number, hi: number, c: ConstRegs, prio: number): Op[] {
+  if (lo > hi) throw new BwvmError('DSPLIB_SHAPE', `integer clamp: empty range [${lo}, ${hi}]`);
+  return [
+    qop('iadd2', v, v, c.reg(32767 - hi), prio), qop('sat16', v, v, v, prio),
+    qop('iadd2', v, v, c.reg(hi - 32767 - lo - 32768), prio), qop('sat16', v, v, v, prio),
+    qop('iadd2', v, v, c.reg(lo + 32768), prio),
+  ];
+}
+
+/** The integer range of 8 / 16 bits. */
+export const qRange = (bits: 8 | 16): [number, number] => (bits === 8 ? [-128, 127] : [-32768, 32767]);
+
+export function checkBits(bits: number, what: string): asserts bits is 8 | 16 {
+  if (bits !== 8 && bits !== 16) throw new BwvmError('DSPLIB_UNSUPPORTED', `${what}: ${bits}-bit values are not supported (8 or 16)`, { hint: 'quantize to int8 or int16' });
+}
