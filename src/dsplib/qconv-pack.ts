@@ -25,10 +25,10 @@ export interface QConvData {
 }
 
 /** One channel's table entries: the exact integer requantization of qconv-requant.ts. */
-export function requantRow(m0In: number, nIn: number, zy: number, bits: 8 | 16, ch = 0): number[] {
+export function requantRow(m0In: number, nIn: number, zy: number, bits: 8 | 16, ch = 0, who = 'qconv'): number[] {
   let m0 = m0In, n = nIn;
   const bad = (why: string): never => {
-    throw new BwvmError('DSPLIB_REQUANT', `qconv: channel ${ch} multiplier M0=${m0In} n=${nIn} ${why}`,
+    throw new BwvmError('DSPLIB_REQUANT', `${who}: channel ${ch} multiplier M0=${m0In} n=${nIn} ${why}`,
       { hint: 'rescale the layer (output scale) so that scale_x*scale_w/scale_y is in [2^-31, 1/4), or run it with the bwdnn quant reference' });
   };
   if (!(m0 >= 2 ** 30 && m0 < 2 ** 31) || !Number.isInteger(m0)) bad('has M0 outside [2^30, 2^31)');

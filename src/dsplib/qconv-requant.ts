@@ -8,9 +8,42 @@ import { emitNest, type Placed } from './emit.js';
 import { QCONV_ROWS, QROW } from './qconv-pack.js';
 import { type Op, poolRegs, type Reg, schedule } from './schedule.js';
 
-/** Constant registers the pass pins (set by requantConsts). */
-const ONE = 63, K8000 = 62, KN8000 = 61, MONE = 60;
-const CONSTS = [ONE, K8000, KN8000, MONE];
+/** Constant registers the pass pins (set by requantConsts): 1, 2^15, -2^15, -1. */
+export const ONE = 63, K8000 = 62, KN8000 = 61, MONE = 60;
+export const CONSTS = [ONE, K8000, KN8000, MONE];
+
+type ArithOp = NonNullable<Extract<Op, { kind: 'fmac' }>['op']>;
+/** Makes one arithmetic op r{d} = form(a, b) with the caller's priority counter. */
+export type OpFn = (form: ArithOp, d: number, a: Reg, b?: Reg) => Op;
+/** Registers of one int16 limb requantization: pairs Z, U, A (A's low word holds V0 on entry, then T), singles. */
+export interface Limb16 { vq: number; A: number; Z: number; U: number; w1: number; w2: number; x: number }
+
+/** Z and U start at -2^15 so that rndsh(., 16) floors. */
+export const limbInit = (op: OpFn, Z: number, U: number): Op[] => {
+  const P = (r: number): Reg => ({ p: r });
+  return [op('mov', Z + 1, P(MONE)), op('mov', Z, P(KN8000), P(Z + 1)), op('mov', U + 1, P(MONE)), op('mov', U, P(KN8000), P(U + 1))];
+};
+
+/**
+ * int16 requantization of v = vq*2^16 + V0 (vq = round(v / 2^16) in r.vq, V0 in the low 16 bits of
+ * r.A; |v| < 2^46): x = rndsh(v*M0, n) before the zero point (rows of requantRow; Z/U set by limbInit).
+ */
+export function requant16Ops(op: OpFn, r: Limb16, c: (row: number) => Reg): Op[] {
+  const P = (k: number): Reg => ({ p: k });
+  const { vq, A, Z, U: Uq, w1, w2, x } = r, tt = w1;
+  const ops: Op[] = [op('pack16', w1, P(vq), P(A))]; // lanes (V1, V0)
+  // t = floor(V0*m0 / 2^16); inner = floor((V1*m0 + V0*m1 + t) / 2^16) (into tt)
+  ops.push(op('mac16', Z, P(w1), c(QROW.M0H)), op('mac16', Uq, P(w1), c(QROW.MW)), op('rndsh16', tt, P(Z), P(Z + 1)));
+  ops.push(op('mac16', Uq, P(tt), P(ONE)), op('rndsh16', tt, P(Uq), P(Uq + 1)));
+  // V2 = (vq + 2^15) >> 16, lanes (V2, V1); T pair (in A) = (V2*m1 + cx)*2^16 + cl + V2*m0 + V1*m1 + inner
+  ops.push(op('iadd2', w2, P(vq), P(K8000)), op('shri16', w2, P(w2)), op('imul', x, P(w2), c(QROW.M1)), op('pack16', w2, P(w2), P(vq)), op('iadd2', x, P(x), c(QROW.CX)));
+  ops.push(op('shri16', A + 1, P(x)), op('shli16', A, P(x), P(A + 1)), op('or2', A, P(A), c(QROW.CL)));
+  ops.push(op('mac16', A, P(w2), c(QROW.MW)), op('mac16', A, P(tt), P(ONE)));
+  // e <= 15: (sat32(T) + 2^(e-1)) >> e; e >= 16: floor((T + 2^(e-1)) / 2^16) >> (e - 16); MA selects
+  ops.push(op('rndsh0', x, P(A), P(A + 1)), op('rndsh16', w1, P(A), P(A + 1)), op('adds2', x, P(x), c(QROW.RND)));
+  ops.push(op('xor2', x, P(x), P(w1)), op('and2', x, P(x), c(QROW.MA)), op('xor2', x, P(x), P(w1)), op('ishr', x, P(x), c(QROW.SH)));
+  return ops;
+}
 
 /** Lines setting the pass's constant registers. */
 export function requantConsts(): string[] {
@@ -36,7 +69,7 @@ export function requantCode(sp: RequantSpec, t: TargetDesc): string[] {
   const aS = b.stream(0, sp.acc.addr, 0), yS = b.stream(1, sp.y.addr, 0), tS = b.stream(2, sp.q.addr, 0);
   const P = (r: number): Reg => ({ p: r });
   let prio = 0;
-  const op = (form: NonNullable<Extract<Op, { kind: 'fmac' }>['op']>, d: number, a: Reg, bb: Reg = a): Op => ({ kind: 'fmac', op: form, acc: d, a, b: bb, prio: prio++ });
+  const op: OpFn = (form, d, a, bb = a) => ({ kind: 'fmac', op: form, acc: d, a, b: bb, prio: prio++ });
   const ops: Op[] = [];
   const rows = bits === 8 ? [QROW.MW, QROW.M0H, QROW.M1, QROW.RND, QROW.SH, QROW.ZY] : [QROW.MW, QROW.M0H, QROW.M1, QROW.RND, QROW.SH, QROW.ZY, QROW.CX, QROW.CL, QROW.MA];
   const cv = new Map<number, Reg>();
@@ -54,29 +87,21 @@ export function requantCode(sp: RequantSpec, t: TargetDesc): string[] {
     const [vq, w1, w2, tt, x] = bits === 8 ? [s0 + 1, s0 + 2, s0 + 3, s0 + 2, s0 + 3] : [s0, s0 + 1, s0 + 2, s0 + 1, s0 + 3];
     const base = prio;
     ops.push(b.loadOp(aS, vw * k, 'xyzt', 1, P(A), base));
-    // Z and U start at -2^15 so that rndsh(., 16) floors
-    ops.push(op('mov', Z + 1, P(MONE)), op('mov', Z, P(KN8000), P(Z + 1)), op('mov', Uq + 1, P(MONE)), op('mov', Uq, P(KN8000), P(Uq + 1)));
+    ops.push(...limbInit(op, Z, Uq));
+    let res: number;
     if (bits === 16) {
       ops.push(b.loadOp(aS, vw * k + 4, 'xyzt', 1, P(A + 1), base));
       ops.push(op('rndsh16', vq, P(A), P(A + 1))); // vq = round(v / 2^16): v = vq*2^16 + V0
-    } else ops.push(op('iadd2', vq, P(A), P(K8000)), op('shri16', vq, P(vq)));
-    ops.push(op('pack16', w1, P(vq), P(A))); // lanes (V1, V0)
-    // t = floor(V0*m0 / 2^16); inner = floor((V1*m0 + V0*m1 + t) / 2^16) (into tt)
-    ops.push(op('mac16', Z, P(w1), c(QROW.M0H)), op('mac16', Uq, P(w1), c(QROW.MW)), op('rndsh16', tt, P(Z), P(Z + 1)));
-    ops.push(op('mac16', Uq, P(tt), P(ONE)), op('rndsh16', tt, P(Uq), P(Uq + 1)));
-    let res: number;
-    if (bits === 8) {
-      // T = V1*m1 + inner = floor(v*M0 / 2^32) (int32); R = (T + 2^(e-1)) >> e
-      ops.push(op('imul', x, P(vq), c(QROW.M1)), op('iadd2', x, P(x), c(QROW.RND)), op('iadd2', x, P(x), P(tt)), op('ishr', x, P(x), c(QROW.SH)));
+      ops.push(...requant16Ops(op, { vq, A, Z, U: Uq, w1, w2, x }, c));
       res = x;
     } else {
-      // V2 = (vq + 2^15) >> 16, lanes (V2, V1); T pair (in A) = (V2*m1 + cx)*2^16 + cl + V2*m0 + V1*m1 + inner
-      ops.push(op('iadd2', w2, P(vq), P(K8000)), op('shri16', w2, P(w2)), op('imul', x, P(w2), c(QROW.M1)), op('pack16', w2, P(w2), P(vq)), op('iadd2', x, P(x), c(QROW.CX)));
-      ops.push(op('shri16', A + 1, P(x)), op('shli16', A, P(x), P(A + 1)), op('or2', A, P(A), c(QROW.CL)));
-      ops.push(op('mac16', A, P(w2), c(QROW.MW)), op('mac16', A, P(tt), P(ONE)));
-      // e <= 15: (sat32(T) + 2^(e-1)) >> e; e >= 16: floor((T + 2^(e-1)) / 2^16) >> (e - 16); MA selects
-      ops.push(op('rndsh0', x, P(A), P(A + 1)), op('rndsh16', w1, P(A), P(A + 1)), op('adds2', x, P(x), c(QROW.RND)));
-      ops.push(op('xor2', x, P(x), P(w1)), op('and2', x, P(x), c(QROW.MA)), op('xor2', x, P(x), P(w1)), op('ishr', x, P(x), c(QROW.SH)));
+      ops.push(op('iadd2', vq, P(A), P(K8000)), op('shri16', vq, P(vq)));
+      ops.push(op('pack16', w1, P(vq), P(A))); // lanes (V1, V0)
+      // t = floor(V0*m0 / 2^16); inner = floor((V1*m0 + V0*m1 + t) / 2^16) (into tt)
+      ops.push(op('mac16', Z, P(w1), c(QROW.M0H)), op('mac16', Uq, P(w1), c(QROW.MW)), op('rndsh16', tt, P(Z), P(Z + 1)));
+      ops.push(op('mac16', Uq, P(tt), P(ONE)), op('rndsh16', tt, P(Uq), P(Uq + 1)));
+      // T = V1*m1 + inner = floor(v*M0 / 2^32) (int32); R = (T + 2^(e-1)) >> e
+      ops.push(op('imul', x, P(vq), c(QROW.M1)), op('iadd2', x, P(x), c(QROW.RND)), op('iadd2', x, P(x), P(tt)), op('ishr', x, P(x), c(QROW.SH)));
       res = x;
     }
     ops.push(op('adds2', res, P(res), c(QROW.ZY)), op(bits === 8 ? 'sat8' : 'sat16', res, P(res)));

@@ -1,13 +1,17 @@
-// Fixed-point dense generator (int8): y[N,M] = requant(x[N,K] · W^T + b), bit-exact with bwDNN's
-// integer Gemm (src/bwdnn/quant kernels-mac.ts). x and W hold 4 int8 lanes per word; `mac8` adds
-// 4 lane products into per-macro accumulator pairs (macro j takes words ≡ j mod 4), `isum` reduces
-// across macros, then an int32 multiply/shift sequence applies the per-channel M0 * 2^-n exactly.
+// Fixed-point dense generator (int8 / int16): y[N,M] = requant(x[N,K] · W^T + b), bit-exact with
+// bwDNN's integer Gemm (src/bwdnn/quant kernels-mac.ts). x and W hold 4 int8 (2 int16) lanes per
+// word; `mac8` (`mac16`) adds the lane products into per-macro accumulator pairs (macro j takes words
+// ≡ j mod 4); int8: `isum` of the low words and an int32 multiply/shift sequence applies M0 * 2^-n;
+// int16: the 64-bit pairs are reduced in 16-bit limbs (qdense-requant16.ts).
 import { type TargetDesc } from '../target/index.js';
 import { BwvmError } from '../util/errors.js';
+import { QROW } from './qconv-pack.js';
 import { OpBuilder, resolveIncrements } from './builder.js';
 import { dataSection, emitNest, type Placed, placeTensors, staticLines } from './emit.js';
 import { gemmPitch } from './gemm.js';
 import type { DspKernel } from './kernel.js';
+import { type OpFn, requantConsts } from './qconv-requant.js';
+import { CONSTS16, epilogue16, QDENSE16_ROWS, SCRATCH16, ZERO16 } from './qdense-requant16.js';
 import { type FixedForm, type Op, poolRegs, type Reg, schedule } from './schedule.js';
 
 export interface QDenseShape { N: number; K: number; M: number; bits: 8 | 16 }
@@ -20,36 +24,40 @@ const SCRATCH = 7;
 /** Scratch register sets the epilogue rotates through (independent rows' requantization overlap). */
 const SETS = 2;
 
-/** Words per packed int8 row and the table row pitch. */
-export const qdenseWords = (K: number): number => Math.ceil(K / 4);
+/** Words per packed row (4 int8 or 2 int16 lanes per word) and the table row pitch. */
+export const qdenseWords = (K: number, bits: 8 | 16 = 8): number => Math.ceil(K / (bits === 8 ? 4 : 2));
+/** Rows of the table `q` (int8: QTABLE_ROWS; int16: qconv's requantization rows + bias limbs). */
+export const qdenseTableRows = (bits: 8 | 16): number => (bits === 8 ? QTABLE_ROWS : QDENSE16_ROWS);
 export const qtablePitch = (M: number): number => Math.ceil(M / 4) * 4 + 4;
 
 const quadLines = (R: number, Q: number, t: TargetDesc): number => Math.max((R * Q) / t.units.MUL, ((R + Q) / 3) * 1.1);
 
-function estimate(N: number, k4: number, M: number, R: number, Q: number, t: TargetDesc): number {
-  const per = (r: number, q: number): number => k4 * quadLines(r, q, t) + r * Math.ceil(q / 4) * 6 + 14;
+function estimate(N: number, k4: number, M: number, R: number, Q: number, t: TargetDesc, bits: 8 | 16): number {
+  const per = (r: number, q: number): number => k4 * quadLines(r, q, t) + r * Math.ceil(q / 4) * (bits === 8 ? 6 : 12) + 14;
   const nb = Math.floor(N / R), nr = N % R, mb = Math.floor(M / Q), mr = M % Q;
   return nb * mb * per(R, Q) + (nr ? mb * per(nr, Q) : 0) + (mr ? nb * per(R, mr) : 0) + (nr && mr ? per(nr, mr) : 0);
 }
 
-const fits = (R: number, Q: number, t: TargetDesc): boolean => 2 * R * Q + SCRATCH * SETS + 1 + R + Q + QTABLE_ROWS + 2 <= t.regsPerMacro;
+const fits = (R: number, Q: number, t: TargetDesc, bits: 8 | 16): boolean => (bits === 8
+  ? 2 * R * Q + SCRATCH * SETS + 1 + R + Q + QTABLE_ROWS + 2
+  : 2 * R * Q + SCRATCH16 * SETS + CONSTS16.length + R + Q + QDENSE16_ROWS + 2) <= t.regsPerMacro;
 
-/** Generate the int8 dense kernel for one exact shape (inputs x, w packed by qdensePack; output y int32 words). */
+/** Generate the int8 / int16 dense kernel for one exact shape (inputs x, w packed by qdensePack; output y int32 words). */
 export function qdense(sh: QDenseShape, t: TargetDesc, opts: { block?: { R: number; Q: number } } = {}): DspKernel {
   for (const k of ['N', 'K', 'M'] as const) {
     if (!Number.isInteger(sh[k]) || sh[k] < 1) throw new BwvmError('DSPLIB_SHAPE', `qdense: ${k} must be a positive integer (got ${sh[k]})`);
   }
-  if (sh.bits !== 8) {
-    throw new BwvmError('DSPLIB_UNSUPPORTED', `qdense: ${sh.bits}-bit inputs are not generated yet (int16 accumulators exceed int32 before the cross-macro reduction)`,
-      { hint: 'quantize the layer to int8 (bits: 8) or run it in fp32 with dsplib dense' });
+  if (sh.bits !== 8 && sh.bits !== 16) {
+    throw new BwvmError('DSPLIB_UNSUPPORTED', `qdense: ${sh.bits}-bit inputs are not supported (8 or 16)`,
+      { hint: 'quantize the layer to int8 or int16, or run it in fp32 with dsplib dense' });
   }
   if (opts.block) {
-    if (!fits(opts.block.R, opts.block.Q, t)) throw new BwvmError('DSPLIB_REGISTERS', `qdense: block R=${opts.block.R} Q=${opts.block.Q} needs too many registers on ${t.name}`, { hint: 'use a smaller block or let the generator choose' });
+    if (!fits(opts.block.R, opts.block.Q, t, sh.bits)) throw new BwvmError('DSPLIB_REGISTERS', `qdense: block R=${opts.block.R} Q=${opts.block.Q} needs too many registers on ${t.name}`, { hint: 'use a smaller block or let the generator choose' });
     return build(sh, { R: Math.min(opts.block.R, sh.N), Q: Math.min(opts.block.Q, sh.M) }, t);
   }
-  const k4 = Math.ceil(qdenseWords(sh.K) / 4);
+  const k4 = Math.ceil(qdenseWords(sh.K, sh.bits) / 4);
   const all: Array<{ b: { R: number; Q: number }; c: number }> = [];
-  for (let R = 1; R <= Math.min(8, sh.N); R++) for (let Q = 1; Q <= sh.M; Q++) if (fits(R, Q, t)) all.push({ b: { R, Q }, c: estimate(sh.N, k4, sh.M, R, Q, t) });
+  for (let R = 1; R <= Math.min(8, sh.N); R++) for (let Q = 1; Q <= sh.M; Q++) if (fits(R, Q, t, sh.bits)) all.push({ b: { R, Q }, c: estimate(sh.N, k4, sh.M, R, Q, t, sh.bits) });
   all.sort((a, b) => a.c - b.c);
   let best: DspKernel | undefined;
   for (const { b } of all.slice(0, 3)) {
@@ -60,12 +68,13 @@ export function qdense(sh: QDenseShape, t: TargetDesc, opts: { block?: { R: numb
 }
 
 function build(sh: QDenseShape, blk: { R: number; Q: number }, t: TargetDesc): DspKernel {
-  const { N, K, M } = sh, { R, Q } = blk, Kw = qdenseWords(K), Kp = gemmPitch(Kw), Mp = qtablePitch(M);
-  const what = `qdense N=${N} K=${K} M=${M} int8`;
-  const placed = placeTensors([{ name: 'w', words: M * Kp }, { name: 'x', words: N * Kw + 4 }, { name: 'q', words: QTABLE_ROWS * Mp }, { name: 'y', words: N * M }], t, what);
+  const { N, K, M, bits } = sh, { R, Q } = blk, Kw = qdenseWords(K, bits), Kp = gemmPitch(Kw), Mp = qtablePitch(M);
+  const what = `qdense N=${N} K=${K} M=${M} int${bits}`, rows = qdenseTableRows(bits), lanes = bits === 8 ? 4 : 2;
+  const placed = placeTensors([{ name: 'w', words: M * Kp }, { name: 'x', words: N * Kw + 4 }, { name: 'q', words: rows * Mp }, { name: 'y', words: N * M }], t, what);
   const at = (n: string): Placed => placed.find((p) => p.name === n)!;
-  const code: string[] = [`xyzt r${ZERO} = 0`];
-  for (let i = 0; i < R * Q; i++) code.push(`xyzt r${2 * i + 1} = r${ZERO}`); // pair high words start at 0
+  // int8: only the low words matter (the int32 sum is exact mod 2^32); int16 clears both words per block
+  const code: string[] = bits === 8 ? [`xyzt r${ZERO} = 0`] : [`xyzt r${ZERO16} = 0`, ...requantConsts()];
+  if (bits === 8) for (let i = 0; i < R * Q; i++) code.push(`xyzt r${2 * i + 1} = r${ZERO}`); // pair high words start at 0
   const nb = Math.floor(N / R), nr = N % R, mb = Math.floor(M / Q), mr = M % Q;
   const parts = [
     { r: R, q: Q, nc: nb, mc: mb, n0: 0, m0: 0 }, { r: R, q: mr, nc: nb, mc: 1, n0: 0, m0: mb * Q },
@@ -83,14 +92,15 @@ function build(sh: QDenseShape, blk: { R: number; Q: number }, t: TargetDesc): D
   const asm = [`// ${what} on ${t.name}: block R=${R} Q=${Q}`, ...dataSection(placed), '.text', 'main:',
     ...code.map((l) => (l.endsWith(':') ? l : `    ${l}`)), '    halt', ''].join('\n');
   return {
-    name: 'qdense', dtype: 'i8', asm, flops: 2 * N * K * M,
-    description: `qdense ${`N=${N} K=${K} M=${M}`} int8 x int8 -> int32 + bias, per-channel requantization (fixed point)`,
+    name: 'qdense', dtype: bits === 8 ? 'i8' : 'i16', asm, flops: 2 * N * K * M,
+    description: bits === 8 ? `qdense ${`N=${N} K=${K} M=${M}`} int8 x int8 -> int32 + bias, per-channel requantization (fixed point)`
+      : `qdense N=${N} K=${K} M=${M} int16 x int16 -> 64-bit accumulators, limb-split cross-macro sums + bias, per-channel requantization (fixed point)`,
     inputs: [
-      { symbol: 'x', shape: [N, Kw], layout: 'NK, 4 int8 lanes per word (qdensePack)' },
-      { symbol: 'w', shape: [M, Kw], layout: 'MK, 4 int8 lanes per word (qdensePack)', rowPitch: Kp },
-      { symbol: 'q', shape: [QTABLE_ROWS, Mp], layout: 'rows ml, mh, round, shift, zp_y, bias (qdensePack)' },
+      { symbol: 'x', shape: [N, Kw], layout: `NK, ${lanes} int${bits} lanes per word (qdensePack)` },
+      { symbol: 'w', shape: [M, Kw], layout: `MK, ${lanes} int${bits} lanes per word (qdensePack)`, rowPitch: Kp },
+      { symbol: 'q', shape: [rows, Mp], layout: bits === 8 ? 'rows ml, mh, round, shift, zp_y, bias (qdensePack)' : 'rows of qconv requantRow, bias low limb, bias high part (qdensePack)' },
     ],
-    outputs: [{ symbol: 'y', shape: [N, M], layout: 'NM, one int32 word per value (int8 range)' }],
+    outputs: [{ symbol: 'y', shape: [N, M], layout: `NM, one int32 word per value (int${bits} range)` }],
     params: { R, Q, Kp, staticLines: staticN },
   };
 }
@@ -98,7 +108,7 @@ function build(sh: QDenseShape, blk: { R: number; Q: number }, t: TargetDesc): D
 interface Part { r: number; q: number; nc: number; mc: number; n0: number; m0: number }
 
 function blockNest(sh: QDenseShape, Kw: number, Kp: number, Mp: number, p: Part, rq: number, placed: Placed[], at: (n: string) => Placed, t: TargetDesc, scale: number): string[] {
-  const { M } = sh, { r: R, q: Q } = p, k4 = Math.ceil(Kw / 4);
+  const { M, bits } = sh, { r: R, q: Q } = p, k4 = Math.ceil(Kw / 4), w16 = bits === 16, nRows = qdenseTableRows(bits);
   const X = at('x'), Wt = at('w'), T = at('q'), Y = at('y');
   const b = new OpBuilder(t);
   const work = [0, 0, 0];
@@ -107,25 +117,44 @@ function blockNest(sh: QDenseShape, Kw: number, Kp: number, Mp: number, p: Part,
   const wS = Array.from({ length: Q }, (_, i) => b.stream(pick(k4), Wt.addr, (p.m0 + i) * Kp));
   const groups = Math.ceil(Q / 4);
   const yS = Array.from({ length: R }, (_, i) => b.stream(pick(groups), Y.addr, (p.n0 + i) * M + p.m0));
-  const tS = b.stream(pick(groups * QTABLE_ROWS), T.addr, p.m0);
+  const tS = b.stream(pick(groups * nRows), T.addr, p.m0);
   const acc = (i: number, j: number): number => 2 * (i * Q + j);
   const scratch = (k: number): number[] => Array.from({ length: SCRATCH }, (_, i) => 2 * rq + SCRATCH * (k % SETS) + i);
+  const zero = w16 ? ZERO16 : ZERO;
   let set = 0;
   const P = (r: number): Reg => ({ p: r });
   let prio = 0;
-  const op = (form: NonNullable<Extract<Op, { kind: 'fmac' }>['op']>, d: number, a: Reg, bb: Reg = a): Op => ({ kind: 'fmac', op: form, acc: d, a, b: bb, prio: prio++ });
+  const op: OpFn = (form, d, a, bb = a) => ({ kind: 'fmac', op: form, acc: d, a, b: bb, prio: prio++ });
   const quads = (i0: number, i1: number): Op[] => {
     const ops: Op[] = [];
     for (let i = i0; i < i1; i++) {
       const base = prio;
-      if (i === 0) for (let n = 0; n < R; n++) for (let m = 0; m < Q; m++) ops.push(op('mov', acc(n, m), P(ZERO)));
+      if (i === 0) for (let n = 0; n < R; n++) for (let m = 0; m < Q; m++) {
+        ops.push(op('mov', acc(n, m), P(zero)));
+        if (w16) ops.push(op('mov', acc(n, m) + 1, P(zero)));
+      }
       const xv: Reg[] = xS.map((s, n) => { const v = b.vreg(); ops.push(b.loadOp(s, 4 * i, 'xyzt', 1, v, base + n * Q)); return v; });
       const wv: Reg[] = wS.map((s, m) => { const v = b.vreg(); ops.push(b.loadOp(s, 4 * i, 'xyzt', 1, v, base + m)); return v; });
-      for (let n = 0; n < R; n++) for (let m = 0; m < Q; m++) ops.push(op('mac8', acc(n, m), xv[n]!, wv[m]!));
+      for (let n = 0; n < R; n++) for (let m = 0; m < Q; m++) ops.push(op(w16 ? 'mac16' : 'mac8', acc(n, m), xv[n]!, wv[m]!));
+    }
+    return ops;
+  };
+  const epilogue16Block = (): Op[] => {
+    const ops: Op[] = [];
+    for (let g = 0; g < groups; g++) {
+      const lanes = Math.min(4, Q - 4 * g), mask = 'xyzt'.slice(0, lanes);
+      const rows = Array.from({ length: nRows }, (_, j) => { const v = b.vreg(); ops.push(b.loadOp(tS, j * Mp + 4 * g, 'xyzt', 1, v, prio)); return v; });
+      for (let n = 0; n < R; n++) {
+        const s = 2 * rq + SCRATCH16 * (set++ % SETS);
+        const e = epilogue16(op, Array.from({ length: lanes }, (_, j) => acc(n, 4 * g + j)), s, (row) => rows[row]!);
+        ops.push(...e.ops, op('adds2', e.res, P(e.res), rows[QROW.ZY]!), op('sat16', e.res, P(e.res)));
+        ops.push(b.storeOp(yS[n]!, 4 * g, mask, 1, P(e.res), prio++));
+      }
     }
     return ops;
   };
   const epilogue = (): Op[] => {
+    if (w16) return epilogue16Block();
     const ops: Op[] = [];
     for (let g = 0; g < groups; g++) {
       const lanes = Math.min(4, Q - 4 * g), mask = 'xyzt'.slice(0, lanes);
@@ -149,7 +178,7 @@ function blockNest(sh: QDenseShape, Kw: number, Kp: number, Mp: number, p: Part,
   const lpq = quadLines(R, Q, t) * 1.15 * scale;
   let segs: Op[][], midCount = 0, shift = b.streams.map(() => 0);
   const kRel = b.streams.map((_, i) => (xS.includes(i) || wS.includes(i) ? 4 : 0));
-  if (k4 * lpq + R * groups * 20 + 30 <= 470) segs = [[...quads(0, k4), ...epilogue()]];
+  if (k4 * lpq + R * groups * (w16 ? 32 : 20) + 30 <= 470) segs = [[...quads(0, k4), ...epilogue()]];
   else {
     const cc = Math.max(1, Math.floor(400 / lpq / 2));
     const rem = k4 - 1;
@@ -167,8 +196,9 @@ function blockNest(sh: QDenseShape, Kw: number, Kp: number, Mp: number, p: Part,
   const stepM = b.streams.map((_, i) => (wS.includes(i) ? Q * Kp : yS.includes(i) || i === tS ? Q : 0));
   const end = stepM.map((st, i) => st + shift[i]!);
   const resolved = resolveIncrements(segs, b.streams.length, end, shift);
-  const pinned = new Set([...Array.from({ length: 2 * rq + SCRATCH * SETS }, (_, k) => k), ZERO]);
-  const sched = resolved.map((ops) => schedule(ops, b.streams, poolRegs(t, pinned), t, 64, new Set([ZERO])));
+  const consts = w16 ? CONSTS16 : [ZERO];
+  const pinned = new Set([...Array.from({ length: 2 * rq + (w16 ? SCRATCH16 : SCRATCH) * SETS }, (_, k) => k), ...consts]);
+  const sched = resolved.map((ops) => schedule(ops, b.streams, poolRegs(t, pinned), t, 64, new Set(consts)));
   const body = sched.length === 1 ? { head: sched[0]!, tail: [] } : sched.length === 2 ? { head: sched[0]!, tail: sched[1]! }
     : { head: sched[0]!, mid: { lines: sched[1]!, count: midCount }, tail: sched[2]! };
   const steps = (i: number): number[] => (xS.includes(i) ? [R * Kw, 0] : wS.includes(i) ? [0, Q * Kp] : i === tS ? [0, Q] : [R * M, Q]);

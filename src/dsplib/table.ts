@@ -76,6 +76,10 @@ export const DSP_KERNELS: Record<string, KernelRow<never>> = {
     name: 'qdense_i8', description: 'int8 fixed-point dense: mac8 (4 lanes/word) into accumulator pairs, bias, per-channel M0*2^-n requantization, zero points, int8 saturation (bit-exact with bwdnn quant); inputs via qdensePack',
     generate: (s: QDenseShape, t: TargetDesc) => qdense(s, t), flops: (s: QDenseShape) => 2 * s.N * s.K * s.M, example: { N: 4, K: 37, M: 10, bits: 8 },
   } as unknown as KernelRow<never>,
+  qdense_i16: {
+    name: 'qdense_i16', description: 'int16 fixed-point dense: mac16 (2 lanes/word) into 64-bit accumulator pairs, cross-macro sums in 16-bit limbs, bias, exact per-channel M0*2^-n requantization, zero points, int16 saturation (bit-exact with bwdnn quant); inputs via qdensePack (bits: 16)',
+    generate: (s: QDenseShape, t: TargetDesc) => qdense({ ...s, bits: 16 }, t), flops: (s: QDenseShape) => 2 * s.N * s.K * s.M, example: { N: 4, K: 37, M: 10, bits: 16 },
+  } as unknown as KernelRow<never>,
   qconv_i8: qconvRow(8, 'mac8 (4 input channels per word)', { C: 8, H: 8, W: 8, M: 8, kH: 3, kW: 3, stride: 1, pad: 1, bits: 8 }),
   qconv_i16: qconvRow(16, 'mac16 (2 input channels per word)', { C: 6, H: 8, W: 8, M: 6, kH: 3, kW: 3, stride: 1, pad: 1, bits: 16 }),
   maxpool: poolRow('maxpool', 'max') as unknown as KernelRow<never>,

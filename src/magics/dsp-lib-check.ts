@@ -43,18 +43,20 @@ function seededLayer(r: () => number, M: number, lo: number, span: number, dtype
   return { bias, mult, zx, zy, q };
 }
 
-/** qdense_i8: seeded int8 x/w, multipliers in the kernel's range; bwdnn's integer Gemm. */
-function qdenseCheck(s: RunShape, seed: number): IntegerCheck {
-  const N = n(s, 'N'), K = n(s, 'K'), M = n(s, 'M'), r = lcg(seed), i8 = (): number => Math.floor(r() * 256) - 128;
-  const x = Int32Array.from({ length: N * K }, i8), w = Int32Array.from({ length: M * K }, i8);
-  const { bias, mult, zx, zy, q } = seededLayer(r, M, -12, 9.9, 'int8');
-  const gemm = QKERNELS.get('Gemm')!;
-  const y = gemm([{ shape: [N, K], data: x }], {
-    node: { name: 'qdense', op: 'Gemm', inputs: ['x'], output: 'y', attrs: {}, from: [], requant: mult,
-      weight: { dtype: 'int32', shape: [M, K], data: w }, bias: { dtype: 'int32', shape: [M], data: bias } },
-    inputs: [q(zx)], output: q(zy),
-  });
-  return { words: qdensePack({ N, K, M, x, w, bias, mult, zx, zy }), expected: y.data, reference: "bwdnn's fixed-point Gemm" };
+/** qdense_i8 / qdense_i16: seeded full-range x/w, multipliers in the kernel's range; bwdnn's integer Gemm. */
+function qdenseCheck(bits: 8 | 16) {
+  return (s: RunShape, seed: number): IntegerCheck => {
+    const N = n(s, 'N'), K = n(s, 'K'), M = n(s, 'M'), r = lcg(seed), half = bits === 8 ? 128 : 32768, val = (): number => Math.floor(r() * 2 * half) - half;
+    const x = Int32Array.from({ length: N * K }, val), w = Int32Array.from({ length: M * K }, val);
+    const { bias, mult, zx, zy, q } = seededLayer(r, M, bits === 8 ? -12 : -30, bits === 8 ? 9.9 : 8, bits === 8 ? 'int8' : 'int16');
+    const gemm = QKERNELS.get('Gemm')!;
+    const y = gemm([{ shape: [N, K], data: x }], {
+      node: { name: 'qdense', op: 'Gemm', inputs: ['x'], output: 'y', attrs: {}, from: [], requant: mult,
+        weight: { dtype: 'int32', shape: [M, K], data: w }, bias: { dtype: 'int32', shape: [M], data: bias } },
+      inputs: [q(zx)], output: q(zy),
+    });
+    return { words: qdensePack({ N, K, M, bits, x, w, bias, mult, zx, zy }), expected: y.data, reference: "bwdnn's fixed-point Gemm" };
+  };
 }
 
 /** qconv_i8 / qconv_i16: seeded full-range x/w, int32 bias, multipliers in range, zero points; bwdnn's integer Conv. */
@@ -108,7 +110,8 @@ export const DSPLIB_CHECKS: Record<string, CheckRow> = {
     shapes: (s, k) => [k.inputs[0]!.shape, [1, n(s, 'C'), 1, 1], [1, n(s, 'C'), 1, 1]],
     nodes: () => [{ op: 'Mul', inputs: [0, 1] }, { op: 'Add', inputs: [-1, 2] }],
   },
-  qdense_i8: { nodes: () => [], integer: qdenseCheck },
+  qdense_i8: { nodes: () => [], integer: qdenseCheck(8) },
+  qdense_i16: { nodes: () => [], integer: qdenseCheck(16) },
   qconv_i8: { nodes: () => [], integer: qconvCheck(8) },
   qconv_i16: { nodes: () => [], integer: qconvCheck(16) },
 };

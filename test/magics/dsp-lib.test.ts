@@ -45,7 +45,7 @@ const TINY: Record<string, string> = {
   relu: 'n=16', relu6: 'n=16', add: 'n=16', leakyrelu: 'n=16 alpha=0.2', sigmoid: 'n=16', tanh: 'n=16',
   softmax: 'N=2 K=12', maxpool: 'C=2 H=4 W=4', avgpool: 'C=2 H=4 W=4 k=4 stride=1', dense: 'N=2 K=8 M=4', matmul: 'N=2 K=8 M=4',
   concat: 'C=4,8 H=4 W=4', deconv: 'C=2 H=4 W=4 M=3', depthwise: 'C=4 H=6 W=6 stride=2', batchnorm: 'C=2 H=4 W=4',
-  qdense_i8: 'N=3 K=13 M=6', qconv_i8: 'C=5 H=5 W=6 M=3', qconv_i16: 'C=3 H=5 W=5 M=3 stride=2',
+  qdense_i8: 'N=3 K=13 M=6', qdense_i16: 'N=3 K=11 M=5', qconv_i8: 'C=5 H=5 W=6 M=3', qconv_i16: 'C=3 H=5 W=5 M=3 stride=2',
 };
 
 describe('%dsplib run: every kernel against the reference executor', () => {
