@@ -1,7 +1,8 @@
 // Convolution as GEMM: weights [Cout/g, Cin/g*kh*kw] times an implicit im2col view of a
 // zero-padded image, packed straight into B panels (no materialized column matrix).
-// Any stride, padding, dilation and group count.
-import { gemmDriver, gemmWorkspaceBytes, setBIm2col } from './gemm';
+// Any stride, padding, dilation and group count. With one group the weights are packed once
+// per call (not once per image).
+import { gemmDriver, gemmWorkspaceBytes, setBIm2col, prepackA, clearPackedA, packedABytes } from './gemm';
 import { padPlanes } from './pad';
 import { pi, pf, P_N, P_C, P_H, P_W, P_COUT, P_KH, P_KW, P_SH, P_SW, P_PH, P_PW, P_DH, P_DW, P_GROUPS, P_OH, P_OW, P_ACT, P_ALPHA } from './params';
 
@@ -19,7 +20,8 @@ export function conv2dGemmWorkspaceBytes(p: usize): i32 {
   const C = pi(p, P_C), g = pi(p, P_GROUPS);
   const Kg = (C / g) * pi(p, P_KH) * pi(p, P_KW);
   const pad = needsPad(p) ? C * paddedH(p) * paddedW(p) : 0;
-  return gemmWorkspaceBytes() + (Kg + pi(p, P_OH) * pi(p, P_OW) + 8 + pad) * 4 + 64;
+  const packed = g == 1 ? packedABytes(pi(p, P_COUT), Kg) + 64 : 0;
+  return gemmWorkspaceBytes() + (Kg + pi(p, P_OH) * pi(p, P_OW) + 8 + pad) * 4 + 64 + packed;
 }
 
 /** Images [n0, n1), output columns (flattened oy*OW+ox) [j0, j1). */
@@ -43,6 +45,8 @@ export function conv2dGemm(p: usize, x: usize, w: usize, b: usize, y: usize, ws:
   for (let oy = 0, j = 0; oy < OH; oy++)
     for (let ox = 0; ox < OW; ox++, j++)
       store<i32>(jOff + (<usize>j << 2), oy * sh * Wp + ox * sw);
+  const packBuf = (padBuf + (<usize>(pad ? C * Hp * Wp : 0) << 2) + 63) & ~(<usize>63);
+  if (G == 1) prepackA(w, Kg, 1, Coutg, Kg, packBuf);
   for (let n = n0; n < n1; n++) {
     let src = x + (<usize>(n * C * H * W) << 2);
     if (pad) {
@@ -57,4 +61,5 @@ export function conv2dGemm(p: usize, x: usize, w: usize, b: usize, y: usize, ws:
       gemmDriver(Kg, a, Kg, 1, c, OHW, bias, b != 0 ? 1 : 0, act, alpha, gws, 0, Coutg, j0, j1);
     }
   }
+  clearPackedA();
 }

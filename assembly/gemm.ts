@@ -1,6 +1,7 @@
-// GEMM core: packing of A (4-row panels) and B (8-column panels, from a strided matrix or an
-// implicit im2col view), cache blocking (MC x KC x NC) and the 4x8 register-blocked
-// micro-kernel (8 f32x4 accumulators) with a fused bias + activation epilogue.
+// GEMM core: packing of A (4-row panels; or prepacked once for a whole matrix, e.g. conv
+// weights reused across images) and B (8-column panels, from a strided matrix or an implicit
+// im2col view), cache blocking (MC x KC x NC) and the 4x8 register-blocked micro-kernel
+// (8 f32x4 accumulators) with a fused bias + activation epilogue.
 import { madd, actVec } from './common';
 
 export const MR: i32 = 4;
@@ -32,6 +33,26 @@ let jOff: usize = 0;
 export function setBStrided(ptr: usize, rs: i32, cs: i32): void {
   bMode = 0; bPtr = ptr; bRs = rs; bCs = cs;
 }
+
+// Prepacked A (0: pack per block): every KC block of all rows, block at k offset pc starting
+// at aPre + 4*pc*aPreRows, its MR-row panels [k][r] in row order (aPreRows = M rounded to MR).
+let aPre: usize = 0;
+let aPreRows: i32 = 0;
+
+/** Bytes of a prepacked M x K matrix A. */
+export function packedABytes(M: i32, K: i32): i32 {
+  return ((M + MR - 1) / MR) * MR * K * 4;
+}
+
+/** Packs all of A (M x K, element (i, p) at a + 4*(i*rs + p*cs)) into dst and makes gemmDriver use it. */
+export function prepackA(a: usize, rs: i32, cs: i32, M: i32, K: i32, dst: usize): void {
+  const rows = ((M + MR - 1) / MR) * MR;
+  for (let pc = 0; pc < K; pc += KC) packA(a, rs, cs, 0, M, pc, min(KC, K - pc), dst + (<usize>(pc * rows) << 2));
+  aPre = dst; aPreRows = rows;
+}
+
+/** Back to packing A per block. */
+export function clearPackedA(): void { aPre = 0; }
 
 export function setBIm2col(ptr: usize, kOffTab: usize, jOffTab: usize): void {
   bMode = 1; bPtr = ptr; kOff = kOffTab; jOff = jOffTab;
@@ -218,14 +239,15 @@ export function gemmDriver(K: i32, a: usize, rsA: i32, csA: i32, c: usize, ldc: 
       packB(pc, kc, jc, nc, pB);
       for (let ic = m0; ic < m1; ic += MC) {
         const mc = min(MC, m1 - ic);
-        packA(a, rsA, csA, ic, mc, pc, kc, pA);
+        const blockA = aPre != 0 ? aPre + (<usize>(pc * aPreRows + ic * kc) << 2) : pA;
+        if (aPre == 0) packA(a, rsA, csA, ic, mc, pc, kc, pA);
         for (let jr = 0; jr < nc; jr += NR) {
           const cols = min(NR, nc - jr);
           const pb = pB + (<usize>(jr * kc) << 2);
           for (let ir = 0; ir < mc; ir += MR) {
             const rows = min(MR, mc - ir);
             const i = ic + ir, j = jc + jr;
-            const pa = pA + (<usize>(ir * kc) << 2);
+            const pa = blockA + (<usize>(ir * kc) << 2);
             const cp = c + (<usize>i * ldcB) + (<usize>j << 2);
             const bp = biasMode == 1 ? bias + (<usize>i << 2) : (biasMode == 2 ? bias + (<usize>j << 2) : 0);
             if (rows == MR && cols == NR) {

@@ -1,10 +1,12 @@
 // vgg_small rows of `npm run bench:dnn` (the zoo's vgg_small, 1x28x28 input): bwDNN inference
-// (the executor with the WebAssembly kernel table), one bwDNN training step (src/bwdnn/train's
-// stepper on the fast engine), and the same graph as ONNX for onnxruntime.
+// (the compiled fast forward, src/bwdnn/fast; BENCH_VGG_EXECUTOR=1: the executor with the
+// WebAssembly kernel table instead), one bwDNN training step (src/bwdnn/train's stepper on the
+// fast engine), and the same graph as ONNX for onnxruntime.
 import * as ort from 'onnxruntime-node';
 import type { DnnRuntime } from '../src/bwdnn/kernels/runtime.js';
 import { fastKernels } from '../src/bwdnn/kernels/ops.js';
 import { run } from '../src/bwdnn/reference/run.js';
+import { compileForward } from '../src/bwdnn/fast/forward.js';
 import { createTrainStep } from '../src/bwdnn/train/index.js';
 import { vggSmall } from '../src/bwdnn/zoo/models.js';
 import { graphCost } from '../src/ir/cost.js';
@@ -19,9 +21,15 @@ export function vggFlops(n: number): number {
   return graphCost(vggSmall()).flops * n;
 }
 
+/** One forward of a batch of n, input uploaded and logits downloaded each run. */
 export function vggInference(rt: DnnRuntime, n: number): () => void {
-  const g = vggSmall(), kernels = fastKernels(rt), x = input(n);
-  return () => { run(g, { input: x }, { kernels }); };
+  const g = vggSmall(), x = input(n);
+  if (process.env.BENCH_VGG_EXECUTOR === '1') {
+    const kernels = fastKernels(rt);
+    return () => { run(g, { input: x }, { kernels }); };
+  }
+  const fwd = compileForward(g, rt);
+  return () => { fwd.run({ input: x }); };
 }
 
 /** One training step of the fast engine on rt (createTrainStep: tape, loss, backward, SGD). */

@@ -2,7 +2,7 @@
 // relaxed-SIMD builds) on 1 and 2 threads, side by side in one run with onnxruntime-node,
 // tfjs-backend-wasm (XNNPACK) and PyTorch (/usr/bin/python3, bench/peers/dnn_torch.py), with
 // ratios; prints a text table and the same as Markdown. Workloads: bench/dnn-workloads.ts.
-// Env: BENCH_REPS (max runs per cell, default 7), BENCH_ONLY (substring of a workload name),
+// Env: BENCH_REPS (max runs per cell, default 7), BENCH_ONLY (comma list of substrings of workload names),
 // BENCH_PEERS (comma list of ort,tfjs,torch; default all), BENCH_CLOCK=cpu (time by the CPU time
 // of the process running the workload, robust on a shared machine; default wall).
 import * as ort from 'onnxruntime-node';
@@ -13,6 +13,7 @@ import { torchTimings, type TorchRun } from './dnn-torch.js';
 
 const REPS = Number(process.env.BENCH_REPS ?? 7);
 const ONLY = process.env.BENCH_ONLY ?? '';
+const ONLY_LIST = ONLY.split(',').map((s) => s.trim());
 const PEERS = new Set((process.env.BENCH_PEERS ?? 'ort,tfjs,torch').split(','));
 const CLOCK = process.env.BENCH_CLOCK === 'cpu' ? 'cpu' : 'wall';
 const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
@@ -53,15 +54,26 @@ async function tfjsMs(w: Workload): Promise<number | string | undefined> {
   }
 }
 
+/** PyTorch timings for every BENCH_ONLY item (the Python side takes one substring), merged. */
+function torchRuns(threads: number): TorchRun | { error: string } {
+  let merged: TorchRun | undefined;
+  for (const o of ONLY_LIST) {
+    const r = torchTimings(threads, Math.min(REPS, 5), o, CLOCK);
+    if (!('version' in r)) return r;
+    merged = merged ? { version: r.version, ms: { ...merged.ms, ...r.ms } } : r;
+  }
+  return merged!;
+}
+
 type Cell = number | string | undefined;
 const gf = (w: Workload, ms: Cell) => (typeof ms === 'number' ? (w.flops / ms / 1e6).toFixed(1) : typeof ms === 'string' ? ms : '-');
 const msStr = (ms: Cell) => (typeof ms === 'number' ? ms.toFixed(ms < 10 ? 2 : 1) : '-');
 const ratio = (bw: number, peer: Cell) => (typeof peer === 'number' ? (peer / bw).toFixed(2) : '-');
 
 async function main(): Promise<void> {
-  const workloads = WORKLOADS.filter((w) => w.name.includes(ONLY));
+  const workloads = WORKLOADS.filter((w) => ONLY_LIST.some((o) => w.name.includes(o)));
   const tfInfo = PEERS.has('tfjs') ? await tfjsWasm() : 'not run';
-  const torch: (TorchRun | { error: string } | undefined)[] = [1, 2].map((t) => (PEERS.has('torch') ? torchTimings(t, Math.min(REPS, 5), ONLY, CLOCK) : undefined));
+  const torch: (TorchRun | { error: string } | undefined)[] = [1, 2].map((t) => (PEERS.has('torch') ? torchRuns(t) : undefined));
   const t1 = torch[0];
   const torchInfo = !t1 ? 'PyTorch: not run' : 'version' in t1 ? `PyTorch ${t1.version}` : `PyTorch: ${t1.error}`;
   const runtimes = [1, 2].map((threads) => ({ plain: createRuntime({ threads, relaxed: 'off' }), relaxed: createRuntime({ threads, relaxed: 'auto' }) }));

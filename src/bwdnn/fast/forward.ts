@@ -14,7 +14,7 @@ import { placeBuffers, type Interval } from './liveness.js';
 
 export interface CompiledForward {
   /** Runs the graph (same contract as the reference executor's run): outputs by name. */
-  run(feeds: Record<string, Tensor>): Record<string, Tensor>;
+  run(feeds: Record<string, Tensor>, opts?: { onStep?: (group: FusedGroup, ms: number) => void }): Record<string, Tensor>;
   /** The fused groups, one kernel call each (reshapes: none). */
   readonly groups: readonly FusedGroup[];
   /** Bytes of the activation block of the last plan used (after buffer reuse). */
@@ -106,7 +106,7 @@ export function compileForward(g: Graph, rt: DnnRuntime): CompiledForward {
     groups,
     get activationBytes() { return last?.bytes ?? 0; },
     dispose,
-    run(feeds) {
+    run(feeds, opts) {
       const shapes: Record<string, number[]> = {};
       for (const i of g.inputs) {
         const t = feeds[i.name];
@@ -118,7 +118,9 @@ export function compileForward(g: Graph, rt: DnnRuntime): CompiledForward {
       const plan = planFor(shapes);
       for (const i of g.inputs) rt.f32(plan.ptrs.get(i.name)!, feeds[i.name]!.data.length).set(feeds[i.name]!.data as Float32Array);
       const ptr = ptrOf(plan);
-      for (const s of plan.steps) s.exec(ptr);
+      const onStep = opts?.onStep;
+      if (!onStep) for (const s of plan.steps) s.exec(ptr);
+      else for (const s of plan.steps) { const t0 = performance.now(); s.exec(ptr); onStep(s.group, performance.now() - t0); }
       const out: Record<string, Tensor> = {};
       for (const [name, shape] of plan.outShapes) out[name] = { dtype: 'float32', shape, data: rt.download(plan.ptrs.get(name)!, shape.reduce((a, b) => a * b, 1)) };
       return out;
