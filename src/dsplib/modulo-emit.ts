@@ -44,14 +44,22 @@ export interface Pipelined {
 
 /** Registers per virtual value: copies (a divisor of the unroll), base index into the pool. */
 function allocate(body: LoopBody, s: ModuloSchedule, t: TargetDesc, pool: number[]): { unroll: number; reg: (v: number, it: number) => number; used: number } | undefined {
-  const def = new Map<number, number>(), lastUse = new Map<number, number>();
+  // a value lives from its first write to its last read; a later write must also land before the
+  // next copy's first write (reads in that line see the old value, a second write would not be ordered)
+  const def = new Map<number, number>(), lastRead = new Map<number, number>(), lastWrite = new Map<number, number>();
   body.ops.forEach((o, i) => {
-    const rw = regsOf(o, t);
-    for (const r of rw.reads) if (!isP(r)) lastUse.set(r.v, Math.max(lastUse.get(r.v) ?? -Infinity, s.time[i]!));
-    if (rw.write && !isP(rw.write)) { if (def.has(rw.write.v)) throw new Error(`modulo: value v${rw.write.v} written twice in one iteration`); def.set(rw.write.v, s.time[i]!); }
+    const rw = regsOf(o, t), tm = s.time[i]!;
+    for (const r of rw.reads) if (!isP(r)) lastRead.set(r.v, Math.max(lastRead.get(r.v) ?? -Infinity, tm));
+    if (rw.write && !isP(rw.write)) {
+      const v = rw.write.v;
+      def.set(v, Math.min(def.get(v) ?? Infinity, tm)); lastWrite.set(v, Math.max(lastWrite.get(v) ?? -Infinity, tm));
+    }
   });
+  for (const v of lastRead.keys()) if (!def.has(v)) throw new Error(`modulo: value v${v} read but never written in the iteration`);
   const need = new Map<number, number>();
-  for (const [v, d] of def) need.set(v, Math.max(1, Math.ceil(((lastUse.get(v) ?? d + 1) - d) / s.II)));
+  for (const [v, d] of def) {
+    need.set(v, Math.max(1, Math.ceil(((lastRead.get(v) ?? d) - d) / s.II), Math.floor((lastWrite.get(v)! - d) / s.II) + 1));
+  }
   const unroll = Math.max(1, ...need.values());
   const base = new Map<number, { at: number; copies: number }>();
   let used = 0;
