@@ -8,10 +8,14 @@ import { OpBuilder, resolveIncrements } from './builder.js';
 import { dataSection, emitNest, placeTensors, staticLines } from './emit.js';
 import { constCode, constRegs, type ConstRegs, EXP_CONSTS, expOps } from './exp.js';
 import type { DspKernel } from './kernel.js';
-import { type Op, schedule } from './schedule.js';
+import { pipelinedPointwise } from './modulo-pointwise.js';
+import type { ArithOp } from './modulo.js';
+import { type Op, type Reg, schedule } from './schedule.js';
 
 export type ActivationKind = 'leakyrelu' | 'sigmoid' | 'tanh';
 export interface ActivationShape { n: number; alpha?: number }
+/** pipeline: software-pipeline the quad loop (modulo-pointwise.ts) when it issues fewer lines (default on). */
+export interface ActivationOptions { pipeline?: boolean }
 
 interface Spec {
   consts: string[];
@@ -56,7 +60,7 @@ const SPECS: Record<ActivationKind, (alpha: number) => Spec> = {
 };
 
 /** Pointwise activation kernel y = f(x) over n words. */
-export function activation(kind: ActivationKind, sh: ActivationShape, t: TargetDesc): DspKernel {
+export function activation(kind: ActivationKind, sh: ActivationShape, t: TargetDesc, opts: ActivationOptions = {}): DspKernel {
   const n = sh.n, alpha = sh.alpha ?? 0.01;
   if (!Number.isInteger(n) || n < 1) throw new BwvmError('DSPLIB_SHAPE', `${kind}: n must be a positive integer (got ${n})`);
   if (!SPECS[kind]) throw new BwvmError('DSPLIB_SHAPE', `unknown activation ${kind}`, { hint: `one of ${Object.keys(SPECS).join(', ')}` });
@@ -67,8 +71,7 @@ export function activation(kind: ActivationKind, sh: ActivationShape, t: TargetD
   const quads = Math.floor(n / 4), rest = n % 4;
   const chunks = Math.floor(quads / spec.quadsPerBody), tailQuads = quads - chunks * spec.quadsPerBody;
   const consts = constCode(C, { ALPHA: alpha });
-  const code: string[] = [...consts.code];
-  const nest = (nq: number, lanes: number, count: number, startQuad: number): void => {
+  const nest = (code: string[], nq: number, lanes: number, count: number, startQuad: number): void => {
     if (count === 0 || nq + lanes === 0) return;
     const b = new OpBuilder(t);
     const sx = b.stream(0, placed[0]!.addr, 0), sy = b.stream(1, placed[1]!.addr, 0);
@@ -86,13 +89,46 @@ export function activation(kind: ActivationKind, sh: ActivationShape, t: TargetD
     const lines = schedule(body!, b.streams, [], t, 64, new Set(Object.values(C)));
     code.push(...emitNest([count], b.streams.map((st, k) => ({ ...st, base: `${k ? 'y' : 'x'}+${4 * startQuad}`, steps: [step] })), { head: lines, tail: [] }, t));
   };
-  nest(spec.quadsPerBody, 0, chunks, 0);
-  nest(tailQuads, rest, 1, chunks * spec.quadsPerBody);
+  // quads from q0 on (and the partial quad) in list-scheduled chunks
+  const listFrom = (code: string[], q0: number): string[] => {
+    const left = quads - q0, rc = Math.floor(left / spec.quadsPerBody);
+    nest(code, spec.quadsPerBody, 0, rc, q0);
+    nest(code, left - rc * spec.quadsPerBody, rest, 1, q0 + rc * spec.quadsPerBody);
+    return code;
+  };
+  void chunks; void tailQuads;
+  let code = listFrom([...consts.code], 0);
+  const params: Record<string, number> = { quadsPerBody: spec.quadsPerBody, slots, pipelined: 0 };
+  if (opts.pipeline ?? true) {
+    // the quad's ops on per-quad registers 1000+k become iteration-local values (1000 = the loaded x)
+    const quad = (ins: Reg[], fresh: () => Reg): { ops: ArithOp[]; out: Reg } => {
+      const vals: Reg[] = [ins[0]!, ...Array.from({ length: spec.regs - 1 }, () => fresh())];
+      const m = (r: number): Reg => (r >= 1000 ? vals[r - 1000]! : { p: r });
+      const ops: ArithOp[] = [];
+      const out = spec.ops(vals.map((_, k) => 1000 + k), C, 0, (o) => {
+        if (o.kind !== 'fmac') throw new Error('activation: only arithmetic in a quad');
+        ops.push({ kind: 'arith', form: o.op ?? 'fmac', d: m(o.acc), a: 'p' in o.a ? m(o.a.p) : o.a, b: 'p' in o.b ? m(o.b.p) : o.b });
+      });
+      return { ops, out: m(out) };
+    };
+    const cset = new Set(Object.values(C));
+    const pool = Array.from({ length: t.regsPerMacro }, (_, r) => r).filter((r) => !cset.has(r));
+    let best = staticLines(code);
+    for (const G of [1, 2, 3]) {
+      const iters = Math.floor(quads / G);
+      if (iters < 2) continue;
+      const p = pipelinedPointwise({ inputs: [placed[0]!], output: placed[1]!, quad, constRegs: cset, pool }, G, iters, 0, t);
+      if (!p) continue;
+      const cand = listFrom([...consts.code, ...p.code], p.quads);
+      const lines = staticLines(cand);
+      if (lines < best) { best = lines; code = cand; Object.assign(params, { pipelined: 1, G, II: p.pipe.II, stages: p.pipe.stages, unroll: p.pipe.unroll }); }
+    }
+  }
   const asm = [`// ${kind} n=${n}${kind === 'leakyrelu' ? ` alpha=${alpha}` : ''} on ${t.name}`, ...dataSection(placed), ...consts.data, '.text', 'main:',
     ...code.map((l) => (l.endsWith(':') ? l : `    ${l}`)), '    halt', ''].join('\n');
   return {
     name: kind, dtype: 'f32', asm, flops: n, description: `${kind} over ${n} fp32 words`,
     inputs: [{ symbol: 'x', shape: [n], layout: 'flat' }], outputs: [{ symbol: 'y', shape: [n], layout: 'flat' }],
-    params: { quadsPerBody: spec.quadsPerBody, slots, staticLines: staticLines(code) },
+    params: { ...params, staticLines: staticLines(code) },
   };
 }
