@@ -1,9 +1,10 @@
 // Depthwise convolution (groups == Cin, Cout = Cin * multiplier). 3x3 stride 1 dilation 1:
 // tiles of 8 output rows x 4 columns (8 f32x4 accumulators, each input row loaded once per
 // tap column and used by up to 3 output rows); other stride-1 shapes: tiles of 2 rows x 16
-// columns; other strides: a scalar loop. All over a zero-padded copy of the plane.
+// columns; other strides: a scalar loop. All over a zero-padded copy of the plane whose
+// border is zeroed once per call (each plane then copies only its interior rows).
 import { madd, actVec, actScalar } from './common';
-import { padPlanes } from './pad';
+import { zeroFill } from './pad';
 import { pi, pf, roundUp, P_N, P_C, P_H, P_W, P_COUT, P_KH, P_KW, P_SH, P_SW, P_PH, P_PW, P_DH, P_DW, P_OH, P_OW, P_ACT, P_ALPHA } from './params';
 
 function unitStride(p: usize): bool { return pi(p, P_SH) == 1 && pi(p, P_SW) == 1; }
@@ -32,12 +33,15 @@ export function depthwise(p: usize, x: usize, w: usize, b: usize, y: usize, ws: 
   const mult = Cout / C, taps = kh * kw;
   const Hp = dwHp(p), Wp = dwWp(p);
   const buf = ws;
+  const ph = pi(p, P_PH), pw = pi(p, P_PW);
+  // the border of the padded plane is zeroed once: every plane writes the same interior
+  zeroFill(buf, Hp * Wp);
   let padded = -1;
   for (let q = p0; q < p1; q++) {
     const n = q / Cout, co = q % Cout, ci = co / mult;
     const inPlane = n * C + ci;
     if (inPlane != padded) {
-      padPlanes(x + (<usize>(inPlane * H * W) << 2), 1, H, W, pi(p, P_PH), pi(p, P_PW), Hp, Wp, buf);
+      copyInterior(x + (<usize>(inPlane * H * W) << 2), H, W, buf + (<usize>(ph * Wp + pw) << 2), Wp);
       padded = inPlane;
     }
     const wt = w + (<usize>(co * taps) << 2);
@@ -46,6 +50,21 @@ export function depthwise(p: usize, x: usize, w: usize, b: usize, y: usize, ws: 
     if (kh == 3 && kw == 3 && sh == 1 && sw == 1 && dh == 1 && dw == 1) tiles3x3(buf, Wp, wt, bias, act, alpha, out, OH, OW);
     else if (sh == 1 && sw == 1) tiles(buf, Wp, wt, kh, kw, dh, dw, bias, act, alpha, out, OH, OW);
     else generic(buf, Wp, wt, kh, kw, sh, sw, dh, dw, bias, act, alpha, out, OH, OW);
+  }
+}
+
+/** Copies an H x W plane into rows of Wp floats at dst (4 floats at a time, no calls per row). */
+function copyInterior(src: usize, H: i32, W: i32, dst: usize, Wp: i32): void {
+  const rowS = <usize>W << 2, rowD = <usize>Wp << 2, vecEnd = <usize>(W & ~3) << 2;
+  for (let y = 0; y < H; y++) {
+    let o: usize = 0;
+    for (; o + 32 <= vecEnd; o += 32) {
+      v128.store(dst + o, v128.load(src + o));
+      v128.store(dst + o, v128.load(src + o, 16), 16);
+    }
+    for (; o < vecEnd; o += 16) v128.store(dst + o, v128.load(src + o));
+    for (; o < rowS; o += 4) store<f32>(dst + o, load<f32>(src + o));
+    src += rowS; dst += rowD;
   }
 }
 

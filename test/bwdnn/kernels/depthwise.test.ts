@@ -1,6 +1,7 @@
 // Depthwise convolution (assembly/depthwise.ts): the 3x3 stride-1 fast path (tiles of 8 rows x
 // 4 columns) on shapes that exercise every partial-tile edge, channel multipliers, pads and
-// activations, plus the general stride-1 and strided paths, against the reference executor's
+// activations, plus the general stride-1 (incl. dilated) and strided paths and a sweep of odd
+// sizes, stride 2 and pads 0/1 over several images, against the reference executor's
 // Conv kernel, on plain and relaxed builds with 1 and 2 threads.
 import { describe, it, expect } from 'vitest';
 import { conv2d, type ConvGeometry } from '../../../src/bwdnn/kernels/conv.js';
@@ -24,6 +25,13 @@ const cases: ConvGeometry[] = [
   dw(1, 2, 30, 35), // several tiles both ways with ragged edges
   dw(1, 4, 12, 12, { kh: 5, kw: 5, pads: [2, 2, 2, 2] }), // general stride-1 path
   dw(1, 4, 12, 11, { stride: [2, 2] }), // strided path
+  // sweep: several images and planes through one padded buffer (its zero border written once)
+  dw(3, 5, 7, 5, { pads: [0, 0, 0, 0] }), // odd, valid
+  dw(2, 3, 17, 33), // odd sizes, ragged tiles both ways
+  dw(2, 6, 9, 9, { stride: [2, 2], pads: [0, 0, 0, 0] }), // stride 2, pad 0
+  dw(2, 6, 10, 9, { stride: [2, 2], pads: [1, 1, 1, 1] }), // stride 2, pad 1
+  dw(2, 3, 11, 12, { Cout: 6, pads: [0, 0, 0, 0] }), // multiplier 2, pad 0
+  dw(2, 4, 13, 10, { dilation: [2, 2], pads: [2, 2, 2, 2] }), // dilated stride-1 path
 ];
 
 /** The reference executor running one Conv node: the oracle. */
@@ -31,7 +39,7 @@ function reference(x: Float32Array, w: Float32Array, b: Float32Array, g: ConvGeo
   const gr = createGraph({ name: 'dw', opset: 13, inputs: [{ name: 'x', dtype: 'float32', shape: [g.N, g.C, g.H, g.W] }] });
   gr.initializers.set('w', { name: 'w', dtype: 'float32', shape: [g.Cout, 1, g.kh, g.kw], data: w });
   gr.initializers.set('b', { name: 'b', dtype: 'float32', shape: [g.Cout], data: b });
-  gr.nodes.push({ name: 'c', op: 'Conv', inputs: ['x', 'w', 'b'], outputs: ['y'], attrs: { kernel_shape: [g.kh, g.kw], group: g.groups!, pads: g.pads!, strides: g.stride ?? [1, 1] } });
+  gr.nodes.push({ name: 'c', op: 'Conv', inputs: ['x', 'w', 'b'], outputs: ['y'], attrs: { kernel_shape: [g.kh, g.kw], group: g.groups!, pads: g.pads!, strides: g.stride ?? [1, 1], dilations: g.dilation ?? [1, 1] } });
   gr.outputs = [{ name: 'y', dtype: 'float32', shape: [] }];
   inferShapes(gr);
   return run(gr, { x: { dtype: 'float32', shape: [g.N, g.C, g.H, g.W], data: x } }).y!.data as Float32Array;
