@@ -7,7 +7,7 @@ export { forwardTape, type Tape } from './tape.js';
 export { backward, backwardPlan, trainableParams, type BackwardPlan, type BackwardOptions } from './backward.js';
 export { trainingStepMemory, type TrainingStepMemory } from '../memory/training.js';
 export { softmaxCrossEntropy, type LossResult } from './loss.js';
-export { sgd, adam, type Optimizer, type SgdOptions, type AdamOptions } from './optim.js';
+export { sgd, adam, type Optimizer, type OptimizerState, type SgdOptions, type AdamOptions } from './optim.js';
 export { learningRate, type ScheduleName, type ScheduleOptions } from './schedule.js';
 export { train, type TrainOptions, type TrainHistory, type EpochRecord, type StepProgress } from './trainer.js';
 export { evaluate, type Evaluation, type EvaluateOptions } from './evaluate.js';

@@ -1,12 +1,32 @@
 // Optimizers over named parameter tensors: SGD with momentum (optionally Nesterov) and Adam, both
 // with L2 weight decay applied to weight tensors only (not to biases and BN parameters, rank 1).
+// Their state (momentum / moment buffers, Adam's step count) can be exported and loaded, so a
+// training run can stop after an epoch and resume with exactly the same updates.
 import type { Initializer } from '../../ir/types.js';
+import { BwvmError } from '../../util/errors.js';
+
+/** An optimizer's state: per parameter its buffers (SGD: velocity; Adam: first, second moment). */
+export interface OptimizerState { name: string; t: number; slots: Record<string, Float32Array[]> }
 
 export interface Optimizer {
   readonly name: string;
   /** Apply one update with learning rate lr; grads are by parameter name. */
   step(params: Map<string, Initializer>, grads: Map<string, Float32Array>, lr: number): void;
+  /** A copy of the state (buffers copied). */
+  state(): OptimizerState;
+  /** Replace the state with a saved one of the same optimizer. */
+  load(s: OptimizerState): void;
 }
+
+function checkState(s: OptimizerState, name: string, per: number): void {
+  if (s.name !== name) throw new BwvmError('OPTIMIZER_STATE', `saved optimizer state is '${s.name}', this optimizer is '${name}'`, { hint: `resume with --optimizer ${s.name}, or start without the saved state` });
+  for (const [k, v] of Object.entries(s.slots)) {
+    if (v.length !== per) throw new BwvmError('OPTIMIZER_STATE', `saved ${name} state of '${k}' has ${v.length} buffers, expected ${per}`);
+  }
+}
+
+const copySlots = (maps: Map<string, Float32Array>[]): Record<string, Float32Array[]> =>
+  Object.fromEntries([...maps[0]!.keys()].map((k) => [k, maps.map((m) => m.get(k)!.slice())]));
 
 export interface SgdOptions { momentum?: number; weightDecay?: number; nesterov?: boolean }
 export interface AdamOptions { beta1?: number; beta2?: number; eps?: number; weightDecay?: number }
@@ -30,6 +50,12 @@ export function sgd(o: SgdOptions = {}): Optimizer {
           w[i] -= lr * (nesterov ? gi + mom * v[i]! : v[i]!);
         }
       }
+    },
+    state: () => ({ name: 'sgd', t: 0, slots: copySlots([vel]) }),
+    load(st) {
+      checkState(st, 'sgd', 1);
+      vel.clear();
+      for (const [k, [v]] of Object.entries(st.slots)) vel.set(k, v!.slice());
     },
   };
 }
@@ -56,6 +82,13 @@ export function adam(o: AdamOptions = {}): Optimizer {
           w[i] -= (lr * (m[i]! / c1)) / (Math.sqrt(v[i]! / c2) + eps);
         }
       }
+    },
+    state: () => ({ name: 'adam', t, slots: copySlots([m1, m2]) }),
+    load(st) {
+      checkState(st, 'adam', 2);
+      m1.clear(); m2.clear();
+      for (const [k, [m, v]] of Object.entries(st.slots)) { m1.set(k, m!.slice()); m2.set(k, v!.slice()); }
+      t = st.t;
     },
   };
 }

@@ -5,7 +5,7 @@ import type { Graph, Tensor } from '../../ir/types.js';
 import { BwvmError } from '../../util/errors.js';
 import type { Dataset } from '../data/dataset.js';
 import { batches, type Augment } from '../data/batches.js';
-import { adam, sgd, type Optimizer } from './optim.js';
+import { adam, sgd, type Optimizer, type OptimizerState } from './optim.js';
 import { createTrainStep, type TrainStepper } from './step.js';
 import { forwardTape } from './tape.js';
 import type { EngineOptions } from './engine.js';
@@ -29,8 +29,13 @@ export interface TrainOptions extends EngineOptions {
   /** Evaluated after every epoch. */
   validation?: Dataset;
   signal?: AbortSignal;
+  /** Continue a run: this many epochs are already done (their steps count for the schedule and
+   *  the shuffling seeds), the graph holds their weights, `optimizer` their optimizer state. */
+  resume?: { epochs: number; optimizer?: OptimizerState };
   onStep?(p: StepProgress): void;
   onEpoch?(e: EpochRecord): void;
+  /** After each finished epoch: epochs done so far and the optimizer state (for resumable runs). */
+  onCheckpoint?(epochsDone: number, optimizer: OptimizerState): void | Promise<void>;
 }
 
 export interface StepProgress { epoch: number; step: number; totalSteps: number; loss: number; accuracy: number; lr: number }
@@ -51,21 +56,25 @@ export async function train(g: Graph, ds: Dataset, o: TrainOptions = {}): Promis
   const lr0 = o.lr ?? (o.optimizer === 'adam' ? 1e-3 : 0.05);
   const perEpoch = Math.ceil(ds.n / bs);
   const totalSteps = Math.min(epochs * perEpoch, o.maxSteps ?? Infinity);
+  const start = o.resume?.epochs ?? 0;
+  if (!(Number.isInteger(start) && start >= 0)) throw new BwvmError('TRAIN_OPTIONS', `resume epochs ${start} must be a whole number >= 0`);
+  if (o.resume?.optimizer) opt.load(o.resume.optimizer);
   const stepper = createTrainStep(g, { ...o, optimizer: opt });
+  const step0 = start * perEpoch; // global step of this call's first step
   const history: TrainHistory = { epochs: [], steps: 0, interrupted: false, params: [...stepper.params.values()].reduce((a, p) => a + p.data.length, 0) };
-  for (let epoch = 0; epoch < epochs && history.steps < totalSteps; epoch++) {
+  for (let epoch = start; epoch < epochs && step0 + history.steps < totalSteps; epoch++) {
     const t0 = performance.now();
     let lossSum = 0, correct = 0, seen = 0, lr = lr0;
     for (const b of batches(ds, { batchSize: bs, shuffle: true, seed: seed * 1000 + epoch, ...(o.augment ? { augment: o.augment } : {}) })) {
-      if (o.signal?.aborted || history.steps >= totalSteps) break;
-      lr = learningRate({ name: o.schedule ?? 'constant', lr: lr0, totalSteps, stepsPerEpoch: perEpoch, stepSize: o.stepSize ?? 1, gamma: o.gamma ?? 0.1 }, history.steps);
+      if (o.signal?.aborted || step0 + history.steps >= totalSteps) break;
+      lr = learningRate({ name: o.schedule ?? 'constant', lr: lr0, totalSteps, stepsPerEpoch: perEpoch, stepSize: o.stepSize ?? 1, gamma: o.gamma ?? 0.1 }, step0 + history.steps);
       const x = { dtype: 'float32' as const, shape: [b.size, ...ds.shape], data: b.images };
       const r = stepper.step(x, b.labels, lr);
       history.steps++;
       lossSum += r.loss * b.size;
       correct += r.correct;
       seen += b.size;
-      o.onStep?.({ epoch, step: history.steps, totalSteps, loss: r.loss, accuracy: r.correct / b.size, lr });
+      o.onStep?.({ epoch, step: step0 + history.steps, totalSteps, loss: r.loss, accuracy: r.correct / b.size, lr });
       await tick();
     }
     if (o.signal?.aborted) { history.interrupted = true; break; }
@@ -77,6 +86,7 @@ export async function train(g: Graph, ds: Dataset, o: TrainOptions = {}): Promis
     }
     history.epochs.push(rec);
     o.onEpoch?.(rec);
+    await o.onCheckpoint?.(epoch + 1, opt.state());
   }
   return history;
 }
