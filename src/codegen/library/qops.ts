@@ -103,7 +103,7 @@ const conv: QLowering = {
     const packed = qconvPack({ x: new Int32Array(C * H * W), w: nums(n.weight!.data), ...(n.bias ? { bias: nums(n.bias.data) } : {}), mult: n.requant!, zx: zp(x), zy: zp(y) },
       { C, H, W, M, kH, kW, pad, bits, Hpp: p.Hpp!, Wpp: p.Wpp!, Kp: p.Kp! });
     const xp = `${n.name}:packed`;
-    return withClamp(c, bits, (out) => [
+    return withClamp(c, bits, (out): QCall[] => [
       { kernel: qpack({ C, H, W, bits, pad, Hpp: p.Hpp!, Wpp: p.Wpp!, zx: zp(x) }, c.t), region: `${n.name}:pack`, args: { x: { value: n.inputs[0]! }, y: { value: xp } } },
       { kernel: k, region: n.name, args: { x: { value: xp }, w: { constant: packed.w }, q: { constant: packed.q }, y: { value: out } } },
     ]);
@@ -124,7 +124,7 @@ const gemm: QLowering = {
     if (bits === 8) {
       const k = qdense({ N: 1, K, M, bits: 8 }, c.t);
       const packed = qdensePack({ N: 1, K, M, ...data });
-      return withClamp(c, bits, (out) => [
+      return withClamp(c, bits, (out): QCall[] => [
         { kernel: qpack({ C: K, H: 1, W: 1, bits, pad: 0, Hpp: 1, Wpp: 1, zx: zp(x) }, c.t), region: `${n.name}:pack`, args: { x: { value: n.inputs[0]! }, y: { value: xp } } },
         { kernel: k, region: n.name, args: { x: { value: xp }, w: { constant: packed.w }, q: { constant: packed.q }, y: { value: out } } },
       ]);
@@ -133,7 +133,7 @@ const gemm: QLowering = {
     const k = qconv({ C: K, H: 1, W: 1, M, kH: 1, kW: 1, stride: 1, pad: 0, bits }, c.t);
     const p = k.params as Record<string, number>;
     const packed = qconvPack(data, { C: K, H: 1, W: 1, M, kH: 1, kW: 1, pad: 0, bits, Hpp: p.Hpp!, Wpp: p.Wpp!, Kp: p.Kp! });
-    return withClamp(c, bits, (out) => [
+    return withClamp(c, bits, (out): QCall[] => [
       { kernel: qpack({ C: K, H: 1, W: 1, bits, pad: 0, Hpp: p.Hpp!, Wpp: p.Wpp!, zx: zp(x) }, c.t), region: `${n.name}:pack`, args: { x: { value: n.inputs[0]! }, y: { value: xp } } },
       { kernel: k, region: n.name, args: { x: { value: xp }, w: { constant: packed.w }, q: { constant: packed.q }, y: { value: out } } },
     ]);
