@@ -7,10 +7,13 @@ import { BwvmError } from '../util/errors.js';
 import { OpBuilder, resolveIncrements } from './builder.js';
 import { dataSection, emitNest, type Placed, placeTensors, staticLines } from './emit.js';
 import type { DspKernel } from './kernel.js';
+import { pipelineLoop, resolveLoop } from './modulo-emit.js';
+import type { LoopBody, MOp } from './modulo.js';
 import { type ExtraForm, type Op, poolRegs, type Reg, schedule } from './schedule.js';
 
 export interface GemmShape { N: number; K: number; M: number }
-export interface GemmOptions { bias?: boolean; relu?: boolean; block?: { R: number; Q: number } }
+/** pipeline: per block, software-pipeline the k loop (modulo.ts) when it issues fewer lines (default on). */
+export interface GemmOptions { bias?: boolean; relu?: boolean; block?: { R: number; Q: number }; pipeline?: boolean }
 
 const ZERO = 63;
 const FSUM: ExtraForm[] = ['fsumx', 'fsumy', 'fsumz', 'fsumt'];
@@ -86,14 +89,21 @@ function build(kind: 'dense' | 'matmul', sh: GemmShape, blk: { R: number; Q: num
     { r: R, q: Q, nc: nb, mc: mb, n0: 0, m0: 0 }, { r: R, q: mr, nc: nb, mc: 1, n0: 0, m0: mb * Q },
     { r: nr, q: Q, nc: 1, mc: mb, n0: nb * R, m0: 0 }, { r: nr, q: mr, nc: 1, mc: 1, n0: nb * R, m0: mb * Q },
   ];
+  let pipelinedParts = 0;
   for (const p of parts) {
     if (p.r === 0 || p.q === 0 || p.nc === 0 || p.mc === 0) continue;
     // the line estimate can be low (bank conflicts): retry with shorter unrolled k-chunks
+    let part: string[] = [];
     for (let scale = 1; ; scale *= 1.6) {
-      try { code.push(...blockNest(sh, Kp, p, at(xName), at(wName), opts.bias ? at('b') : undefined, at('y'), !!opts.relu, t, scale)); break; } catch (e) {
+      try { part = blockNest(sh, Kp, p, at(xName), at(wName), opts.bias ? at('b') : undefined, at('y'), !!opts.relu, t, scale); break; } catch (e) {
         if ((e as BwvmError).code !== 'DSPLIB_CODE_SIZE' || scale > 10) throw e;
       }
     }
+    if (opts.pipeline ?? true) {
+      const piped = blockNest(sh, Kp, p, at(xName), at(wName), opts.bias ? at('b') : undefined, at('y'), !!opts.relu, t, 1, true);
+      if (piped.length && staticLines(piped) < staticLines(part)) { part = piped; pipelinedParts++; }
+    }
+    code.push(...part);
   }
   const staticN = staticLines(code);
   const asm = [`// ${kind} ${shapeText(sh)}${opts.relu ? ' + relu' : ''} on ${t.name}: block R=${R} Q=${Q}`, ...dataSection(placed), '.text', 'main:',
@@ -106,7 +116,7 @@ function build(kind: 'dense' | 'matmul', sh: GemmShape, blk: { R: number; Q: num
     description: `${kind} ${shapeText(sh)}${opts.bias ? ' + bias' : ''}${opts.relu ? ' + relu' : ''} (fp32)`,
     inputs: [{ symbol: xName, shape: [N, K], layout: 'NK' }, wIn, ...(opts.bias ? [{ symbol: 'b', shape: [M], layout: 'M' }] : [])],
     outputs: [{ symbol: 'y', shape: [N, M], layout: 'NM' }],
-    params: { R, Q, Kp, staticLines: staticN },
+    params: { R, Q, Kp, staticLines: staticN, pipelinedParts },
   };
 }
 
@@ -120,7 +130,7 @@ export function gemmLayoutB(b: ArrayLike<number>, K: number, M: number): Float32
 interface Part { r: number; q: number; nc: number; mc: number; n0: number; m0: number }
 
 /** Loop nest over nc x mc blocks of r x-rows by q W-rows starting at (n0, m0). */
-function blockNest(sh: GemmShape, Kp: number, p: Part, X: Placed, Wt: Placed, B: Placed | undefined, Y: Placed, relu: boolean, t: TargetDesc, scale: number): string[] {
+function blockNest(sh: GemmShape, Kp: number, p: Part, X: Placed, Wt: Placed, B: Placed | undefined, Y: Placed, relu: boolean, t: TargetDesc, scale: number, pipe = false): string[] {
   const { K, M } = sh, { r: R, q: Q } = p, k4 = Math.ceil(K / 4);
   const b = new OpBuilder(t);
   const work = [0, 0, 0];
@@ -158,6 +168,24 @@ function blockNest(sh: GemmShape, Kp: number, p: Part, X: Placed, Wt: Placed, B:
     }
     return ops;
   };
+  const stepM = b.streams.map((_, i) => (wS.includes(i) ? Q * Kp : yS.includes(i) || i === bS ? Q : 0));
+  const steps = (i: number): number[] => (xS.includes(i) ? [R * K, 0] : wS.includes(i) ? [0, Q * Kp] : i === bS ? [0, Q] : [R * M, Q]);
+  const nest = b.streams.map((st, i) => ({ ...st, base: `${xS.includes(i) ? X.name : wS.includes(i) ? Wt.name : i === bS ? B!.name : Y.name}+${st.start}`, steps: steps(i) }));
+  const pinned = new Set([...Array.from({ length: R * Q }, (_, k) => k), ZERO]);
+  if (pipe) {
+    // accumulators zeroed, then the k loop modulo scheduled (one k-quad per iteration), then the epilogue
+    const body = pipelinedK(b, xS, wS, R, Q, k4, acc, t);
+    if (!body) return [];
+    const kRel = b.streams.map((_, i) => (xS.includes(i) || wS.includes(i) ? 4 * k4 : 0));
+    const [epi] = resolveIncrements([epilogue()], b.streams.length, stepM.map((st, i) => st - kRel[i]!));
+    const zero: string[] = [];
+    for (let k = 0; k < R * Q; k += t.units.ALU) zero.push(Array.from({ length: Math.min(t.units.ALU, R * Q - k) }, (_, j) => `xyzt r${k + j} = 0`).join(' || '));
+    const lines = [...zero, ...body, ...schedule(epi!, b.streams, poolRegs(t, pinned), t, 64, new Set([ZERO]))];
+    try { return emitNest([p.nc, p.mc], nest, { head: lines, tail: [] }, t); } catch (e) {
+      if ((e as BwvmError).code === 'DSPLIB_CODE_SIZE') return [];
+      throw e;
+    }
+  }
   const lpq = quadLines(R, Q) * 1.15 * scale;
   let segs: Op[][], midCount = 0, shift = b.streams.map(() => 0);
   const kRel = b.streams.map((_, i) => (xS.includes(i) || wS.includes(i) ? 4 : 0));
@@ -176,14 +204,23 @@ function blockNest(sh: GemmShape, Kp: number, p: Part, X: Placed, Wt: Placed, B:
       segs = [head, mid, tail];
     } else segs = [head, [...quads(1, k4), ...epilogue()]];
   }
-  const stepM = b.streams.map((_, i) => (wS.includes(i) ? Q * Kp : yS.includes(i) || i === bS ? Q : 0));
   const end = stepM.map((st, i) => st + shift[i]!);
   const resolved = resolveIncrements(segs, b.streams.length, end, shift);
-  const pinned = new Set([...Array.from({ length: R * Q }, (_, k) => k), ZERO]);
   const sched = resolved.map((ops) => schedule(ops, b.streams, poolRegs(t, pinned), t, 64, new Set([ZERO])));
   const body = sched.length === 1 ? { head: sched[0]!, tail: [] } : sched.length === 2 ? { head: sched[0]!, tail: sched[1]! }
     : { head: sched[0]!, mid: { lines: sched[1]!, count: midCount }, tail: sched[2]! };
-  const steps = (i: number): number[] => (xS.includes(i) ? [R * K, 0] : wS.includes(i) ? [0, Q * Kp] : i === bS ? [0, Q] : [R * M, Q]);
-  const nest = b.streams.map((st, i) => ({ ...st, base: `${xS.includes(i) ? X.name : wS.includes(i) ? Wt.name : i === bS ? B!.name : Y.name}+${st.start}`, steps: steps(i) }));
   return emitNest([p.nc, p.mc], nest, body, t);
+}
+
+/** The k loop of a block software pipelined: per iteration R x quads, Q W quads, R*Q fmacs into the accumulators. */
+function pipelinedK(b: OpBuilder, xS: number[], wS: number[], R: number, Q: number, k4: number, acc: (i: number, j: number) => number, t: TargetDesc): string[] | undefined {
+  const ops: MOp[] = [];
+  let v = 0;
+  const xv = xS.map((s) => { const r = { v: v++ }; ops.push(b.loadOp(s, 0, 'xyzt', 1, r, 0)); return r; });
+  const wv = wS.map((s) => { const r = { v: v++ }; ops.push(b.loadOp(s, 0, 'xyzt', 1, r, 0)); return r; });
+  for (let n = 0; n < R; n++) for (let m = 0; m < Q; m++) ops.push({ kind: 'arith', form: 'fmac', d: { p: acc(n, m) }, a: xv[n]!, b: wv[m]! });
+  const step = b.streams.map((_, i) => (xS.includes(i) || wS.includes(i) ? 4 : 0));
+  const body: LoopBody = { ops: resolveLoop(ops, step), streams: b.streams, step, constRegs: new Set([ZERO]) };
+  const pool = Array.from({ length: ZERO - R * Q }, (_, k) => R * Q + k);
+  return pipelineLoop(body, k4, t, pool, 300)?.lines;
 }

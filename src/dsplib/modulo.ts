@@ -92,7 +92,11 @@ export function resMII(body: LoopBody, t: TargetDesc): number {
     const info = arithInfo(o.form, t);
     for (const u of info.units) for (const l of info.lanes) unit.set(`${u}${l}`, (unit.get(`${u}${l}`) ?? 0) + 1);
   }
+  // banks: a line reaches each bank of a memory block at one address, so at most banksPerBlock words per block
+  const words = new Map<number, number>();
+  for (const o of body.ops) if (o.kind === 'load' || o.kind === 'store') for (const a of o.addr) { const blk = Math.floor(a / t.memory.blockWords); words.set(blk, (words.get(blk) ?? 0) + 1); }
   let m = Math.ceil(slots / t.issueWidth);
+  for (const w of words.values()) m = Math.max(m, Math.ceil(w / t.memory.banksPerBlock));
   for (const a of ag) m = Math.max(m, Math.ceil(a / t.agu.portsPerLine));
   for (const [k, c] of unit) m = Math.max(m, Math.ceil(c / t.units[k.slice(0, 3) as Unit]));
   return Math.max(1, m);
@@ -139,7 +143,7 @@ class MRT {
         for (const j of row.ops) {
           const x = ops[j]!;
           if (x.kind !== 'load' && x.kind !== 'store') continue;
-          if (this.bankClash(me, Math.floor(tm / this.II), x, Math.floor(time.get(j)! / this.II))) bad.add(j);
+          if (this.bankClash(o, Math.floor(tm / this.II), j, Math.floor(time.get(j)! / this.II))) bad.add(j);
         }
       }
     } else {
@@ -152,7 +156,16 @@ class MRT {
     return [...bad];
   }
   /** Two accesses in one line, iterations apart by their stage difference: same bank, other word, for some iteration. */
-  private bankClash(a: Extract<MOp, { kind: 'load' | 'store' }>, sa: number, b: Extract<MOp, { kind: 'load' | 'store' }>, sb: number): boolean {
+  private memo = new Map<string, boolean>();
+  private bankClash(ia: number, sa: number, ib: number, sb: number): boolean {
+    const nbk = this.t.memory.banksPerBlock;
+    const k = `${ia}|${ib}|${((sa % nbk) + nbk) % nbk}|${((sb % nbk) + nbk) % nbk}`;
+    let r = this.memo.get(k);
+    type Acc = Extract<MOp, { kind: 'load' | 'store' }>;
+    if (r === undefined) { r = this.bankClashRaw(this.body.ops[ia] as Acc, sa, this.body.ops[ib] as Acc, sb); this.memo.set(k, r); }
+    return r;
+  }
+  private bankClashRaw(a: Extract<MOp, { kind: 'load' | 'store' }>, sa: number, b: Extract<MOp, { kind: 'load' | 'store' }>, sb: number): boolean {
     const nb = this.t.memory.banksPerBlock, bw = this.t.memory.blockWords;
     const bank = (addr: number): number => ((addr % nb) + nb) % nb;
     const stA = this.body.step[a.stream]!, stB = this.body.step[b.stream]!;
