@@ -9,8 +9,8 @@ import { rand, reference, relError, simulate } from './harness.js';
 const T = getTarget('bwdsp104x');
 const OP: Record<ActivationKind, string> = { leakyrelu: 'LeakyRelu', sigmoid: 'Sigmoid', tanh: 'Tanh' };
 
-function run(kind: ActivationKind, x: Float32Array, alpha = 0.01, asm?: (a: string) => string): { y: Float32Array; ref: Float32Array } {
-  const k0 = activation(kind, { n: x.length, alpha }, T);
+function run(kind: ActivationKind, x: Float32Array, alpha = 0.01, asm?: (a: string) => string, pipeline?: boolean): { y: Float32Array; ref: Float32Array } {
+  const k0 = activation(kind, { n: x.length, alpha }, T, pipeline === undefined ? {} : { pipeline });
   const k = asm ? { ...k0, asm: asm(k0.asm) } : k0;
   const { outs } = simulate(k, T, { x });
   return { y: outs.y!, ref: reference(OP[kind], [{ shape: [x.length], data: x }], kind === 'leakyrelu' ? { alpha } : {}) };
@@ -32,6 +32,13 @@ describe('activations vs reference', () => {
         expect(elementRel(y, ref)).toBeLessThanOrEqual(1e-5);
       });
     }
+  }
+  for (const kind of ['leakyrelu', 'sigmoid', 'tanh'] as const) {
+    it(`${kind}: software-pipelined (default for n = 333) and list-scheduled loops both within 1e-5`, () => {
+      const x = rand(333, 7).map((v) => v * 20);
+      for (const p of [true, false]) { const { y, ref } = run(kind, x, 0.01, undefined, p); expect(elementRel(y, ref)).toBeLessThanOrEqual(1e-5); }
+      expect(activation(kind, { n: 333 }, T).params.pipelined).toBe(1);
+    });
   }
   it('leakyrelu with alpha > 1 and a non-representable alpha', () => {
     for (const alpha of [1.5, 0.3]) {

@@ -9,7 +9,7 @@ import { rand, reference, relError, simulate } from './harness.js';
 
 const T = getTarget('bwdsp104x');
 
-function checkDense(sh: GemmShape, opts: { relu?: boolean; block?: { R: number; Q: number } } = {}, asm?: (a: string) => string): number {
+function checkDense(sh: GemmShape, opts: { relu?: boolean; block?: { R: number; Q: number }; pipeline?: boolean } = {}, asm?: (a: string) => string): number {
   const k0 = dense(sh, T, opts);
   const k = asm ? { ...k0, asm: asm(k0.asm) } : k0;
   const x = rand(sh.N * sh.K, 21), w = rand(sh.M * sh.K, 22), b = rand(sh.M, 23);
@@ -33,6 +33,24 @@ describe('dense vs reference Gemm (transB=1)', () => {
   it('fused ReLU epilogue', () => { expect(checkDense({ N: 4, K: 9, M: 10 }, { relu: true })).toBeLessThanOrEqual(1e-5); });
   it('a forced block with remainders in both dimensions', () => {
     expect(checkDense({ N: 5, K: 11, M: 11 }, { block: { R: 2, Q: 4 } })).toBeLessThanOrEqual(1e-5);
+  });
+});
+
+describe('software-pipelined k loop (modulo.ts) vs the list-scheduled one', () => {
+  const GEMV: Array<[string, GemmShape]> = [
+    ['GEMV 1x64x37', { N: 1, K: 64, M: 37 }], ['GEMV odd K 1x77x9', { N: 1, K: 77, M: 9 }], ['2x130x23', { N: 2, K: 130, M: 23 }], ['K=5 (one k-quad)', { N: 1, K: 5, M: 6 }],
+  ];
+  for (const [name, sh] of GEMV) {
+    it(`${name}: both variants equal the reference`, () => {
+      expect(checkDense(sh, { pipeline: true })).toBeLessThanOrEqual(1e-5);
+      expect(checkDense(sh, { pipeline: false })).toBeLessThanOrEqual(1e-5);
+    });
+  }
+  it('GEMV picks the pipelined loop and issues fewer lines; pipeline: false keeps the list schedule', () => {
+    const on = dense({ N: 1, K: 64, M: 37 }, T), off = dense({ N: 1, K: 64, M: 37 }, T, { pipeline: false });
+    expect(on.params.pipelinedParts).toBeGreaterThan(0);
+    expect(off.params.pipelinedParts).toBe(0);
+    expect(on.params.staticLines).toBeLessThan(off.params.staticLines!);
   });
 });
 
