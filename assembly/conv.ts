@@ -1,10 +1,10 @@
 // Convolution as GEMM: weights [Cout/g, Cin/g*kh*kw] times an implicit im2col view of a
 // zero-padded image, packed straight into B panels (no materialized column matrix).
 // Any stride, padding, dilation and group count. With one group the weights are packed once
-// per call (not once per image).
-import { gemmDriver, gemmWorkspaceBytes, setBIm2col, prepackA, clearPackedA, packedABytes } from './gemm';
+// per call (not once per image). Optional residual (params[P_RES]) added before the activation.
+import { gemmDriver, gemmWorkspaceBytes, setBIm2col, prepackA, clearPackedA, packedABytes, setResidual } from './gemm';
 import { padPlanes } from './pad';
-import { pi, pf, P_N, P_C, P_H, P_W, P_COUT, P_KH, P_KW, P_SH, P_SW, P_PH, P_PW, P_DH, P_DW, P_GROUPS, P_OH, P_OW, P_ACT, P_ALPHA } from './params';
+import { pi, pf, P_N, P_C, P_H, P_W, P_COUT, P_KH, P_KW, P_SH, P_SW, P_PH, P_PW, P_DH, P_DW, P_GROUPS, P_OH, P_OW, P_ACT, P_ALPHA, P_RES } from './params';
 
 function paddedH(p: usize): i32 {
   return max(pi(p, P_H) + pi(p, P_PH), (pi(p, P_OH) - 1) * pi(p, P_SH) + (pi(p, P_KH) - 1) * pi(p, P_DH) + 1);
@@ -47,6 +47,8 @@ export function conv2dGemm(p: usize, x: usize, w: usize, b: usize, y: usize, ws:
       store<i32>(jOff + (<usize>j << 2), oy * sh * Wp + ox * sw);
   const packBuf = (padBuf + (<usize>(pad ? C * Hp * Wp : 0) << 2) + 63) & ~(<usize>63);
   if (G == 1) prepackA(w, Kg, 1, Coutg, Kg, packBuf);
+  const res = <usize>pi(p, P_RES);
+  setResidual(res != 0 ? res - y : 0);
   for (let n = n0; n < n1; n++) {
     let src = x + (<usize>(n * C * H * W) << 2);
     if (pad) {
@@ -62,4 +64,5 @@ export function conv2dGemm(p: usize, x: usize, w: usize, b: usize, y: usize, ws:
     }
   }
   clearPackedA();
+  setResidual(0);
 }

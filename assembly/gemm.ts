@@ -1,8 +1,8 @@
 // GEMM core: packing of A (4-row panels; or prepacked once for a whole matrix, e.g. conv
 // weights reused across images) and B (8-column panels, from a strided matrix or an implicit
 // im2col view), cache blocking (MC x KC x NC) and the 4x8 register-blocked micro-kernel
-// (8 f32x4 accumulators) with a fused bias + activation epilogue.
-import { madd, actVec } from './common';
+// (8 f32x4 accumulators) with a fused bias (+ residual) + activation epilogue.
+import { madd, actVec, actScalar } from './common';
 
 export const MR: i32 = 4;
 export const NR: i32 = 8;
@@ -53,6 +53,11 @@ export function prepackA(a: usize, rs: i32, cs: i32, M: i32, K: i32, dst: usize)
 
 /** Back to packing A per block. */
 export function clearPackedA(): void { aPre = 0; }
+
+// Residual epilogue (0: none): C element at address e gets the value at e + resOff added
+// (wrapping offset) after the sum and bias, before the activation.
+let resOff: usize = 0;
+export function setResidual(off: usize): void { resOff = off; }
 
 export function setBIm2col(ptr: usize, kOffTab: usize, jOffTab: usize): void {
   bMode = 1; bPtr = ptr; kOff = kOffTab; jOff = jOffTab;
@@ -159,7 +164,7 @@ function packGather4(base: usize, jt: usize, dst: usize): void {
  * last: the activation is applied. biasMode 1: bias per row (bias -> row 0), 2: per column.
  */
 function micro(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, first: bool, last: bool,
-  bias: usize, biasMode: i32, act: i32, alpha: f32): void {
+  bias: usize, biasMode: i32, act: i32, alpha: f32, res: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   for (let k = 0; k < kc; k++) {
@@ -199,6 +204,13 @@ function micro(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, first: bool,
     c20 = f32x4.add(c20, v128.load(c2)); c21 = f32x4.add(c21, v128.load(c2, 16));
     c30 = f32x4.add(c30, v128.load(c3)); c31 = f32x4.add(c31, v128.load(c3, 16));
   }
+  if (last && res != 0) {
+    const r1 = res + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
+    c00 = f32x4.add(c00, v128.load(res)); c01 = f32x4.add(c01, v128.load(res, 16));
+    c10 = f32x4.add(c10, v128.load(r1)); c11 = f32x4.add(c11, v128.load(r1, 16));
+    c20 = f32x4.add(c20, v128.load(r2)); c21 = f32x4.add(c21, v128.load(r2, 16));
+    c30 = f32x4.add(c30, v128.load(r3)); c31 = f32x4.add(c31, v128.load(r3, 16));
+  }
   if (last && act != 0) {
     c00 = actVec(c00, act, alpha); c01 = actVec(c01, act, alpha);
     c10 = actVec(c10, act, alpha); c11 = actVec(c11, act, alpha);
@@ -216,6 +228,17 @@ function tileCopy(dst: usize, ldd: usize, src: usize, lds: usize, rows: i32, col
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) store<f32>(dst + (<usize>c << 2), load<f32>(src + (<usize>c << 2)));
     dst += ldd; src += lds;
+  }
+}
+
+/** C = act(C + residual) over a rows x cols block (the partial tiles of the residual epilogue). */
+function residualFix(c: usize, ldc: usize, rows: i32, cols: i32, act: i32, alpha: f32): void {
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < cols; j++) {
+      const e = c + (<usize>j << 2);
+      store<f32>(e, actScalar(load<f32>(e) + load<f32>(e + resOff), act, alpha));
+    }
+    c += ldc;
   }
 }
 
@@ -251,11 +274,13 @@ export function gemmDriver(K: i32, a: usize, rsA: i32, csA: i32, c: usize, ldc: 
             const cp = c + (<usize>i * ldcB) + (<usize>j << 2);
             const bp = biasMode == 1 ? bias + (<usize>i << 2) : (biasMode == 2 ? bias + (<usize>j << 2) : 0);
             if (rows == MR && cols == NR) {
-              micro(kc, pa, pb, cp, ldcB, first, last, bp, biasMode, act, alpha);
+              micro(kc, pa, pb, cp, ldcB, first, last, bp, biasMode, act, alpha, resOff != 0 ? cp + resOff : 0);
             } else {
               if (!first) tileCopy(tile, NR << 2, cp, ldcB, rows, cols);
-              micro(kc, pa, pb, tile, NR << 2, first, last, bp, biasMode, act, alpha);
+              const fix = last && resOff != 0; // residual + activation applied after the copy back
+              micro(kc, pa, pb, tile, NR << 2, first, last, bp, biasMode, fix ? 0 : act, alpha, 0);
               tileCopy(cp, ldcB, tile, NR << 2, rows, cols);
+              if (fix) residualFix(cp, ldcB, rows, cols, act, alpha);
             }
           }
         }

@@ -1,6 +1,7 @@
 // Fusion groups of the compiled forward: a Conv absorbs a following BatchNormalization (folded
-// into its weights) and an activation; Gemm, MatMul, Add, Mul and a lone BatchNormalization
-// absorb a following activation. An absorbed value must have one reader and not be an output.
+// into its weights), a residual Add and an activation; Gemm, MatMul, Add, Mul and a lone
+// BatchNormalization absorb a following activation. An absorbed value must have one reader and
+// not be an output. Groups run in the order of their last node (a valid topological order).
 import type { Graph, Node } from '../../ir/types.js';
 import { topoSort } from '../../ir/graph.js';
 import { toNumbers } from '../../ir/dtype.js';
@@ -11,6 +12,8 @@ export interface FusedGroup {
   node: Node;
   /** A BatchNormalization folded into the Conv's weights and bias. */
   bn?: Node;
+  /** A value (same shape as the output) added before the activation: a residual Add. */
+  residual?: string;
   /** An activation applied in the kernel's epilogue. */
   act?: ActivationSpec;
   /** Every node the group stands for, in order. */
@@ -65,6 +68,14 @@ export function fuseGroups(g: Graph): FusedGroup[] {
         grp.bn = bn; grp.nodes.push(bn); grp.out = bn.outputs[0]!; taken.add(bn);
       }
     }
+    if (node.op === 'Conv') {
+      const r = readers.get(grp.out);
+      const add = r && r.length === 1 && !outputs.has(grp.out) ? r[0]! : undefined;
+      const other = add?.inputs.find((v) => v !== grp.out);
+      if (add && add.op === 'Add' && !taken.has(add) && add.inputs.length === 2 && other && !g.initializers.has(other) && add.inputs.filter((v) => v === grp.out).length === 1) {
+        grp.residual = other; grp.nodes.push(add); grp.out = add.outputs[0]!; taken.add(add);
+      }
+    }
     if (TAKES_ACT.has(node.op)) {
       const a = sole(grp.out);
       const spec = a && ACTIVATION_OPS[a.op] ? ACTIVATION_OPS[a.op]!(a, g) : null;
@@ -74,5 +85,7 @@ export function fuseGroups(g: Graph): FusedGroup[] {
     }
     groups.push(grp);
   }
-  return groups;
+  const at = new Map(order.map((n, i) => [n, i]));
+  const last = (grp: FusedGroup) => at.get(grp.nodes[grp.nodes.length - 1]!)!;
+  return groups.sort((a, b) => last(a) - last(b));
 }

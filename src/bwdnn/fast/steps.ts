@@ -5,7 +5,7 @@ import type { Graph } from '../../ir/types.js';
 import { toNumbers } from '../../ir/dtype.js';
 import { windowGeometry } from '../../ir/ops/geometry.js';
 import type { DnnRuntime } from '../kernels/runtime.js';
-import { conv2dPtr } from '../kernels/conv.js';
+import { chooseConvAlgo, conv2dPtr, convOutputShape } from '../kernels/conv.js';
 import { convGeometryOf } from '../kernels/ops.js';
 import { gemmPtr } from '../kernels/gemm.js';
 import { pool2dPtr } from '../kernels/pool.js';
@@ -76,7 +76,19 @@ const conv: Builder = (grp, env) => {
   const folded = foldedConv(env, grp);
   const pw = env.constant(`${key}:w`, () => folded.w);
   const pb = folded.b ? env.constant(`${key}:b`, () => folded.b!) : 0;
-  return { group: grp, inputs: [x!], out: grp.out, exec: (ptr) => { conv2dPtr(env.rt, geom, ptr(x!), pw, pb, ptr(grp.out), { act: grp.act }); } };
+  const res = grp.residual;
+  if (!res) return { group: grp, inputs: [x!], out: grp.out, exec: (ptr) => { conv2dPtr(env.rt, geom, ptr(x!), pw, pb, ptr(grp.out), { act: grp.act }); } };
+  const n = size(env.shape(grp.out));
+  if (size(env.shape(res)) !== n || size(convOutputShape(geom)) !== n) return undefined;
+  // the GEMM conv adds the residual in its epilogue; the others run an Add(+act) pass after
+  const fused = chooseConvAlgo(geom) === 'gemm';
+  return { group: grp, inputs: [x!, res], out: grp.out, exec: (ptr) => {
+    if (fused) conv2dPtr(env.rt, geom, ptr(x!), pw, pb, ptr(grp.out), { act: grp.act, residual: ptr(res) });
+    else {
+      conv2dPtr(env.rt, geom, ptr(x!), pw, pb, ptr(grp.out));
+      binaryPtr(env.rt, 'add', ptr(grp.out), ptr(res), ptr(grp.out), n, grp.act);
+    }
+  } };
 };
 
 const gemm: Builder = (grp, env) => {

@@ -52,15 +52,20 @@ export function chooseConvAlgo(g: ConvGeometry): ConvAlgo {
   return CONV_ALGOS.find((r) => r.accepts(g))!.algo;
 }
 
-/** y = act(conv(x, w) + b) on arena pointers (b = 0: no bias). Returns the algorithm used. */
+/**
+ * y = act(conv(x, w) + b [+ residual]) on arena pointers (b = 0: no bias). Returns the algorithm
+ * used. residual: pointer of a tensor shaped like y, added before the activation (GEMM algorithm only).
+ */
 export function conv2dPtr(rt: DnnRuntime, g: ConvGeometry, x: number, w: number, b: number, y: number,
-  opts: { act?: ActivationSpec; algo?: ConvAlgo } = {}): ConvAlgo {
+  opts: { act?: ActivationSpec; algo?: ConvAlgo; residual?: number } = {}): ConvAlgo {
   const f = full(g);
   const algo = opts.algo ?? chooseConvAlgo(g);
+  const res = opts.residual ?? 0;
+  if (res && (algo !== 'gemm' || res === y)) throw new BwvmError('bwdnn.conv-residual', `a residual epilogue needs the gemm algorithm (got ${algo}) and a residual other than the output`);
   if (algo === 'depthwise' && f.groups !== f.C) throw new BwvmError('bwdnn.conv-algo', 'depthwise needs groups == C');
   if (algo === 'direct' && (f.sh !== 1 || f.sw !== 1)) throw new BwvmError('bwdnn.conv-algo', 'direct conv needs stride 1');
   const [act, alpha] = activationCode(opts.act);
-  const p = rt.params([f.N, f.C, f.H, f.W, f.Cout, f.kh, f.kw, f.sh, f.sw, f.pt, f.pl, f.dh, f.dw, f.groups, f.OH, f.OW, act, { f: alpha }]);
+  const p = rt.params([f.N, f.C, f.H, f.W, f.Cout, f.kh, f.kw, f.sh, f.sw, f.pt, f.pl, f.dh, f.dw, f.groups, f.OH, f.OW, act, { f: alpha }, res]);
   try {
     const flops = 2 * f.N * f.Cout * f.OH * f.OW * (f.C / f.groups) * f.kh * f.kw;
     const T = flops >= PARALLEL_MIN_FLOPS ? rt.threads : 1;
