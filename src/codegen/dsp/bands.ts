@@ -28,9 +28,22 @@ const CH_IN = 2, CH_OUT = 3;
 
 interface Copy { src: number; srcRow: number; srcPlane: number; dst: number; dstRow: number; dstPlane: number; planes: number; rows: number; cols: number }
 
-/** Straight lines of a strided on-chip copy at absolute addresses (dsplib's plane copy, inlined). */
+const copies = new Map<string, string[]>();
+
+/** Straight lines of a strided on-chip copy at absolute addresses (dsplib's plane copy, inlined; cached: band searches rebuild often). */
 function copyCode(c: Copy, t: TargetDesc, prefix: string): string[] {
   if (c.planes <= 0 || c.rows <= 0 || c.cols <= 0) return [];
+  const key = JSON.stringify([c, t.name, prefix]);
+  let hit = copies.get(key);
+  if (!hit) {
+    hit = makeCopy(c, t, prefix);
+    if (copies.size > 5000) copies.clear();
+    copies.set(key, hit);
+  }
+  return hit;
+}
+
+function makeCopy(c: Copy, t: TargetDesc, prefix: string): string[] {
   const sWords = (c.planes - 1) * c.srcPlane + (c.rows - 1) * c.srcRow + c.cols, dWords = (c.planes - 1) * c.dstPlane + (c.rows - 1) * c.dstRow + c.cols;
   const dAt = Math.ceil(sWords / 8) * 8;
   const src = { name: 'src', words: sWords, addr: 0 }, dst = { name: 'dst', words: dWords, addr: dAt };

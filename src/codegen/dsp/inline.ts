@@ -52,16 +52,20 @@ export function parseKernel(asm: string): { data: Array<{ name: string; words: n
   return { data, code };
 }
 
+/** Parsed and assembled kernels (a kernel is inlined once per tile, band and build). */
+const parsedCache = new WeakMap<DspKernel, ReturnType<typeof parseKernel> & { prog: ReturnType<typeof assemble> }>();
+
 /** Inline kernel `k` with its tensors at `addrs` (symbol -> on-chip word address); names get `prefix`. */
 export function inlineKernel(k: DspKernel, prefix: string, addrs: ReadonlyMap<string, number>, t: TargetDesc): Inlined {
   if (k.inputs.some((x) => x.space === 'ddr') || k.outputs.some((x) => x.space === 'ddr')) {
     throw new BwvmError('CODEGEN_DSP_DDR', `${k.name}: DDR-resident tensors are not inlined by generated mode`, { hint: 'use library mode (weights in DDR) for networks larger than on-chip memory' });
   }
-  const { data, code } = parseKernel(k.asm);
   for (const t of [...k.inputs, ...k.outputs]) {
     if (!addrs.has(t.symbol)) throw new BwvmError('CODEGEN_DSP_BIND', `${k.name}: tensor '${t.symbol}' has no address`);
   }
-  const prog = assemble(k.asm, { limits: t }); // the kernel must be valid on its own; its image seeds private data
+  let parsed = parsedCache.get(k);
+  if (!parsed) { parsed = { ...parseKernel(k.asm), prog: assemble(k.asm, { limits: t }) }; parsedCache.set(k, parsed); } // the kernel must be valid on its own; its image seeds private data
+  const { data, code, prog } = parsed;
   const rename = new Map<string, string>();
   const privates: PrivateDef[] = [];
   for (const d of data) {

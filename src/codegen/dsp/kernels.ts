@@ -1,7 +1,7 @@
 // Generated mode's per-layer kernels: a fused layer group -> one shape-exact dsplib kernel and what
 // feeds each of its tensors. Conv groups use conv2d's epilogue (folded BN, residual addend,
 // activation, 2x2 pool) with the blocking chosen by cycles and words (blocking.ts); Gemm groups use dense with bias (+ReLU); any other node reuses library mode's op table.
-import { type Conv2dOptions, dense, type DspKernel, foldBatchNorm } from '../../dsplib/index.js';
+import { conv2d, conv2dBlocks, type Conv2dOptions, dense, type DspKernel, foldBatchNorm } from '../../dsplib/index.js';
 import type { TargetDesc } from '../../target/index.js';
 import { BwvmError } from '../../util/errors.js';
 import { type ArgSource, type LowerContext, type LoweredCall, loweringFor } from '../library/index.js';
@@ -27,9 +27,24 @@ export function epilogueOptions(grp: LayerGroup): Conv2dOptions {
   };
 }
 
-/** The kernel of one output-row band of a conv group: a pad-0 conv over the band's zero-bordered input rows [C, Hb, Wp]. */
-export function convBandKernel(grp: LayerGroup, sh: { C: number; Hb: number; Wp: number; M: number; kH: number; kW: number; stride: number }, t: TargetDesc): DspKernel {
-  return conv2dByTraffic({ C: sh.C, H: sh.Hb, W: sh.Wp, M: sh.M, kH: sh.kH, kW: sh.kW, stride: sh.stride, pad: 0 }, t, epilogueOptions(grp)).kernel;
+const fastCache = new Map<string, DspKernel>();
+
+/**
+ * The kernel of one output-row band of a conv group: a pad-0 conv over the band's zero-bordered input
+ * rows [C, Hb, Wp]. `fast`: conv2d's best-estimated blocking only (one build; the band planner's probes).
+ */
+export function convBandKernel(grp: LayerGroup, sh: { C: number; Hb: number; Wp: number; M: number; kH: number; kW: number; stride: number }, t: TargetDesc, fast = false): DspKernel {
+  const shape = { C: sh.C, H: sh.Hb, W: sh.Wp, M: sh.M, kH: sh.kH, kW: sh.kW, stride: sh.stride, pad: 0 }, opts = epilogueOptions(grp);
+  if (!fast) return conv2dByTraffic(shape, t, opts).kernel;
+  const key = JSON.stringify([shape, t.name, opts]);
+  let k = fastCache.get(key);
+  if (!k) {
+    const block = conv2dBlocks(shape, t, opts, 1)[0];
+    try { k = conv2d(shape, t, { ...opts, ...(block ? { block } : {}) }); } catch { k = conv2d(shape, t, opts); }
+    if (fastCache.size > 200) fastCache.clear();
+    fastCache.set(key, k);
+  }
+  return k;
 }
 
 function convCall(grp: LayerGroup, c: LowerContext): LoweredCall {

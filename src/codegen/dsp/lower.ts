@@ -102,9 +102,11 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
   let ddrActs = new Set<string>();
   let banded = new Map<number, { l: BandLayer; th: number; bands: Band[] }>();
   let weights = weights0;
+  let fastBands = false;
   const actMode = o.activations ?? 'auto';
+  const tooBig = (e: unknown): boolean => noMemory(e) || (isBwvmError(e) && e.code === 'CODEGEN_TILING');
   if (actMode !== 'ddr') {
-    try { return placeWeights(); } catch (e) { if (!noMemory(e) || actMode === 'chip') throw e; }
+    try { return placeWeights(); } catch (e) { if (!tooBig(e) || actMode === 'chip') throw e; }
   }
   // activations in DDR: candidates largest first (all of them with 'ddr'), band heights searched per set
   const bandable = steps.map((s) => bandLayerOf(s.grp, ctxFor(s.grp.nodes[0]!)));
@@ -122,13 +124,19 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
       if (b && (inDdr || outDdr)) rows.set(i, { ...b, inDdr, outDdr });
     });
     const idx = [...rows.keys()];
+    // probes use one blocking per band shape (fast); the chosen plan is rebuilt with blocking by cycles and words when it still fits
+    fastBands = true;
     const r = searchBands([...rows.values()], (th) => {
       ddrActs = set;
       banded = new Map(idx.map((i, k) => [i, { l: rows.get(i)!, th: th[k]!, bands: bandsOf(rows.get(i)!, th[k]!) }]));
       weights = weights0.map((w, i) => (banded.has(i) ? undefined : w));
-      try { return placeWeights(); } catch (e) { if (!noMemory(e) && !(isBwvmError(e) && e.code === 'CODEGEN_TILING')) throw e; lastError = e; return undefined; }
+      try { return { model: placeWeights(), banded }; } catch (e) { if (!tooBig(e)) throw e; lastError = e; return undefined; }
     }, o.bandRows);
-    if (r) return r;
+    if (!r) continue;
+    fastBands = false;
+    banded = r.banded;
+    weights = weights0.map((w, i) => (banded.has(i) ? undefined : w));
+    try { return placeWeights(); } catch (e) { if (!tooBig(e)) throw e; return r.model; }
   }
   throw lastError;
 
@@ -376,7 +384,7 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
   /** The pad-0 kernel of one band of banded step i (cached by shape in blocking.ts). */
   function bandKernel(i: number, bd: Band) {
     const l = banded.get(i)!.l;
-    return convBandKernel(steps[i]!.grp, { C: l.C, Hb: bd.Hb, Wp: l.W + 2 * l.pad, M: l.M, kH: l.kH, kW: l.kW, stride: l.stride }, t);
+    return convBandKernel(steps[i]!.grp, { C: l.C, Hb: bd.Hb, Wp: l.W + 2 * l.pad, M: l.M, kH: l.kH, kW: l.kW, stride: l.stride }, t, fastBands);
   }
 
   /** The weight plan with the banded layers (row bands, activations in DDR, their DDR words) in program order. */

@@ -51,7 +51,7 @@ describe('--plan', () => {
     expect(status).toBe(0);
     const text = out.join('');
     expect(text).toMatch(/\[asm\]/);
-    expect(text).toMatch(/layer +tile \(rows x channels\) +tiles +weights +DDR words in +DDR words out +buffers/);
-    expect(text).toMatch(/fc1 +1 x 120 +1 +on-chip +0 +0 +resident/);
+    expect(text).toMatch(/layer +tile \(rows x channels\) +tiles +weights +activations +DDR words in +DDR words out +buffers/);
+    expect(text).toMatch(/fc1 +1 x 120 +1 +on-chip +on-chip +0 +0 +resident/);
   });
 });
