@@ -6,7 +6,8 @@ import { resolve } from 'node:path';
 import { getModel } from '../session/models.js';
 import { escapeHtml, html, table } from '../display/index.js';
 import { BwvmError } from '../util/errors.js';
-import { DEFAULT_TARGET } from '../target/index.js';
+import { DEFAULT_TARGET, resolveTarget } from '../target/index.js';
+import { writeQuantizedAsm } from './dsp-quant.js';
 import { MagicOutput, type MagicFamily, type MagicSpec } from './types.js';
 import { MODEL_FLAG } from './model/common.js';
 import { checkCModel, checkQuantizedC, runCodegen, runQuantizedCodegen } from './codegen-run.js';
@@ -61,7 +62,7 @@ const codegenMagic: MagicSpec = {
     { name: 'batch', type: 'number', help: 'size bound to symbolic input dims (default 1)' },
     { name: 'check', type: 'boolean', help: 'build with gcc -std=c99 -Wall -Wextra -Werror and compare with the reference' },
     { name: 'plan', type: 'boolean', help: 'show the generated-mode tiling plan per layer (tile, filters on-chip or DDR, DDR words, buffers); implies --emit asm' },
-    { name: 'quantized', type: 'boolean', help: 'emit the integer model of %quantize (--model names it; default the latest) as int8/int16 fixed-point C, bit-exact with the integer reference' },
+    { name: 'quantized', type: 'boolean', help: 'emit the integer model of %quantize (--model names it; default the latest) as int8/int16 fixed-point C (--emit c) and/or the DSP program in library mode (--emit asm), both bit-exact with the integer reference' },
   ],
   positionals: [],
   async run(args, ctx) {
@@ -100,13 +101,22 @@ const codegenMagic: MagicSpec = {
 };
 
 /** %codegen --quantized: the session's integer model as fixed-point C (emit c only; weights in a C file). */
-function quantizedRun(args: Parameters<MagicSpec['run']>[0], ctx: Parameters<MagicSpec['run']>[1], out: string): MagicOutput {
-  const emit = args.list('emit');
-  if (emit.some((e) => e !== 'c')) throw new BwvmError('CG_EMIT', `--quantized emits C only, got --emit ${emit.join(',')}`, { hint: 'use --emit c --quantized' });
+async function quantizedRun(args: Parameters<MagicSpec['run']>[0], ctx: Parameters<MagicSpec['run']>[1], out: string): Promise<MagicOutput> {
+  const emit = args.list('emit').length ? args.list('emit') : ['c'];
+  if (emit.some((e) => e !== 'c' && e !== 'asm')) throw new BwvmError('CG_EMIT', `--quantized emits c and asm, got --emit ${emit.join(',')}`, { hint: 'use --emit c,asm --quantized' });
   if (args.str('weights') === 'blob') throw new BwvmError('CG_WEIGHTS', '--quantized writes its integer tables as C (<prefix>_weights.c); --weights blob is fp32 only');
   const { name, q } = quantizedModel(ctx.session, args.str('model'));
   const dir = resolve(ctx.session.cwd, out);
   const prefix = args.str('prefix'), batch = args.num('batch');
+  if (!emit.includes('c')) {
+    const t = await resolveTarget(args.str('target') ?? DEFAULT_TARGET);
+    const a = writeQuantizedAsm(q, dir, prefix ?? 'model', t);
+    ctx.stdout(`${name} (int${q.bits}) -> ${dir}\n`);
+    for (const n of a.notes) ctx.stdout(`[asm] ${n}\n`);
+    ctx.display(html(`<details open><summary>asm listing excerpt</summary><pre>${escapeHtml(a.listing)}</pre></details>`, a.listing));
+    const res: CodegenMagicResult = { model: name, dir, level: 'int', target: t.name, files: [{ emitter: 'asm', file: a.file, bytes: a.bytes }] };
+    return new MagicOutput(res, table(res.files.map((f) => ({ emitter: f.emitter, file: f.file, bytes: f.bytes })), { caption: `${name} (int${q.bits}): generated files in ${dir}` }));
+  }
   const r = runQuantizedCodegen(q, { dir, ...(prefix ? { prefix } : {}), ...(batch ? { batch } : {}) });
   const result: CodegenMagicResult = { model: name, dir, level: 'int', target: 'portable C', files: r.files.map(([file, bytes]) => ({ emitter: 'c', file, bytes })), arenaBytes: r.model.arenaBytes, lowerBoundBytes: r.model.lowerBoundBytes, weightsBytes: r.model.weightsBytes };
   ctx.stdout(`${name} (int${q.bits}) -> ${dir}\n`);
@@ -118,6 +128,12 @@ function quantizedRun(args: Parameters<MagicSpec['run']>[0], ctx: Parameters<Mag
     if (c.mismatches) throw new BwvmError('CG_QCHECK', `the quantized C differs from runQuantized on ${c.mismatches} of ${c.outputs} outputs`, { hint: 'a bug in src/codegen/c/qops-*.ts; please report it with the model' });
   }
   ctx.display(html(`<details open><summary>c listing excerpt</summary><pre>${escapeHtml(r.listing)}</pre></details>`, r.listing));
+  if (emit.includes('asm')) {
+    const t = await resolveTarget(args.str('target') ?? DEFAULT_TARGET);
+    const a = writeQuantizedAsm(q, dir, prefix ?? 'model', t);
+    for (const n of a.notes) ctx.stdout(`[asm] ${n}\n`);
+    result.files.push({ emitter: 'asm', file: a.file, bytes: a.bytes });
+  }
   return new MagicOutput(result, table(result.files.map((f) => ({ emitter: f.emitter, file: f.file, bytes: f.bytes })), { caption: `${name} (int${q.bits}): generated files in ${dir}` }));
 }
 

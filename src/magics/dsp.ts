@@ -12,6 +12,7 @@ import { BwvmError } from '../util/errors.js';
 import { MagicOutput, type MagicFamily, type MagicSpec } from './types.js';
 import { simulateModel } from './dsp-lib.js';
 import { simulateModes } from './dsp-gen.js';
+import { simulateQuantized } from './dsp-quant.js';
 
 export const DSP_PROGRAMS = storeKey<Program>('dsp-program');
 export const DSP_TARGETS = storeKey<TargetDesc>('dsp-target');
@@ -79,7 +80,7 @@ const simulateMagic: MagicSpec = {
   name: 'simulate',
   kind: 'line',
   summary: 'run a Program on the cycle-level simulator: cycles, FLOP efficiency, utilization, stalls, memory traffic',
-  usage: '%simulate [--program NAME] [--target T] [--mode fast|traced] [--max-cycles N] [--sample-every N] [--show SYM,...] | %simulate --model [--model-name NAME] [--mode library|generated|both] [--weights chip|ddr|auto] [--plan]',
+  usage: '%simulate [--program NAME] [--target T] [--mode fast|traced] [--max-cycles N] [--sample-every N] [--show SYM,...] | %simulate --model [--model-name NAME] [--mode library|generated|both] [--weights chip|ddr|auto] [--plan] | %simulate --model (--quantized | --bits 8|16 [--per-channel]) [--model-name NAME]',
   flags: [
     { name: 'program', type: 'string', help: 'program name (default: the most recent one)' },
     { name: 'target', type: 'string', help: 'target preset or JSON file (default: current)' },
@@ -91,11 +92,15 @@ const simulateMagic: MagicSpec = {
     { name: 'model-name', type: 'string', help: 'with --model: the model to run (default: the current one)' },
     { name: 'weights', type: 'string', help: 'with --model: weights on chip, in ddr (DMA-staged per call) or auto', default: 'auto' },
     { name: 'plan', type: 'boolean', help: 'with --model --mode generated|both: show the tiling plan (per layer: tile, filters on-chip or DDR, DDR words, buffers)' },
+    { name: 'quantized', type: 'boolean', help: 'with --model: run the integer model of %quantize (--model-name names it) in library mode, checked bit for bit against the fixed-point reference' },
+    { name: 'bits', type: 'number', help: 'with --model: quantize the current model to int8 or int16 first (as %quantize), then run it like --quantized' },
+    { name: 'per-channel', type: 'boolean', help: 'with --bits: one weight scale per output channel' },
   ],
   positionals: [],
   async run(args, ctx) {
     if (args.bool('model')) {
       const mt = args.str('target') ? await resolveTarget(args.str('target')!) : currentTarget(ctx.session);
+      if (args.bool('quantized') || args.num('bits') !== undefined) return simulateQuantized(args, ctx, mt);
       const mm = args.str('mode');
       if (mm === 'generated' || mm === 'both') return simulateModes(args, ctx, mt, mm);
       return simulateModel(args, ctx, mt);
