@@ -29,13 +29,15 @@ MODEL is a model file (ONNX, Keras .h5, TF.js model.json, .bwvm) or a zoo name (
   --check         build the C with gcc -std=c99 -Wall -Wextra -Werror and compare with the reference
   --plan          print generated mode's tiling plan per layer (filters on-chip or DDR tiles); implies --emit asm
 
-Quantized C (int8/int16 fixed point, bit-exact with the integer reference; --emit c only):
+Quantized models (int8/int16 fixed point, bit-exact with the integer reference; --emit c and/or asm):
   --bits 8|16     post-training quantize first (calibration on the last --calib images of the
-                  bundled Fashion-MNIST training subset), then emit the integer model as C
+                  bundled Fashion-MNIST training subset), then emit the integer model as C and/or
+                  (--emit asm) as the DSP program of dsplib integer kernels (<prefix>.s)
   --per-channel   one weight scale per output channel;  --symmetric  zero-point-0 activations
   --method M      activation range: minmax | percentile | mse (default: minmax)
   --layer-bits L  mixed precision, e.g. conv1=16,fc3=16;  --calib N  calibration images (default: 256)
-  --check         then compares the integer outputs with the integer reference bit for bit`;
+  --check         then compares the integer outputs with the integer reference bit for bit
+                  (C: built with gcc; asm: run on the simulator, cycles per layer)`;
 
 export async function compileVerb(argv: string[]): Promise<number> {
   let parsed;
@@ -62,8 +64,9 @@ export async function compileVerb(argv: string[]): Promise<number> {
     const g = existsSync(src) ? await loadModel(resolve(src)) : zooModel(src);
     const dir = resolve(v.output);
     if (v.bits !== undefined) {
-      if (v.emit !== 'c' || v.plan || v.weights !== 'c') { process.stderr.write('bwvm compile: --bits emits quantized C only (no --emit asm, --plan or --weights blob)\n'); return 2; }
-      return compileQuantized(g, { dir, bits: v.bits, perChannel: v['per-channel'] ?? false, ...(v.method ? { method: v.method } : {}), symmetric: v.symmetric ?? false, ...(v['layer-bits'] ? { layerBits: v['layer-bits'] } : {}), calib: v.calib!, ...(v.prefix ? { prefix: v.prefix } : {}), ...(batch ? { batch } : {}), check: v.check ?? false });
+      const qemit = v.emit!.split(',').map((e) => e.trim()).filter(Boolean);
+      if (qemit.some((e) => e !== 'c' && e !== 'asm') || v.plan || v.weights !== 'c') { process.stderr.write('bwvm compile: --bits emits quantized C and/or the DSP program (--emit c,asm; no --plan or --weights blob)\n'); return 2; }
+      return await compileQuantized(g, { dir, emit: qemit, ...(v.target ? { target: v.target } : {}), bits: v.bits, perChannel: v['per-channel'] ?? false, ...(v.method ? { method: v.method } : {}), symmetric: v.symmetric ?? false, ...(v['layer-bits'] ? { layerBits: v['layer-bits'] } : {}), calib: v.calib!, ...(v.prefix ? { prefix: v.prefix } : {}), ...(batch ? { batch } : {}), check: v.check ?? false });
     }
     const emit = v.plan && !v.emit!.split(',').includes('asm') ? `${v.emit},asm` : v.emit!;
     const r = await runCodegen(g, { dir, emit, level: `O${v.opt}`, weights: v.weights, ...(v.target ? { target: v.target } : {}), ...(v.prefix ? { prefix: v.prefix } : {}), ...(batch ? { batch } : {}) });

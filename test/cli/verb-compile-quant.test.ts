@@ -1,6 +1,7 @@
 // `bwvm compile MODEL --bits 8|16` (in process, against src/): post-training quantization of the
 // trained lenet5 fixture, the integer model written as fixed-point C, --check bit-exact with the
-// integer reference (when gcc is present); --bits with --emit asm is a usage error (exit 2).
+// integer reference (when gcc is present); --bits with --plan or an unknown emitter is a usage error (exit 2);
+// --emit asm: test/cli/compile-quant.test.ts.
 import { describe, expect, it, vi } from 'vitest';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,9 +35,11 @@ describe('bwvm compile --bits', () => {
     if (check.length) expect(r.stdout).toMatch(/0 of 10 integer outputs differ \(bit-exact\)/);
   });
 
-  it('--bits with --emit asm is a usage error', async () => {
-    const r = await capture([LENET, '-o', join(tmpdir(), 'never'), '--bits', '8', '--emit', 'asm']);
-    expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/--bits emits quantized C only/);
+  it('--bits with --plan or an unknown emitter is a usage error', async () => {
+    for (const extra of [['--plan'], ['--emit', 'wasm']]) {
+      const r = await capture([LENET, '-o', join(tmpdir(), 'never'), '--bits', '8', ...extra]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/--bits emits quantized C and\/or the DSP program/);
+    }
   });
 });
