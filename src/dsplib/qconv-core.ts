@@ -1,7 +1,8 @@
 // qconv's multiply-accumulate pass: a block of R output rows x 4P columns (one column per macro
-// lane) x Q output channels in accumulator pairs, initialized from the folded bias, then one
-// mac8 / mac16 per (input-channel word, tap, accumulator); stores the low words (int8: the whole
-// int32 accumulator) or low and high words in groups of 4 (int16). Blocking as conv2d-core.ts.
+// lane) x Q output channels in accumulator pairs, initialized from the folded bias (int16) or zero
+// (int8: the requantization pass adds the bias), then one mac8 / mac16 per (input-channel word, tap,
+// accumulator); stores the low words (int8: the whole int32 sum) or low and high words in groups of
+// 4 (int16). Blocking as conv2d-core.ts.
 import type { TargetDesc } from '../target/index.js';
 import { BwvmError } from '../util/errors.js';
 import { OpBuilder, resolveIncrements } from './builder.js';
@@ -27,6 +28,10 @@ export const wordLines = (g: QGeo, R: number, P: number, Q: number): number =>
   Math.max((R * P * Q * g.kH * g.kW) / 8, ((inputLoads(R, P, g.kH, g.kW, g.s) + (Q * g.kH * g.kW) / 4 + (R - 1) * g.s + g.kH) / 3) * 1.15);
 /** Pinned registers the broadcast weights rotate through (xfer from a 4-word weight load). */
 export const NW = 8;
+/** int8: register holding 0 (accumulator low words start at 0; only they are stored). */
+export const QZERO = 63;
+/** Lines the MAC pass needs before its loop nests. */
+export const macConsts = (bits: 8 | 16): string[] => (bits === 8 ? [`xyzt r${QZERO} = 0`] : []);
 /** Words per channel of the accumulator buffer: rows of OWs words (int16: low/high groups of 4),
  * plus 4 so that consecutive channels' stores fall in different banks. */
 export const qaccPlane = (OHs: number, OWs: number, bits: 8 | 16): number => OHs * OWs * (bits === 16 ? 2 : 1) + (bits === 16 ? 0 : 4);
@@ -52,7 +57,7 @@ export function macCode(g: QGeo, blk: QBlock, gr: { q: number; count: number; m0
   const nIn = perRow ? Math.min(4, rowsUsed) : 2;
   const inS = Array.from({ length: nIn }, () => b.stream(pick((Cw * inputLoads(R, P, kH, kW, s)) / nIn), bf.X.addr, 0));
   const wS = Array.from({ length: Q }, (_, q) => b.stream(pick(Cw * kk), bf.W.addr, (gr.m0 + q) * Kp));
-  const tS = b.stream(pick(2 * Q), bf.T.addr, 2 * gr.m0);
+  const tS = w16 ? b.stream(pick(2 * Q), bf.T.addr, 2 * gr.m0) : -1;
   // accumulator stores: one stream per (channel, row) when the address registers allow (no
   // address adds between a block's stores), else one per channel
   const perRowY = nIn + 2 * Q + 1 + R * Q <= 3 * t.agu.regs;
@@ -66,6 +71,10 @@ export function macCode(g: QGeo, blk: QBlock, gr: { q: number; count: number; m0
   let prio = 2 * Q, wTurn = 0;
   const init = (): Op[] => {
     const ops: Op[] = [];
+    if (!w16) { // int8: the low word alone is exact mod 2^32 and is all that is stored
+      for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) for (let q = 0; q < Q; q++) ops.push({ kind: 'fmac', op: 'mov', acc: acc(r, p, q), a: P_(QZERO), b: P_(QZERO), prio: q });
+      return ops;
+    }
     const lo: Reg[] = [], hi: Reg[] = [];
     for (let q = 0; q < Q; q++) {
       const h = b.vreg(), l = b.vreg(); hi.push(h); lo.push(l);
@@ -156,9 +165,10 @@ export function macCode(g: QGeo, blk: QBlock, gr: { q: number; count: number; m0
   }
   const end = stepC.map((st, i) => st + shift[i]!);
   const resolved = resolveIncrements(segs, b.streams.length, end, shift);
-  const pinned = new Set(Array.from({ length: 2 * nAcc + NW }, (_, k) => k));
+  const consts = new Set(w16 ? [] : [QZERO]);
+  const pinned = new Set([...Array.from({ length: 2 * nAcc + NW }, (_, k) => k), ...consts]);
   const pool = poolRegs(t, pinned);
-  const sched = resolved.map((ops) => schedule(ops, b.streams, pool, t, 64));
+  const sched = resolved.map((ops) => schedule(ops, b.streams, pool, t, 64, consts));
   const body = sched.length === 1 ? { head: sched[0]!, tail: [] } : sched.length === 2 ? { head: sched[0]!, tail: sched[1]! }
     : { head: sched[0]!, mid: { lines: sched[1]!, count: midCount }, tail: sched[2]! };
   const steps = (i: number): number[] => {

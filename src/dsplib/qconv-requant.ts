@@ -18,10 +18,14 @@ export type OpFn = (form: ArithOp, d: number, a: Reg, b?: Reg) => Op;
 /** Registers of one int16 limb requantization: pairs Z, U, A (A's low word holds V0 on entry, then T), singles. */
 export interface Limb16 { vq: number; A: number; Z: number; U: number; w1: number; w2: number; x: number }
 
-/** Z and U start at -2^15 so that rndsh(., 16) floors. */
+/**
+ * Z and U start at -2^15 so that rndsh(., 16) floors. Set by multiplies (constant x 1): the MUL units
+ * have slack in these passes, the ALUs do not. Same unit, high word first: the low word (the pair's
+ * readiness for the MACs) is never ready before the high one.
+ */
 export const limbInit = (op: OpFn, Z: number, U: number): Op[] => {
   const P = (r: number): Reg => ({ p: r });
-  return [op('mov', Z + 1, P(MONE)), op('mov', Z, P(KN8000), P(Z + 1)), op('mov', U + 1, P(MONE)), op('mov', U, P(KN8000), P(U + 1))];
+  return [op('imul', Z + 1, P(MONE), P(ONE)), op('imul', Z, P(KN8000), P(ONE)), op('imul', U + 1, P(MONE), P(ONE)), op('imul', U, P(KN8000), P(ONE))];
 };
 
 /**
@@ -57,16 +61,28 @@ export interface RequantSpec {
   acc: Placed; y: Placed; q: Placed; Mp: number;
 }
 
-/** Vectors (4 outputs) per loop body: a divisor of the plane's vector count. */
-function unroll(nv: number): number {
-  for (const u of [64, 48, 32, 24, 16, 12, 8, 6, 4, 3, 2]) if (nv % u === 0) return u;
-  return 1;
+/** Vectors (4 outputs) per loop body: divisors of the plane's vector count, largest first (one pipeline ramp per body). */
+function unrolls(nv: number, max: number): number[] {
+  const out: number[] = [];
+  for (let u = Math.min(nv, max); u >= 1; u--) if (nv % u === 0 && (u >= 2 || out.length === 0)) out.push(u);
+  return out.length ? out : [1];
 }
 
+/** The requantization pass: the largest unroll (up to a whole plane of 256 vectors) whose body fits the loop range. */
 export function requantCode(sp: RequantSpec, t: TargetDesc): string[] {
-  const { bits, M, plane, Mp } = sp, nv = plane / 4, U = unroll(nv), vw = bits === 8 ? 4 : 8;
+  let last: unknown;
+  for (const U of unrolls(sp.plane / 4, 256).slice(0, 6)) {
+    try { return requantBody(sp, t, U); } catch (e) { last = e; if ((e as { code?: string }).code !== 'DSPLIB_CODE_SIZE') throw e; }
+  }
+  throw last;
+}
+
+function requantBody(sp: RequantSpec, t: TargetDesc, U: number): string[] {
+  const { bits, M, plane, Mp } = sp, nv = plane / 4, vw = bits === 8 ? 4 : 8;
   const b = new OpBuilder(t);
   const aS = b.stream(0, sp.acc.addr, 0), yS = b.stream(1, sp.y.addr, 0), tS = b.stream(2, sp.q.addr, 0);
+  // int8: the MAC pass started from zero; the channel's folded bias (low word) is added here
+  const bS = bits === 8 ? b.stream(2, sp.q.addr, QROW.BIAS * Mp) : -1;
   const P = (r: number): Reg => ({ p: r });
   let prio = 0;
   const op: OpFn = (form, d, a, bb = a) => ({ kind: 'fmac', op: form, acc: d, a, b: bb, prio: prio++ });
@@ -74,12 +90,13 @@ export function requantCode(sp: RequantSpec, t: TargetDesc): string[] {
   const rows = bits === 8 ? [QROW.MW, QROW.M0H, QROW.M1, QROW.RND, QROW.SH, QROW.ZY] : [QROW.MW, QROW.M0H, QROW.M1, QROW.RND, QROW.SH, QROW.ZY, QROW.CX, QROW.CL, QROW.MA];
   const cv = new Map<number, Reg>();
   for (const r of rows) { const v = b.vreg(); cv.set(r, v); ops.push(b.loadOp(tS, r * Mp, 'xyzt', 0, v, prio)); }
+  if (bits === 8) { const v = b.vreg(); cv.set(QROW.BIAS, v); ops.push(b.loadOp(bS, 0, 'xyzt', 0, v, prio)); }
   const c = (r: number): Reg => cv.get(r)!;
   // one vector's registers: pairs Z, U (and A: the loaded accumulator, then T, for int16) from r0
   // up, singles above them; w1 and tt share a register (the scheduler orders the reuse), so
   // more vectors are in flight; the pool keeps the table rows
   const nPair = bits === 8 ? 2 : 3, nSingle = 4;
-  const sets = Math.min(U, Math.floor((CONSTS[3]! - rows.length - 1) / (2 * nPair + nSingle)));
+  const sets = Math.min(U, Math.floor((CONSTS[3]! - rows.length - (bits === 8 ? 2 : 1)) / (2 * nPair + nSingle)));
   const pairTop = 2 * nPair * sets;
   for (let k = 0; k < U; k++) {
     const j = k % sets, p0 = 2 * nPair * j, s0 = pairTop + nSingle * j;
@@ -95,6 +112,7 @@ export function requantCode(sp: RequantSpec, t: TargetDesc): string[] {
       ops.push(...requant16Ops(op, { vq, A, Z, U: Uq, w1, w2, x }, c));
       res = x;
     } else {
+      ops.push(op('iadd2', A, P(A), c(QROW.BIAS))); // v = bias + sum (int32: the packer's range check)
       ops.push(op('iadd2', vq, P(A), P(K8000)), op('shri16', vq, P(vq)));
       ops.push(op('pack16', w1, P(vq), P(A))); // lanes (V1, V0)
       // t = floor(V0*m0 / 2^16); inner = floor((V1*m0 + V0*m1 + t) / 2^16) (into tt)
@@ -107,11 +125,11 @@ export function requantCode(sp: RequantSpec, t: TargetDesc): string[] {
     ops.push(op('adds2', res, P(res), c(QROW.ZY)), op(bits === 8 ? 'sat8' : 'sat16', res, P(res)));
     ops.push(b.storeOp(yS, 4 * k, 'xyzt', 1, P(res), prio++));
   }
-  const end = [U * vw, 4 * U, 0];
+  const end = [U * vw, 4 * U, 0, 0].slice(0, b.streams.length);
   const [seg] = resolveIncrements([ops], b.streams.length, end);
   const pinned = new Set<number>([...Array.from({ length: (2 * nPair + nSingle) * sets }, (_, i) => i), ...CONSTS]);
   const lines = schedule(seg!, b.streams, poolRegs(t, pinned), t, 64, new Set(CONSTS));
-  const streams = b.streams.map((st, i) => ({ ...st, base: `${[sp.acc, sp.y, sp.q][i]!.name}+0`, steps: [[sp.accPlane, 4 * nv, 1][i]!, end[i]!] }));
+  const streams = b.streams.map((st, i) => ({ ...st, base: `${[sp.acc, sp.y, sp.q, sp.q][i]!.name}+${st.start}`, steps: [[sp.accPlane, 4 * nv, 1, 2][i]!, end[i]!] }));
   void QCONV_ROWS;
   return emitNest([M, nv / U], streams, { head: lines, tail: [] }, t);
 }

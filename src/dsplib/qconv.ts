@@ -7,7 +7,7 @@ import { BwvmError } from '../util/errors.js';
 import { copyPlanes } from './copy.js';
 import { dataSection, type Placed, placeTensors, staticLines } from './emit.js';
 import type { DspKernel } from './kernel.js';
-import { type QBlock, macCode, qaccPlane, type QGeo, qfits, wordLines } from './qconv-core.js';
+import { macConsts, type QBlock, macCode, qaccPlane, type QGeo, qfits, wordLines } from './qconv-core.js';
 import { QCONV_ROWS, qconvLanes, qconvTablePitch } from './qconv-pack.js';
 import { requantCode, requantConsts } from './qconv-requant.js';
 
@@ -96,7 +96,7 @@ function build(sh: QConvShape, g: QGeo, blk: QBlock, t: TargetDesc): DspKernel {
     throw lastErr;
   };
   const Gf = Math.floor(M / Q), rest = M % Q;
-  const code: string[] = [];
+  const code: string[] = [...macConsts(sh.bits)];
   for (const gr of [{ q: Q, count: Gf, m0: 0 }, { q: rest, count: 1, m0: Gf * Q }]) if (gr.q > 0 && gr.count > 0) code.push(...groupCode(gr));
   const Y = crop ? at('ys') : at('y');
   code.push(...requantConsts(), ...requantCode({ bits: sh.bits, M, plane: OHs * OWs, accPlane: qaccPlane(OHs, OWs, sh.bits), acc: at('acc'), y: Y, q: at('q'), Mp }, t));
