@@ -90,3 +90,28 @@ export const qRange = (bits: 8 | 16): [number, number] => (bits === 8 ? [-128, 1
 export function checkBits(bits: number, what: string): asserts bits is 8 | 16 {
   if (bits !== 8 && bits !== 16) throw new BwvmError('DSPLIB_UNSUPPORTED', `${what}: ${bits}-bit values are not supported (8 or 16)`, { hint: 'quantize to int8 or int16' });
 }
+
+/**
+ * Ops for R = rndsh(v * M0, n) exactly for any int32 v when n is in 33..63: T = floor(v*M0 / 2^32) from
+ * 16-bit limbs (v = vh*2^16 + vl, M0 = mh*2^16 + ml, vl and ml unsigned; every partial product int32-exact),
+ * then R = (T + 2^(n-33)) >> (n-32). Reads v, writes `out`, uses the four registers of `tmp`.
+ */
+export function qRequant32(v: number, out: number, tmp: [number, number, number, number], m: { m0: number; shift: number }, c: ConstRegs, prio: number, what: string): Op[] {
+  const { m0, shift: n } = m;
+  if (!(Number.isInteger(m0) && m0 >= 2 ** 30 && m0 < 2 ** 31) || !(n >= 33 && n <= 63)) {
+    throw new BwvmError('DSPLIB_REQUANT', `${what}: multiplier M0=${m0} n=${n} outside the 32-bit path (n in 33..63, real multiplier below 1/4)`,
+      { hint: 'rescale the layer (output scale), or run it with the bwdnn quant reference' });
+  }
+  const [vl, vh, p, q] = tmp, ml = c.reg(m0 % 65536), mh = c.reg(Math.floor(m0 / 65536));
+  return [
+    qop('shli16', vl, v, v, prio), qop('lsri16', vl, vl, vl, prio), qop('shri16', vh, v, v, prio),
+    // p = vh*ml + floor(vl*ml / 2^16)
+    qop('imul', out, vl, ml, prio), qop('lsri16', out, out, out, prio), qop('imul', p, vh, ml, prio), qop('iadd2', p, p, out, prio),
+    // q = vl*mh: high part q >> 16, low part (q << 16) >>> 16 joins p
+    qop('imul', q, vl, mh, prio), qop('shli16', out, q, q, prio), qop('lsri16', out, out, out, prio), qop('shri16', q, q, q, prio),
+    qop('iadd2', out, out, p, prio), qop('shri16', out, out, out, prio),
+    // T = vh*mh + (q >> 16) + ((low + p) >> 16)
+    qop('imul', p, vh, mh, prio), qop('iadd2', p, p, q, prio), qop('iadd2', out, out, p, prio),
+    qop('iadd2', out, out, c.reg(2 ** (n - 33)), prio), qop('ishr', out, out, c.reg(n - 32), prio),
+  ];
+}

@@ -1,14 +1,16 @@
 // Integer pooling on int32 words (one int8/int16 value per word, NCHW, N = 1), bit-exact with
 // bwDNN's integer MaxPool and GlobalAveragePool. qmaxpool: k x k windows, stride s, no padding;
-// macro j takes output column ox + j (lane stride s), max(m, v) = v + sat16(m - v - 32768) + 32768
-// (no integer max instruction; exact for |m - v| <= 65535). qgap: per channel the four macros sum
-// a quarter of the plane each, `isum` joins them, then zp_y + rndsh((sum - count*zx) * M0, n).
+// macro j takes output column ox + j (lane stride s); there is no integer max instruction, so each
+// value is biased by 2^30 + 2^15 (a positive normal fp32 bit pattern, ordered like the integers) and
+// reduced with the fp32 max, then unbiased: exact, 2 ops per tap. qgap: per channel the four macros sum
+// a quarter of the plane each, `isum` joins them, then zp_y + rndsh((sum - count*zx) * M0, n) (16-bit
+// limbs of M0 when |sum| <= 65535, else floor(sum*M0 / 2^32) from 16-bit limbs of both, n >= 33).
 import type { TargetDesc } from '../target/index.js';
 import { BwvmError } from '../util/errors.js';
 import { OpBuilder, resolveIncrements } from './builder.js';
 import { dataSection, emitNest, placeTensors, staticLines } from './emit.js';
 import type { DspKernel } from './kernel.js';
-import { afterPlaced, checkBits, ConstRegs, qClampOps, qop, qRange, qRequant16, split16 } from './q-common.js';
+import { afterPlaced, checkBits, ConstRegs, qClampOps, qop, qRange, qRequant16, qRequant32, split16 } from './q-common.js';
 import { type Op, schedule } from './schedule.js';
 
 export interface QMaxPoolShape { C: number; H: number; W: number; k: number; stride: number; bits: 8 | 16 }
@@ -18,7 +20,9 @@ export interface QGapShape {
   zx: number; zy: number; m: { m0: number; shift: number }; lo: number; hi: number;
 }
 
-const SET = 4, CONST0 = 56;
+const SET = 2, CONST0 = 56;
+/** Bias making every int16 value a positive normal fp32 bit pattern (0x40008000 + v). */
+const BIAS = 2 ** 30 + 2 ** 15;
 
 const finish = (name: string, what: string, placed: ReturnType<typeof placeTensors>, c: ConstRegs, code: string[], t: TargetDesc): string =>
   [`// ${what} on ${t.name}`, ...dataSection(placed), ...c.data(afterPlaced(placed)), '.text', 'main:',
@@ -36,7 +40,7 @@ export function qmaxpool(sh: QMaxPoolShape, t: TargetDesc): DspKernel {
   const placed = placeTensors([{ name: 'x', words: C * H * W }, { name: 'y', words: C * OH * OW }], t, what);
   const at = (n: string) => placed.find((p) => p.name === n)!;
   const c = new ConstRegs(CONST0);
-  const ones = c.reg(-1), off = c.reg(1 - 32768), back = c.reg(32768);
+  const bias = c.reg(BIAS), unbias = c.reg(-BIAS);
   const b = new OpBuilder(t);
   const sx = [b.stream(0, at('x').addr, 0), b.stream(2, at('x').addr, 0)], sy = b.stream(1, at('y').addr, 0);
   const ops: Op[] = [];
@@ -45,15 +49,14 @@ export function qmaxpool(sh: QMaxPoolShape, t: TargetDesc): DspKernel {
   // one output row per loop iteration
   for (let ox = 0; ox < OW; ox += 4) {
     const lanes = Math.min(4, OW - ox), mask = 'xyzt'.slice(0, lanes);
-    const base = SET * (item % sets), m = base, v = base + 1, d = base + 2, pr = 4 * item++;
+    const base = SET * (item % sets), m = base, v = base + 1, pr = 4 * item++;
     for (let i = 0; i < kk; i++) {
       const ky = Math.floor(i / k), kx = i % k;
       ops.push(b.loadOp(sx[nl++ % 2]!, ky * W + ox * s + kx, mask, lanes > 1 ? s : 0, { p: i === 0 ? m : v }, pr));
-      if (i === 0) continue;
-      ops.push(qop('xor2', d, v, ones, pr + 1), qop('iadd2', d, d, m, pr + 1), qop('iadd2', d, d, off, pr + 1), qop('sat16', d, d, d, pr + 1),
-        qop('iadd2', d, d, v, pr + 1), qop('iadd2', m, d, back, pr + 1));
+      if (i === 0) { ops.push(qop('iadd2', m, m, bias, pr + 1)); continue; }
+      ops.push(qop('iadd2', v, v, bias, pr + 1), { kind: 'fmac', op: 'max2', acc: m, a: { p: m }, b: { p: v }, prio: pr + 1 });
     }
-    ops.push(b.storeOp(sy, ox, mask, lanes > 1 ? 1 : 0, { p: m }, pr + 3));
+    ops.push(qop('iadd2', m, m, unbias, pr + 2), b.storeOp(sy, ox, mask, lanes > 1 ? 1 : 0, { p: m }, pr + 3));
   }
   const [body] = resolveIncrements([ops], 3, [s * W, s * W, OW]);
   const lines = schedule(body!, b.streams, [], t, 64, c.regs);
@@ -72,24 +75,23 @@ export function qgap(sh: QGapShape, t: TargetDesc): DspKernel {
   checkBits(sh.bits, 'qgap');
   if (![C, H, W].every((v) => Number.isInteger(v) && v > 0)) throw new BwvmError('DSPLIB_SHAPE', `qgap: need positive C, H, W (got C=${C} ${H}x${W})`);
   const HW = H * W, [lo0, hi0] = qRange(sh.bits);
-  if (HW * (hi0 - lo0) > 65535) {
-    throw new BwvmError('DSPLIB_UNSUPPORTED', `qgap: a ${H}x${W} int${sh.bits} plane sums past 16 bits (${HW} x ${hi0 - lo0}); the exact requantization here takes |sum| <= 65535`,
-      { hint: 'int8 planes up to 257 values are supported; run larger global pools with the bwdnn quant reference' });
-  }
-  const sm = split16(sh.m, 'qgap');
+  // |sum - HW*zx| <= 65535: the 16-bit requantization (any shift 17..47); larger sums: the 32-bit one (shift 33..63)
+  const small = HW * (hi0 - lo0) <= 65535;
+  if (HW * (hi0 - lo0) >= 2 ** 31) throw new BwvmError('DSPLIB_SHAPE', `qgap: a ${H}x${W} plane can sum past int32`, { hint: 'split the plane' });
+  const sm = small ? split16(sh.m, 'qgap') : undefined;
   const what = `qgap C=${C} ${H}x${W} int${sh.bits}`;
   const placed = placeTensors([{ name: 'x', words: C * HW }, { name: 'y', words: C }], t, what);
   const at = (n: string) => placed.find((p) => p.name === n)!;
   const c = new ConstRegs(48);
   const lo = Math.max(lo0, sh.lo), hi = Math.min(hi0, sh.hi);
-  const G = Math.min(C, 8), quads = Math.floor(HW / 4), rest = HW % 4, sets = Math.floor(48 / 6);
+  const quads = Math.floor(HW / 4), rest = HW % 4, G = Math.max(1, Math.min(C, 8, Math.floor(160 / (quads + 1)))), sets = Math.floor(48 / 8);
   const segment = (g: number): { lines: string[]; b: OpBuilder } => {
     const b = new OpBuilder(t);
     const sx = [b.stream(0, at('x').addr, 0), b.stream(2, at('x').addr, 0)], sy = b.stream(1, at('y').addr, 0);
     const ops: Op[] = [];
     let nl = 0;
     for (let ch = 0; ch < g; ch++) {
-      const base = 6 * (ch % sets), acc = base, v = base + 1, sum = base + 2, y = base + 3, tmp = base + 4, pr = 8 * ch;
+      const base = 8 * (ch % sets), acc = base, v = base + 1, sum = base + 2, y = base + 3, tmp = base + 4, pr = 8 * ch;
       const terms = quads + (rest ? 1 : 0);
       for (let q = 0; q < terms; q++) {
         const dst = q === 0 ? acc : v;
@@ -100,7 +102,7 @@ export function qgap(sh: QGapShape, t: TargetDesc): DspKernel {
         if (q > 0) ops.push(qop('iadd2', acc, acc, v, pr + 1));
       }
       ops.push({ kind: 'fmac', op: 'isumx', acc: sum, a: { p: acc }, b: { p: acc }, prio: pr + 2 });
-      ops.push(qop('iadd2', sum, sum, c.reg(-HW * sh.zx), pr + 2), ...qRequant16(sum, y, tmp, sm, c, pr + 2),
+      ops.push(qop('iadd2', sum, sum, c.reg(-HW * sh.zx), pr + 2), ...(sm ? qRequant16(sum, y, tmp, sm, c, pr + 2) : qRequant32(sum, y, [tmp, base + 5, base + 6, base + 7], sh.m, c, pr + 2, 'qgap')),
         qop('adds2', y, y, c.reg(sh.zy), pr + 2), qop(sh.bits === 8 ? 'sat8' : 'sat16', y, y, y, pr + 2),
         ...(lo > lo0 || hi < hi0 ? qClampOps(y, lo, hi, c, pr + 2) : []));
       ops.push(b.storeOp(sy, ch, 'x', 0, { p: y }, pr + 3));

@@ -1,6 +1,7 @@
 // qmaxpool and qgap on the simulator, bit-exact against bwDNN's integer MaxPool and
 // GlobalAveragePool: int8 and int16, odd planes, 2x2/3x3 windows with strides 1..3, full-range
-// values, planes not a multiple of 4, channel counts past the 8-channel loop body, a narrowed clamp.
+// values, planes not a multiple of 4, channel counts past the 8-channel loop body, a narrowed clamp, and sums
+// past 16 bits (int16 planes, an int8 17x17 plane) through the 32-bit requantization.
 import { describe, expect, it } from 'vitest';
 import { qgap, qmaxpool } from '../../src/dsplib/q-pool.js';
 import { quantizeMultiplier } from '../../src/bwdnn/quant/index.js';
@@ -27,6 +28,9 @@ describe('qgap', () => {
     [8, 19, 3, 5, 0.05, 0.01, 10, 0],
     [8, 4, 2, 2, 0.02, 0.03, -5, 7],
     [16, 9, 1, 1, 0.001, 0.0009, 100, -50],
+    [16, 6, 4, 4, 0.001, 0.0012, -30000, 200], // sums past 16 bits: the 32-bit requantization
+    [16, 3, 8, 8, 0.002, 0.0007, 0, 0],
+    [8, 5, 17, 17, 0.05, 0.04, 3, -7],
   ];
   for (const [bits, C, H, W, sx, sy, zx, zy] of cases) {
     it(`int${bits} C=${C} ${H}x${W}`, () => {
@@ -43,7 +47,7 @@ describe('qgap', () => {
     const k = qgap({ C: 5, H: 4, W: 4, bits: 8, zx: 0, zy: 0, m: quantizeMultiplier(0.05 / (0.01 * 16)), lo: 0, hi: 127 }, T);
     expect(diffs(runKernel(k, { x }).y, want)).toEqual([]);
   });
-  it('refuses planes whose sum leaves 16 bits', () => {
-    expect(() => qgap({ C: 1, H: 8, W: 8, bits: 16, zx: 0, zy: 0, m: quantizeMultiplier(0.01), lo: -32768, hi: 32767 }, T)).toThrow(/16 bits/);
+  it('refuses a large plane whose multiplier needs a shift below 33', () => {
+    expect(() => qgap({ C: 1, H: 8, W: 8, bits: 16, zx: 0, zy: 0, m: quantizeMultiplier(0.3), lo: -32768, hi: 32767 }, T)).toThrow(/33\.\.63/);
   });
 });
