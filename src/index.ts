@@ -29,6 +29,7 @@ export * as fixedpoint from './bwdnn/quant/index.js';
 export { loadModel, detectFormat, LOADERS, type LoadOptions } from './frontend/load.js';
 export { exportOnnx, importOnnx, importOnnxFile, ortRunner } from './frontend/onnx/index.js';
 export { run, runDetailed } from './bwdnn/reference/index.js';
+export { compileForward, type CompiledForward } from './bwdnn/fast/index.js';
 export { zooModel, zooNames, ZOO } from './bwdnn/zoo/index.js';
 export { loadZooModel, type ZooLoad, type ZooLoadOptions } from './session/models.js';
 export { train, evaluate } from './bwdnn/train/index.js';
