@@ -125,41 +125,41 @@ export function recMII(body: LoopBody, t: TargetDesc, edges = buildEdges(body, t
 
 /** Modulo reservation table: per row, slots, generator accesses, units per lane, bank accesses. */
 class MRT {
-  private rows: Array<{ ops: Set<number> }>;
-  constructor(readonly II: number, private body: LoopBody, private t: TargetDesc) {
-    this.rows = Array.from({ length: II }, () => ({ ops: new Set<number>() }));
+  private rows: Array<{ ops: Set<number>; byKey: Map<string, Set<number>> }>;
+  private keys: string[][];
+  constructor(readonly II: number, private body: LoopBody, private t: TargetDesc, private memo = new Map<number, boolean>()) {
+    this.rows = Array.from({ length: II }, () => ({ ops: new Set<number>(), byKey: new Map<string, Set<number>>() }));
+    // resources per op: unit class per lane for arithmetic, the generator for memory ops
+    this.keys = body.ops.map((o) => {
+      if (o.kind !== 'arith') return [`ag${body.streams[o.stream]!.ag}`];
+      const f = arithInfo(o.form, t);
+      return f.units.flatMap((u) => f.lanes.map((l) => `${u}${l}`));
+    });
   }
+  private cap(key: string): number { return key.startsWith('ag') ? this.t.agu.portsPerLine : this.t.units[key.slice(0, 3) as Unit]; }
   /** Ops in the row of time tm that o could not share a line with. */
   conflicts(o: number, tm: number, time: Map<number, number>): number[] {
     const row = this.rows[tm % this.II]!;
-    const all = [...row.ops, o];
     const bad = new Set<number>();
-    if (all.length > this.t.issueWidth) bad.add(row.ops.values().next().value!);
-    const ops = this.body.ops, me = ops[o]!;
-    const ag = (i: number): number => { const x = ops[i]!; return x.kind === 'arith' ? -1 : this.body.streams[x.stream]!.ag; };
-    if (me.kind !== 'arith') {
-      for (const j of row.ops) if (ag(j) === ag(o)) bad.add(j);
-      if (me.kind !== 'agadd') {
-        for (const j of row.ops) {
-          const x = ops[j]!;
-          if (x.kind !== 'load' && x.kind !== 'store') continue;
-          if (this.bankClash(o, Math.floor(tm / this.II), j, Math.floor(time.get(j)! / this.II))) bad.add(j);
-        }
-      }
-    } else {
-      const info = arithInfo(me.form, this.t);
-      for (const u of info.units) for (const l of info.lanes) {
-        const users = [...row.ops].filter((j) => { const x = ops[j]!; if (x.kind !== 'arith') return false; const f = arithInfo(x.form, this.t); return f.units.includes(u) && f.lanes.includes(l); });
-        if (users.length + 1 > this.t.units[u]) bad.add(users[0]!);
+    if (row.ops.size + 1 > this.t.issueWidth) bad.add(row.ops.values().next().value!);
+    for (const k of this.keys[o]!) {
+      const users = row.byKey.get(k);
+      if (users && users.size + 1 > this.cap(k)) bad.add(users.values().next().value!);
+    }
+    const me = this.body.ops[o]!;
+    if (me.kind === 'load' || me.kind === 'store') {
+      for (const j of row.ops) {
+        const x = this.body.ops[j]!;
+        if (x.kind !== 'load' && x.kind !== 'store') continue;
+        if (this.bankClash(o, Math.floor(tm / this.II), j, Math.floor(time.get(j)! / this.II))) bad.add(j);
       }
     }
     return [...bad];
   }
   /** Two accesses in one line, iterations apart by their stage difference: same bank, other word, for some iteration. */
-  private memo = new Map<string, boolean>();
   private bankClash(ia: number, sa: number, ib: number, sb: number): boolean {
-    const nbk = this.t.memory.banksPerBlock;
-    const k = `${ia}|${ib}|${((sa % nbk) + nbk) % nbk}|${((sb % nbk) + nbk) % nbk}`;
+    const nbk = this.t.memory.banksPerBlock, n = this.body.ops.length;
+    const k = ((ia * n + ib) * nbk + (((sa % nbk) + nbk) % nbk)) * nbk + (((sb % nbk) + nbk) % nbk);
     let r = this.memo.get(k);
     type Acc = Extract<MOp, { kind: 'load' | 'store' }>;
     if (r === undefined) { r = this.bankClashRaw(this.body.ops[ia] as Acc, sa, this.body.ops[ib] as Acc, sb); this.memo.set(k, r); }
@@ -180,8 +180,16 @@ class MRT {
     }
     return false;
   }
-  add(o: number, tm: number): void { this.rows[tm % this.II]!.ops.add(o); }
-  remove(o: number, tm: number): void { this.rows[tm % this.II]!.ops.delete(o); }
+  add(o: number, tm: number): void {
+    const row = this.rows[tm % this.II]!;
+    row.ops.add(o);
+    for (const k of this.keys[o]!) { let u = row.byKey.get(k); if (!u) row.byKey.set(k, u = new Set()); u.add(o); }
+  }
+  remove(o: number, tm: number): void {
+    const row = this.rows[tm % this.II]!;
+    row.ops.delete(o);
+    for (const k of this.keys[o]!) row.byKey.get(k)?.delete(o);
+  }
 }
 
 export interface ModuloSchedule { II: number; time: number[]; length: number; stages: number }
@@ -191,14 +199,16 @@ export function scheduleAt(body: LoopBody, t: TargetDesc, II: number, edges: Edg
   // attempt 0: pure height order; then heights with seeded jitter (ties among equal heights matter under bank rules)
   let seed = 12345;
   const jitter = (): number => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return seed / 2 ** 32; };
-  for (let a = 0; a < attempts; a++) {
-    const s = attempt(body, t, II, edges, budgetFactor, a === 0 ? () => 0 : () => jitter() * 3);
+  const memo = new Map<number, boolean>();
+  const tries = body.ops.length > 40 ? Math.min(attempts, 4) : attempts;
+  for (let a = 0; a < tries; a++) {
+    const s = attempt(body, t, II, edges, budgetFactor, a === 0 ? () => 0 : () => jitter() * 3, memo);
     if (s) return s;
   }
   return undefined;
 }
 
-function attempt(body: LoopBody, t: TargetDesc, II: number, edges: Edge[], budgetFactor: number, noise: () => number): ModuloSchedule | undefined {
+function attempt(body: LoopBody, t: TargetDesc, II: number, edges: Edge[], budgetFactor: number, noise: () => number, memo: Map<number, boolean>): ModuloSchedule | undefined {
   const n = body.ops.length;
   const succ: Edge[][] = Array.from({ length: n }, () => []), pred: Edge[][] = Array.from({ length: n }, () => []);
   for (const e of edges) { succ[e.from]!.push(e); pred[e.to]!.push(e); }
@@ -210,7 +220,7 @@ function attempt(body: LoopBody, t: TargetDesc, II: number, edges: Edge[], budge
   const order = [...Array(n).keys()].sort((a, b) => prio[b]! - prio[a]! || a - b);
   const rank = new Array<number>(n); order.forEach((o, k) => { rank[o] = k; });
   const time = new Map<number, number>(), last = new Map<number, number>();
-  const mrt = new MRT(II, body, t);
+  const mrt = new MRT(II, body, t, memo);
   const maxTime = II * (n + 4) + height.reduce((a, b) => Math.max(a, b), 0);
   let budget = budgetFactor * n;
   const pending = new Set(order);
