@@ -105,8 +105,9 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
   let fastBands = false;
   const actMode = o.activations ?? 'auto';
   const tooBig = (e: unknown): boolean => noMemory(e) || (isBwvmError(e) && e.code === 'CODEGEN_TILING');
+  let firstError: unknown;
   if (actMode !== 'ddr') {
-    try { return placeWeights(); } catch (e) { if (!tooBig(e) || actMode === 'chip') throw e; }
+    try { return placeWeights(); } catch (e) { if (!tooBig(e) || actMode === 'chip') throw e; firstError = e; }
   }
   // activations in DDR: candidates largest first (all of them with 'ddr'), band heights searched per set
   const bandable = steps.map((s) => bandLayerOf(s.grp, ctxFor(s.grp.nodes[0]!)));
@@ -137,6 +138,10 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
     banded = r.banded;
     weights = weights0.map((w, i) => (banded.has(i) ? undefined : w));
     try { return placeWeights(); } catch (e) { if (!tooBig(e)) throw e; return r.model; }
+  }
+  // nothing fits: the all-on-chip attempt's error names what is too large
+  if (isBwvmError(firstError)) {
+    throw new BwvmError(firstError.code, firstError.message.split('\n  hint: ')[0]!, { hint: `${firstError.hint ? `${firstError.hint}; ` : ''}conv activations in DDR (output-row bands) did not fit either (${cands.length} candidate values)` });
   }
   throw lastError;
 

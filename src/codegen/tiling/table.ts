@@ -15,7 +15,7 @@ export function planTable(p: TilingPlan): PlanTable {
       l.activations ?? 'on-chip', String(l.ddrIn), String(l.ddrOut), buffers];
   });
   const bands = p.layers.reduce((a, l) => a + (l.bands ?? 0), 0);
-  rows.push(['(total)', '', String(p.tiles + bands), `${p.residentWords} words resident`, bands ? `${p.layers.filter((l) => l.bands !== undefined).length} banded layers` : 'on-chip',
+  rows.push(['(total)', '', String(p.tiles + bands), `${p.residentWords} words resident`, bands ? `banded layers: ${p.layers.filter((l) => l.bands !== undefined).length}` : 'on-chip',
     String(p.ddrIn), String(p.ddrOut), p.stagingWords ? `2 x ${p.stagingWords} words staging` : 'no staging']);
   return { columns, rows };
 }

@@ -1,7 +1,8 @@
 // The DDR traffic model of generated mode's tiling: what a layer moves between DDR and on-chip
 // memory for a given placement and tile (output-channel group). Weights kept in DDR are read once
-// per tile (each tile = MG output channels' filters, in kernel layout); activations stay on-chip, so
-// nothing is written back. The simulator's DMA counters must equal these figures (tested).
+// per tile (each tile = MG output channels' filters, in kernel layout) and never written back;
+// activations kept in DDR move by output-row bands (bands.ts). The simulator's DMA counters must
+// equal these figures plus the bands' (tested).
 
 /** One weight-carrying layer as the planner sees it. */
 export interface LayerWeights {

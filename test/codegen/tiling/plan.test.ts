@@ -89,13 +89,20 @@ describe('planTiling', () => {
   test('the table: one row per layer with tile, placement, DDR words, buffers, and a total row', () => {
     const p = planTiling([{ layer: 'conv1', M: 16, perChannel: 27, rows: 32 }, { layer: 'conv2', M: 64, perChannel: 577, rows: 16 }], 20_000);
     const t = planTable(p);
-    expect(t.columns).toEqual(['layer', 'tile (rows x channels)', 'tiles', 'weights', 'DDR words in', 'DDR words out', 'buffers']);
-    expect(t.rows[0]).toEqual(['conv1', '32 x 16', '1', 'on-chip', '0', '0', 'resident']);
+    expect(t.columns).toEqual(['layer', 'tile (rows x channels)', 'tiles', 'weights', 'activations', 'DDR words in', 'DDR words out', 'buffers']);
+    expect(t.rows[0]).toEqual(['conv1', '32 x 16', '1', 'on-chip', 'on-chip', '0', '0', 'resident']);
     expect(t.rows[1]![0]).toBe('conv2');
     expect(t.rows[1]![3]).toBe('DDR');
-    expect(t.rows[1]![4]).toBe(String(64 * 577));
-    expect(t.rows[1]![6]).toMatch(/ping\/pong/);
+    expect(t.rows[1]![5]).toBe(String(64 * 577));
+    expect(t.rows[1]![7]).toMatch(/ping\/pong/);
     expect(t.rows.at(-1)![0]).toBe('(total)');
     expect(planText(p)).toMatch(/^tiling plan: 20000 on-chip words/);
+  });
+
+  test('the table shows a banded layer: band rows, bands, where its activations live, their DDR words', () => {
+    const p = planTiling([{ layer: 'conv1', M: 16, perChannel: 27, rows: 32 }], 20_000);
+    const t = planTable({ ...p, layers: [...p.layers, { layer: 'conv2', M: 8, placement: 'chip', buffers: 'resident', MG: 8, tiles: 1, tileWords: 0, ddrIn: 900, ddrOut: 512, rows: 4, bands: 8, activations: 'DDR -> chip' }] });
+    expect(t.rows[1]).toEqual(['conv2', '4 x 8', '8', 'on-chip', 'DDR -> chip', '900', '512', 'row bands of 4 (ping/pong DMA)']);
+    expect(t.rows.at(-1)!.slice(2, 5)).toEqual(['8', '432 words resident', 'banded layers: 1']);
   });
 });
