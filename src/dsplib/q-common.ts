@@ -92,18 +92,19 @@ export function checkBits(bits: number, what: string): asserts bits is 8 | 16 {
 }
 
 /**
- * Ops for R = rndsh(v * M0, n) exactly for any int32 v when n is in 33..63: T = floor(v*M0 / 2^32) from
- * 16-bit limbs (v = vh*2^16 + vl, M0 = mh*2^16 + ml, vl and ml unsigned; every partial product int32-exact),
- * then R = (T + 2^(n-33)) >> (n-32). Reads v, writes `out`, uses the four registers of `tmp`.
+ * Ops for R = rndsh(v * M0, n) exactly for int32 v (|v| <= maxAbs), n in 17..63: T = floor(v*M0 / 2^32)
+ * from 16-bit limbs (v = vh*2^16 + vl, M0 = mh*2^16 + ml, vl and ml unsigned; every partial product
+ * int32-exact). n >= 33: R = (T + 2^(n-33)) >> (n-32). n <= 32: with L = v*M0 mod 2^32 (imul),
+ * R = T*2^(32-n) + (L >>> n) + bit n-1 of L (needs |R| < 2^31: checked from maxAbs).
+ * Reads v, writes `out`, uses the four registers of `tmp`.
  */
-export function qRequant32(v: number, out: number, tmp: [number, number, number, number], m: { m0: number; shift: number }, c: ConstRegs, prio: number, what: string): Op[] {
+export function qRequant32(v: number, out: number, tmp: [number, number, number, number], m: { m0: number; shift: number }, maxAbs: number, c: ConstRegs, prio: number, what: string): Op[] {
   const { m0, shift: n } = m;
-  if (!(Number.isInteger(m0) && m0 >= 2 ** 30 && m0 < 2 ** 31) || !(n >= 33 && n <= 63)) {
-    throw new BwvmError('DSPLIB_REQUANT', `${what}: multiplier M0=${m0} n=${n} outside the 32-bit path (n in 33..63, real multiplier below 1/4)`,
-      { hint: 'rescale the layer (output scale), or run it with the bwdnn quant reference' });
-  }
+  const bad = (why: string): never => { throw new BwvmError('DSPLIB_REQUANT', `${what}: multiplier M0=${m0} n=${n} ${why}`, { hint: 'rescale the layer (output scale), or run it with the bwdnn quant reference' }); };
+  if (!(Number.isInteger(m0) && m0 >= 2 ** 30 && m0 < 2 ** 31) || !(n >= 17 && n <= 63)) bad('outside M0 in [2^30, 2^31), n in 17..63');
+  if (n <= 32 && maxAbs * (m0 / 2 ** n) >= 2 ** 30) bad(`scales values up to ${maxAbs} past int32`);
   const [vl, vh, p, q] = tmp, ml = c.reg(m0 % 65536), mh = c.reg(Math.floor(m0 / 65536));
-  return [
+  const ops: Op[] = [
     qop('shli16', vl, v, v, prio), qop('lsri16', vl, vl, vl, prio), qop('shri16', vh, v, v, prio),
     // p = vh*ml + floor(vl*ml / 2^16)
     qop('imul', out, vl, ml, prio), qop('lsri16', out, out, out, prio), qop('imul', p, vh, ml, prio), qop('iadd2', p, p, out, prio),
@@ -112,6 +113,9 @@ export function qRequant32(v: number, out: number, tmp: [number, number, number,
     qop('iadd2', out, out, p, prio), qop('shri16', out, out, out, prio),
     // T = vh*mh + (q >> 16) + ((low + p) >> 16)
     qop('imul', p, vh, mh, prio), qop('iadd2', p, p, q, prio), qop('iadd2', out, out, p, prio),
-    qop('iadd2', out, out, c.reg(2 ** (n - 33)), prio), qop('ishr', out, out, c.reg(n - 32), prio),
   ];
+  if (n >= 33) return [...ops, qop('iadd2', out, out, c.reg(2 ** (n - 33)), prio), qop('ishr', out, out, c.reg(n - 32), prio)];
+  ops.push(qop('imul', vl, v, c.reg(m0), prio), qop('ishr', p, vl, c.reg(n - 1), prio), qop('and2', p, p, c.reg(1), prio));
+  if (n < 32) ops.push(qop('shl2', out, out, c.reg(32 - n), prio), qop('ishr', vh, vl, c.reg(n), prio), qop('and2', vh, vh, c.reg(2 ** (32 - n) - 1), prio), qop('iadd2', out, out, vh, prio));
+  return [...ops, qop('iadd2', out, out, p, prio)];
 }

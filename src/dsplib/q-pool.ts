@@ -4,7 +4,7 @@
 // value is biased by 2^30 + 2^15 (a positive normal fp32 bit pattern, ordered like the integers) and
 // reduced with the fp32 max, then unbiased: exact, 2 ops per tap. qgap: per channel the four macros sum
 // a quarter of the plane each, `isum` joins them, then zp_y + rndsh((sum - count*zx) * M0, n) (16-bit
-// limbs of M0 when |sum| <= 65535, else floor(sum*M0 / 2^32) from 16-bit limbs of both, n >= 33).
+// limbs of M0 when |sum| <= 65535, else the exact 64-bit product from 16-bit limbs of both).
 import type { TargetDesc } from '../target/index.js';
 import { BwvmError } from '../util/errors.js';
 import { OpBuilder, resolveIncrements } from './builder.js';
@@ -102,7 +102,7 @@ export function qgap(sh: QGapShape, t: TargetDesc): DspKernel {
         if (q > 0) ops.push(qop('iadd2', acc, acc, v, pr + 1));
       }
       ops.push({ kind: 'fmac', op: 'isumx', acc: sum, a: { p: acc }, b: { p: acc }, prio: pr + 2 });
-      ops.push(qop('iadd2', sum, sum, c.reg(-HW * sh.zx), pr + 2), ...(sm ? qRequant16(sum, y, tmp, sm, c, pr + 2) : qRequant32(sum, y, [tmp, base + 5, base + 6, base + 7], sh.m, c, pr + 2, 'qgap')),
+      ops.push(qop('iadd2', sum, sum, c.reg(-HW * sh.zx), pr + 2), ...(sm ? qRequant16(sum, y, tmp, sm, c, pr + 2) : qRequant32(sum, y, [tmp, base + 5, base + 6, base + 7], sh.m, HW * (hi0 - lo0), c, pr + 2, 'qgap')),
         qop('adds2', y, y, c.reg(sh.zy), pr + 2), qop(sh.bits === 8 ? 'sat8' : 'sat16', y, y, y, pr + 2),
         ...(lo > lo0 || hi < hi0 ? qClampOps(y, lo, hi, c, pr + 2) : []));
       ops.push(b.storeOp(sy, ch, 'x', 0, { p: y }, pr + 3));

@@ -31,6 +31,9 @@ describe('qgap', () => {
     [16, 6, 4, 4, 0.001, 0.0012, -30000, 200], // sums past 16 bits: the 32-bit requantization
     [16, 3, 8, 8, 0.002, 0.0007, 0, 0],
     [8, 5, 17, 17, 0.05, 0.04, 3, -7],
+    [16, 4, 4, 4, 0.002, 0.0004, 100, -3], // multiplier 0.31 (shift 32) on a 32-bit sum
+    [16, 4, 2, 4, 0.002, 0.00005, -7, 11], // multiplier 5 (shift 28), saturating
+    [8, 2, 18, 18, 0.05, 0.001, 0, 0], // multiplier 0.15
   ];
   for (const [bits, C, H, W, sx, sy, zx, zy] of cases) {
     it(`int${bits} C=${C} ${H}x${W}`, () => {
@@ -47,7 +50,7 @@ describe('qgap', () => {
     const k = qgap({ C: 5, H: 4, W: 4, bits: 8, zx: 0, zy: 0, m: quantizeMultiplier(0.05 / (0.01 * 16)), lo: 0, hi: 127 }, T);
     expect(diffs(runKernel(k, { x }).y, want)).toEqual([]);
   });
-  it('refuses a large plane whose multiplier needs a shift below 33', () => {
-    expect(() => qgap({ C: 1, H: 8, W: 8, bits: 16, zx: 0, zy: 0, m: quantizeMultiplier(0.3), lo: -32768, hi: 32767 }, T)).toThrow(/33\.\.63/);
+  it('refuses a large plane whose multiplier scales its sum past int32', () => {
+    expect(() => qgap({ C: 1, H: 8, W: 8, bits: 16, zx: 0, zy: 0, m: quantizeMultiplier(300), lo: -32768, hi: 32767 }, T)).toThrow(/past int32/);
   });
 });
