@@ -15,7 +15,9 @@ const XFER: ArithForm[] = ['xferx', 'xfery', 'xferz', 'xfert'];
 export interface QGeo { Cw: number; kH: number; kW: number; s: number; OH: number; OW: number; bits: 8 | 16 }
 export interface QBlock { R: number; P: number; Q: number }
 /** Accumulator-buffer and padded-input layout of one kernel. */
-export interface QLay { OHs: number; OWs: number; Hpp: number; Wpp: number; Kp: number; Mp: number; reuse: boolean }
+export interface QLay { OHs: number; OWs: number; Hpp: number; Wpp: number; Kp: number; Mp: number; reuse: boolean;
+  /** int8: accumulators start at zero and the requantization pass adds the bias (else: bias loads per block). */
+  zeroInit?: boolean }
 
 export function inputLoads(R: number, P: number, kH: number, kW: number, s: number): number {
   const rows = new Set<number>(), cols = new Set<number>();
@@ -57,7 +59,8 @@ export function macCode(g: QGeo, blk: QBlock, gr: { q: number; count: number; m0
   const nIn = perRow ? Math.min(4, rowsUsed) : 2;
   const inS = Array.from({ length: nIn }, () => b.stream(pick((Cw * inputLoads(R, P, kH, kW, s)) / nIn), bf.X.addr, 0));
   const wS = Array.from({ length: Q }, (_, q) => b.stream(pick(Cw * kk), bf.W.addr, (gr.m0 + q) * Kp));
-  const tS = w16 ? b.stream(pick(2 * Q), bf.T.addr, 2 * gr.m0) : -1;
+  const zero = !w16 && L.zeroInit === true;
+  const tS = !zero ? b.stream(pick(2 * Q), bf.T.addr, 2 * gr.m0) : -1;
   // accumulator stores: one stream per (channel, row) when the address registers allow (no
   // address adds between a block's stores), else one per channel
   const perRowY = nIn + 2 * Q + 1 + R * Q <= 3 * t.agu.regs;
@@ -71,7 +74,7 @@ export function macCode(g: QGeo, blk: QBlock, gr: { q: number; count: number; m0
   let prio = 2 * Q, wTurn = 0;
   const init = (): Op[] => {
     const ops: Op[] = [];
-    if (!w16) { // int8: the low word alone is exact mod 2^32 and is all that is stored
+    if (zero) { // int8: the low word alone is exact mod 2^32 and is all that is stored
       for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) for (let q = 0; q < Q; q++) ops.push({ kind: 'fmac', op: 'mov', acc: acc(r, p, q), a: P_(QZERO), b: P_(QZERO), prio: q });
       return ops;
     }
@@ -165,7 +168,7 @@ export function macCode(g: QGeo, blk: QBlock, gr: { q: number; count: number; m0
   }
   const end = stepC.map((st, i) => st + shift[i]!);
   const resolved = resolveIncrements(segs, b.streams.length, end, shift);
-  const consts = new Set(w16 ? [] : [QZERO]);
+  const consts = new Set(zero ? [QZERO] : []);
   const pinned = new Set([...Array.from({ length: 2 * nAcc + NW }, (_, k) => k), ...consts]);
   const pool = poolRegs(t, pinned);
   const sched = resolved.map((ops) => schedule(ops, b.streams, pool, t, 64, consts));

@@ -12,7 +12,8 @@ import { QCONV_ROWS, qconvLanes, qconvTablePitch } from './qconv-pack.js';
 import { requantCode, requantConsts } from './qconv-requant.js';
 
 export interface QConvShape { C: number; H: number; W: number; M: number; kH: number; kW: number; stride: number; pad: number; bits: 8 | 16 }
-export interface QConvOptions { block?: QBlock }
+/** block: force the register blocking; zeroInit (int8): force where the bias goes (see build). */
+export interface QConvOptions { block?: QBlock; zeroInit?: boolean }
 
 const roundUp = (a: number, b: number): number => Math.ceil(a / b) * b;
 
@@ -42,7 +43,7 @@ export function qconv(sh: QConvShape, t: TargetDesc, opts: QConvOptions = {}): D
         { hint: `use R in 1..${Math.min(8, g.OH)}, P in 1..${maxP}, Q in 1..${Math.min(16, sh.M)} with 2*R*P*Q + operands <= ${t.regsPerMacro} registers, or let the generator choose` });
     }
     if (!qfits(R, P, Q, t)) throw new BwvmError('DSPLIB_REGISTERS', `qconv: block R=${R} P=${P} Q=${Q} needs ${2 * R * P * Q} accumulator registers + operands; ${t.name} has ${t.regsPerMacro}`, { hint: 'use a smaller block (R*P*Q <= 22) or let the generator choose' });
-    return build(sh, g, opts.block, t);
+    return build(sh, g, opts.block, t, opts.zeroInit);
   }
   const all: Array<{ b: QBlock; c: number }> = [];
   for (let P = 1; P <= 4; P++) {
@@ -58,7 +59,7 @@ export function qconv(sh: QConvShape, t: TargetDesc, opts: QConvOptions = {}): D
   let best: DspKernel | undefined, err: unknown;
   for (const { b } of all.slice(0, 5)) {
     try {
-      const k = build(sh, g, b, t);
+      const k = build(sh, g, b, t, opts.zeroInit);
       if (!best || k.params.staticLines! < best.params.staticLines!) best = k;
     } catch (e) { err = e; }
   }
@@ -66,7 +67,15 @@ export function qconv(sh: QConvShape, t: TargetDesc, opts: QConvOptions = {}): D
   return best;
 }
 
-function build(sh: QConvShape, g: QGeo, blk: QBlock, t: TargetDesc): DspKernel {
+/** int8 builds both bias placements (per-block bias loads, or zero-initialized accumulators with the bias in the requantization) and keeps the shorter. */
+function build(sh: QConvShape, g: QGeo, blk: QBlock, t: TargetDesc, zeroInit?: boolean): DspKernel {
+  if (sh.bits === 16) return buildWith(sh, g, blk, t, false);
+  if (zeroInit !== undefined) return buildWith(sh, g, blk, t, zeroInit);
+  const a = buildWith(sh, g, blk, t, true), b = buildWith(sh, g, blk, t, false);
+  return b.params.staticLines! < a.params.staticLines! ? b : a;
+}
+
+function buildWith(sh: QConvShape, g: QGeo, blk: QBlock, t: TargetDesc, zeroInit: boolean): DspKernel {
   const { R, P, Q } = blk, { M, kH, kW } = sh, s = g.s, kk = kH * kW;
   const OHs = roundUp(g.OH, R), OWs = roundUp(g.OW, 4 * P);
   const Hpp = Math.max(sh.H + 2 * sh.pad, (OHs - 1) * s + kH);
@@ -80,7 +89,7 @@ function build(sh: QConvShape, g: QGeo, blk: QBlock, t: TargetDesc): DspKernel {
     { name: 'acc', words: M * qaccPlane(OHs, OWs, sh.bits) }, ...(crop ? [{ name: 'ys', words: M * OHs * OWs }] : []), { name: 'y', words: M * g.OH * g.OW },
   ], t, what);
   const at = (n: string): Placed => placed.find((p) => p.name === n)!;
-  const L = { OHs, OWs, Hpp, Wpp, Kp, Mp, reuse: true };
+  const L = { OHs, OWs, Hpp, Wpp, Kp, Mp, reuse: true, zeroInit };
   // per channel group: inputs shared by several rows stay in registers unless the pool overflows;
   // the body in one piece if it fits a loop, else split into channel-word segments
   const groupCode = (gr: { q: number; count: number; m0: number }): string[] => {
@@ -96,10 +105,10 @@ function build(sh: QConvShape, g: QGeo, blk: QBlock, t: TargetDesc): DspKernel {
     throw lastErr;
   };
   const Gf = Math.floor(M / Q), rest = M % Q;
-  const code: string[] = [...macConsts(sh.bits)];
+  const code: string[] = zeroInit ? [...macConsts(sh.bits)] : [];
   for (const gr of [{ q: Q, count: Gf, m0: 0 }, { q: rest, count: 1, m0: Gf * Q }]) if (gr.q > 0 && gr.count > 0) code.push(...groupCode(gr));
   const Y = crop ? at('ys') : at('y');
-  code.push(...requantConsts(), ...requantCode({ bits: sh.bits, M, plane: OHs * OWs, accPlane: qaccPlane(OHs, OWs, sh.bits), acc: at('acc'), y: Y, q: at('q'), Mp }, t));
+  code.push(...requantConsts(), ...requantCode({ bits: sh.bits, addBias: zeroInit, M, plane: OHs * OWs, accPlane: qaccPlane(OHs, OWs, sh.bits), acc: at('acc'), y: Y, q: at('q'), Mp }, t));
   if (crop) code.push(...copyPlanes({ src: Y, srcOff: 0, srcRow: OWs, srcPlane: OHs * OWs, dst: at('y'), dstOff: 0, dstRow: g.OW, dstPlane: g.OH * g.OW, planes: M, rows: g.OH, cols: g.OW }, t));
   const staticN = staticLines(code);
   const asm = [`// ${what} on ${t.name}: block R=${R} P=${P} Q=${Q}`, ...dataSection(placed), '.text', 'main:',
@@ -114,6 +123,6 @@ function build(sh: QConvShape, g: QGeo, blk: QBlock, t: TargetDesc): DspKernel {
       { symbol: 'q', shape: [QCONV_ROWS, Mp], layout: 'per-channel rows: multiplier limbs, rounding, shift, zero point, folded bias (qconvPack)' },
     ],
     outputs: [{ symbol: 'y', shape: [M, g.OH, g.OW], layout: `CHW, one int32 word per value (int${sh.bits} range)` }],
-    params: { R, P, Q, OHs, OWs, Hpp, Wpp, Kp, Mp, staticLines: staticN },
+    params: { R, P, Q, OHs, OWs, Hpp, Wpp, Kp, Mp, zeroInit: zeroInit ? 1 : 0, staticLines: staticN },
   };
 }

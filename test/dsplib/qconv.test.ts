@@ -44,8 +44,8 @@ function reference(sh: QConvShape, d: QConvData): Int32Array {
   }).data as Int32Array;
 }
 
-function run(sh: QConvShape, d: QConvData, corrupt?: (q: Int32Array) => void, block?: QBlock): { y: Int32Array; cycles: number } {
-  const k = qconv(sh, T, block ? { block } : {});
+function run(sh: QConvShape, d: QConvData, corrupt?: (q: Int32Array) => void, block?: QBlock, zeroInit?: boolean): { y: Int32Array; cycles: number } {
+  const k = qconv(sh, T, { ...(block ? { block } : {}), ...(zeroInit !== undefined ? { zeroInit } : {}) });
   const p = k.params as Record<string, number>;
   const words = qconvPack(d, { ...sh, Hpp: p.Hpp!, Wpp: p.Wpp!, Kp: p.Kp! });
   corrupt?.(words.q);
@@ -94,6 +94,16 @@ describe('qconv bit-exact with the bwdnn fixed-point Conv', () => {
       expect(Array.from(run(sh, d, undefined, block).y)).toEqual(Array.from(reference(sh, d)));
     });
   }
+
+  it('int8: both bias placements (per-block bias loads; zero start + bias in the requantization)', () => {
+    const sh = S(9, 7, 8, 6, 3, 1, 1, 8), d = data(sh, 23), ref = Array.from(reference(sh, d));
+    for (const zeroInit of [false, true]) {
+      expect(qconv(sh, T, { zeroInit }).params.zeroInit).toBe(zeroInit ? 1 : 0);
+      expect(Array.from(run(sh, d, undefined, undefined, zeroInit).y), `zeroInit ${zeroInit}`).toEqual(ref);
+    }
+    const ext = data(sh, 29, true), refExt = Array.from(reference(sh, ext));
+    for (const zeroInit of [false, true]) expect(Array.from(run(sh, ext, undefined, undefined, zeroInit).y)).toEqual(refExt);
+  });
 
   it('a corrupted requantization table is caught', () => {
     const sh = S(4, 6, 6, 4, 3, 1, 1, 8), d = data(sh, 7);
