@@ -61,14 +61,28 @@ function allocate(body: LoopBody, s: ModuloSchedule, t: TargetDesc, pool: number
     need.set(v, Math.max(1, Math.ceil(((lastRead.get(v) ?? d) - d) / s.II), Math.floor((lastWrite.get(v)! - d) / s.II) + 1));
   }
   const unroll = Math.max(1, ...need.values());
-  const base = new Map<number, { at: number; copies: number }>();
-  let used = 0;
-  for (const [v, k] of need) {
-    let c = k; while (unroll % c !== 0) c++;
-    base.set(v, { at: used, copies: c }); used += c;
+  // one live range per value and iteration class (it mod unroll): [first write, max(last read, last write + 1)),
+  // repeating every unroll·II lines; ranges that never overlap on that circle share a register (first fit)
+  const P = unroll * s.II;
+  const arcs: Array<{ v: number; c: number; s: number; e: number }> = [];
+  for (const [v, d] of def) {
+    const e = Math.max(lastRead.get(v) ?? d, lastWrite.get(v)! + 1);
+    for (let c = 0; c < unroll; c++) arcs.push({ v, c, s: d + c * s.II, e: e + c * s.II });
   }
-  if (used > pool.length) return undefined;
-  return { unroll, used, reg: (v, it) => { const b = base.get(v)!; return pool[b.at + (it % b.copies)]!; } };
+  arcs.sort((a, b) => (b.e - b.s) - (a.e - a.s) || a.s - b.s);
+  const overlap = (a: { s: number; e: number }, b: { s: number; e: number }): boolean => {
+    const as = ((a.s % P) + P) % P, bs = ((b.s % P) + P) % P, ae = as + a.e - a.s, be = bs + b.e - b.s;
+    return [-P, 0, P].some((k) => as < be + k && bs + k < ae);
+  };
+  const regs: Array<Array<{ s: number; e: number }>> = [];
+  const at = new Map<string, number>();
+  for (const a of arcs) {
+    let r = regs.findIndex((list) => list.every((b) => !overlap(a, b)));
+    if (r < 0) { r = regs.length; regs.push([]); }
+    regs[r]!.push(a); at.set(`${a.v}:${a.c}`, r);
+  }
+  if (regs.length > pool.length) return undefined;
+  return { unroll, used: regs.length, reg: (v, it) => pool[at.get(`${v}:${it % unroll}`)!]! };
 }
 
 /** Slot text of op o in iteration it. */
