@@ -70,8 +70,8 @@ export function bandCode(l: BandLayer, bands: Band[], a: BandAddrs, dt: DmaTable
     const d = dt.add({ dir: 'in', ch: CH_IN, src: String(a.x + bd.h0 * l.W), dst: String(a.stage[b % 2]), len: rows * l.W, rows: l.C, sstr: l.H * l.W, dstr: rows * l.W });
     return dt.issue(d, sym);
   };
-  const start: string[] = [];
-  if (l.inDdr) start.push(`dma${CH_OUT} wait`, ...load(0)); // the producer's last band is in DDR; band 0 starts loading
+  // the previous banded layer's last write-back is done (its data is in DDR; its output buffer may be reused); band 0 starts loading
+  const start: string[] = [`dma${CH_OUT} wait`, ...(l.inDdr ? load(0) : [])];
   if (!direct && l.pad > 0) { // the border columns of the shared zero-bordered buffer (written by other layers): gaps [r*Wp - pad, r*Wp + pad)
     const Hb = Math.max(...bands.map((b) => b.Hb));
     start.push(...copy({ src: a.zeros, srcRow: 0, srcPlane: 0, dst: a.xp - l.pad, dstRow: Wp, dstPlane: 0, planes: 1, rows: l.C * Hb + 1, cols: 2 * l.pad }));

@@ -68,7 +68,7 @@ describe('generated mode, filters in DDR', () => {
     expect(dmaStalls).toBeLessThan(transferCycles / 4);
     expect(m.asm.match(/\bdma[01] in\b/g)!.length).toBe(m.tiling.tiles);
     expect(m.asm.match(/\bdma[01] wait\b/g)!.length).toBe(m.tiling.tiles);
-  });
+  }, 300_000);
 
   test('resnet20 w=0.25 16x16 with --weights ddr and a small budget: residual addend tiled with its output, equals the reference', async () => {
     const { m, r, err } = await check(zooModel('resnet20', { input: [3, 16, 16], width: 0.25 }), [1, 3, 16, 16], { weights: 'ddr', chipWords: 30_000 });
