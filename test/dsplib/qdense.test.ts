@@ -88,8 +88,10 @@ describe('qdense int8 bit-exact with the bwdnn fixed-point reference', () => {
     const N = 16, K = 256, M = 256;
     const q = run(data(N, K, M, 77));
     const f = simulate(dense({ N, K, M }, T), T, { x: rand(N * K, 1), w: rand(M * K, 2), b: rand(M, 3) }).res.cycles;
-    console.log(`qdense int8 ${N}x${K}x${M}: ${q.cycles} cycles, fp32 dense ${f} cycles, speedup ${(f / q.cycles).toFixed(2)}x`);
+    const q16 = run(data16(N, K, M, 78));
+    console.log(`qdense int8 ${N}x${K}x${M}: ${q.cycles} cycles, int16 ${q16.cycles}, fp32 dense ${f} cycles, speedup int8 ${(f / q.cycles).toFixed(2)}x, int16 ${(f / q16.cycles).toFixed(2)}x`);
     expect(q.cycles).toBeGreaterThan(0);
+    expect(q16.cycles).toBeGreaterThan(0);
   });
 });
 
