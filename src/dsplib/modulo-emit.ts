@@ -16,15 +16,17 @@ let labelSeq = 0;
  * one access to the next and, after its last, to the next iteration's first (step words on).
  * A step that does not fit the 6-bit field becomes an address add right after the access.
  */
-export function resolveLoop(ops: MOp[], step: number[]): MOp[] {
+export function resolveLoop(ops: MOp[], step: number[], first?: number[]): MOp[] {
   const per = new Map<number, number[]>();
   ops.forEach((o, i) => { if (o.kind === 'load' || o.kind === 'store') { let l = per.get(o.stream); if (!l) per.set(o.stream, l = []); l.push(i); } });
   const extra = new Map<number, MOp>();
   const rel = (i: number): number => (ops[i] as unknown as { rel: number }).rel;
   for (const [s, l] of per) {
-    if (rel(l[0]!) !== 0) throw new Error(`modulo: stream ${s} must start at offset 0 of the iteration`);
+    // a stream whose first access is not at offset 0 starts there (first[s]: add it to the stream's base)
+    if (rel(l[0]!) !== 0 && !first) throw new Error(`modulo: stream ${s} must start at offset 0 of the iteration`);
+    if (first) first[s] = rel(l[0]!);
     l.forEach((i, k) => {
-      const next = k + 1 < l.length ? rel(l[k + 1]!) : step[s]!;
+      const next = k + 1 < l.length ? rel(l[k + 1]!) : step[s]! + rel(l[0]!);
       const d = next - rel(i), o = ops[i] as Extract<MOp, { kind: 'load' | 'store' }>;
       if (d >= INC_MIN && d <= INC_MAX) o.inc = d;
       else { o.inc = 0; extra.set(i, { kind: 'agadd', stream: s, imm: d, prio: 0 }); }

@@ -4,18 +4,22 @@
 import type { TargetDesc } from '../target/index.js';
 import { BwvmError } from '../util/errors.js';
 import { OpBuilder, resolveIncrements } from './builder.js';
-import { dataSection, emitNest, placeTensors, staticLines } from './emit.js';
+import { AG, agLines, dataSection, emitNest, placeTensors, staticLines } from './emit.js';
 import type { DspKernel } from './kernel.js';
-import { type Op, schedule } from './schedule.js';
+import { pipelineLoop, resolveLoop } from './modulo-emit.js';
+import type { LoopBody, MOp } from './modulo.js';
+import { type Op, type Reg, schedule } from './schedule.js';
 
 export interface PoolShape { C: number; H: number; W: number; k: number; stride: number }
 export type PoolKind = 'maxpool' | 'avgpool';
+/** pipeline: software-pipeline the channel loop (modulo.ts) when it issues fewer lines (default on). */
+export interface PoolOptions { pipeline?: boolean }
 
 const INV = 63;
 /** Tap registers per window: larger windows (global pools, k >= 8) reuse them round-robin. */
 const TAPS = 48;
 
-export function pool(kind: PoolKind, sh: PoolShape, t: TargetDesc): DspKernel {
+export function pool(kind: PoolKind, sh: PoolShape, t: TargetDesc, opts: PoolOptions = {}): DspKernel {
   const { C, H, W, k, stride: s } = sh;
   if (![C, H, W, k, s].every((v) => Number.isInteger(v) && v > 0) || k > H || k > W || s > 7) {
     throw new BwvmError('DSPLIB_SHAPE', `${kind}: need positive C, H, W, k <= H, W and stride 1..7 (got C=${C} ${H}x${W} k=${k} s=${s})`);
@@ -52,13 +56,55 @@ export function pool(kind: PoolKind, sh: PoolShape, t: TargetDesc): DspKernel {
   const lines = schedule(body!, b.streams, [], t, 64, new Set([INV]));
   if (lines.length > 480) throw new BwvmError('DSPLIB_CODE_SIZE', `${kind} C=${C} ${H}x${W}: one channel takes ${lines.length} lines; loop bodies hold 511`, { hint: 'split the plane into row bands' });
   const names = ['x', 'x', 'y'];
-  const code = ['w15 = kinv', `xyzt fr${INV} = [w15+=0,0]`,
+  let code = ['w15 = kinv', `xyzt fr${INV} = [w15+=0,0]`,
     ...emitNest([C], b.streams.map((st, i) => ({ ...st, base: `${names[i]}+0`, steps: [i === 2 ? OH * OW : H * W] })), { head: lines, tail: [] }, t)];
+  let pipelined = 0;
+  if ((opts.pipeline ?? true) && C >= 2) {
+    const p = pipelinedChannels(kind, sh, OH, OW, at('x').addr, at('y').addr, t);
+    if (p) {
+      const cand = ['w15 = kinv', `xyzt fr${INV} = [w15+=0,0]`, ...p];
+      if (staticLines(cand) < staticLines(code)) { code = cand; pipelined = 1; }
+    }
+  }
   const asm = [`// ${kind} C=${C} ${H}x${W} k=${k} stride ${s} on ${t.name}`, ...dataSection(placed), `.org ${at('kinv').addr}`, `.float ${1 / kk}`, '.text', 'main:',
     ...code.map((l) => (l.endsWith(':') ? l : `    ${l}`)), '    halt', ''].join('\n');
   return {
     name: kind, dtype: 'f32', asm, flops: C * OH * OW * kk, description: `${kind} C=${C} ${H}x${W} window ${k} stride ${s}`,
     inputs: [{ symbol: 'x', shape: [1, C, H, W], layout: 'NCHW' }], outputs: [{ symbol: 'y', shape: [1, C, OH, OW], layout: 'NCHW' }],
-    params: { OH, OW, staticLines: staticLines(code) },
+    params: { OH, OW, pipelined, staticLines: staticLines(code) },
   };
+}
+
+/** The channel loop software pipelined: one channel's windows per iteration, values iteration-local. */
+function pipelinedChannels(kind: PoolKind, sh: PoolShape, OH: number, OW: number, xAddr: number, yAddr: number, t: TargetDesc): string[] | undefined {
+  const { H, W, k, stride: s } = sh, kk = k * k;
+  const b = new OpBuilder(t);
+  const sx = [b.stream(0, xAddr, 0), b.stream(2, xAddr, 0)], sy = b.stream(1, yAddr, 0);
+  const ops: MOp[] = [];
+  let v = 0, nl = 0;
+  const form = kind === 'maxpool' ? 'max2' : 'add2';
+  for (let oy = 0; oy < OH; oy++) {
+    for (let ox = 0; ox < OW; ox += 4) {
+      const lanes = Math.min(4, OW - ox);
+      const groups = lanes === 4 ? [{ m: 'xyzt', n: s, col: ox, st: 1 }] : Array.from({ length: lanes }, (_, j) => ({ m: 'x', n: 0, col: ox + j, st: 0 }));
+      for (const g of groups) {
+        let acc: Reg = { v: -1 };
+        for (let i = 0; i < kk; i++) {
+          const ky = Math.floor(i / k), kx = i % k, tv = { v: v++ };
+          ops.push(b.loadOp(sx[nl++ % 2]!, (oy * s + ky) * W + g.col * s + kx, g.m, g.n, tv, 0));
+          if (i === 0) acc = tv;
+          else { const d = { v: v++ }; ops.push({ kind: 'arith', form, d, a: acc, b: tv }); acc = d; }
+        }
+        if (kind === 'avgpool') { const d = { v: v++ }; ops.push({ kind: 'arith', form: 'fmul', d, a: acc, b: { p: INV } }); acc = d; }
+        ops.push(b.storeOp(sy, oy * OW + g.col, g.m, g.st, acc, 0));
+      }
+    }
+  }
+  if (ops.length > 240) return undefined; // long channel bodies: the list schedule's ramp is a small share
+  const step = [H * W, H * W, OH * OW], first = [0, 0, 0];
+  const body: LoopBody = { ops: resolveLoop(ops, step, first), streams: b.streams, step, constRegs: new Set([INV]) };
+  const p = pipelineLoop(body, sh.C, t, Array.from({ length: INV }, (_, r) => r));
+  if (!p) return undefined;
+  const names = ['x', 'x', 'y'];
+  return [...agLines(b.streams.map((st, i) => ({ ag: st.ag, text: `${AG[st.ag]}${st.ar} = ${names[i]}+${first[i]}` }))), ...p.lines];
 }

@@ -11,13 +11,21 @@ const CASES: Array<[PoolKind, number, number, number, number, number]> = [
   // global pools whose window has more taps than registers (resnet20's 8x8 head; 10x10 = 100 taps)
   ['avgpool', 5, 8, 8, 8, 1], ['avgpool', 2, 10, 10, 10, 1], ['maxpool', 3, 9, 9, 9, 1],
 ];
-for (const [kind, C, H, W, k, s] of CASES) {
-  it(`${kind} C=${C} ${H}x${W} k=${k} s=${s} matches the reference`, () => {
+// channel loop software pipelined (default where it issues fewer lines) and list-scheduled
+const PIPE: Array<[PoolKind, number, number, number, number, number]> = [['maxpool', 16, 8, 8, 2, 2], ['avgpool', 7, 9, 7, 3, 3], ['avgpool', 6, 8, 8, 8, 1], ['maxpool', 5, 6, 5, 3, 1]];
+for (const [kind, C, H, W, k, s] of [...CASES, ...PIPE]) for (const pipeline of [true, false]) {
+  it(`${kind} C=${C} ${H}x${W} k=${k} s=${s}${pipeline ? '' : ' (list schedule)'} matches the reference`, () => {
     const x = rand(C * H * W, 9);
-    const { outs } = simulate(pool(kind, { C, H, W, k, stride: s }, T), T, { x });
+    const { outs } = simulate(pool(kind, { C, H, W, k, stride: s }, T, { pipeline }), T, { x });
     const global = k === H && k === W;
     const ref = global && kind === 'avgpool' ? reference('GlobalAveragePool', [{ shape: [1, C, H, W], data: x }], {})
       : reference(kind === 'maxpool' ? 'MaxPool' : 'AveragePool', [{ shape: [1, C, H, W], data: x }], { kernel_shape: [k, k], strides: [s, s] });
     expect(relError(outs.y!, ref)).toBeLessThanOrEqual(1e-5);
   });
 }
+
+it('small planes with many channels take the pipelined channel loop (fewer issued lines)', () => {
+  const on = pool('maxpool', { C: 16, H: 8, W: 8, k: 2, stride: 2 }, T), off = pool('maxpool', { C: 16, H: 8, W: 8, k: 2, stride: 2 }, T, { pipeline: false });
+  expect(on.params.pipelined).toBe(1);
+  expect(on.params.staticLines).toBeLessThan(off.params.staticLines!);
+});
