@@ -6,6 +6,7 @@
 // kernel reads and writes together do not conflict; one profiler region per layer. Filters that do
 // not fit on-chip stay in DDR (tiling planner, src/codegen/tiling): such a layer runs as output-channel
 // tiles whose weights are DMA-staged into ping/pong buffers, the next tile's copy overlapping compute.
+// Conv activations that still do not fit stay in DDR: their layers run in output-row bands (bands.ts).
 import { type Graph, type Node, type TensorInfo, bindInputShapes, cloneGraph } from '../../ir/index.js';
 import { DmaTable, layoutData } from '../../dsplib/index.js';
 import { assemble } from '../../isa/index.js';
