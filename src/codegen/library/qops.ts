@@ -1,8 +1,7 @@
 // Library mode's table for integer models (QModel, src/ir/quant-model.ts): op -> output shape and
 // the dsplib calls that compute it on int32 words (one int8/int16 value per word). Conv = qpack +
-// qconv (+ qclamp for a narrowing folded activation), Gemm = qpack + qdense (int8) or qconv 1x1
-// (int16), MaxPool = qmaxpool, Relu/Clip = qclamp, Add = qadd, GlobalAveragePool = qgap,
-// Flatten/Reshape = an alias (no data moves). Add an op = add a row.
+// qconv (+ qclamp for a narrowing folded activation), Gemm = qpack + qdense (int8 / int16), MaxPool =
+// qmaxpool, Relu/Clip = qclamp, Add = qadd, GlobalAveragePool = qgap, Flatten/Reshape = an alias.
 import type { Multiplier, QModel, QNode, QValue } from '../../ir/quant-model.js';
 import { type DspKernel, qadd, qclamp, qconv, qconvPack, qdense, qdensePack, qgap, qmaxpool, qpack } from '../../dsplib/index.js';
 import type { TargetDesc } from '../../target/index.js';
@@ -111,7 +110,7 @@ const conv: QLowering = {
 };
 
 const gemm: QLowering = {
-  kernels: 'qpack + qdense (int8) | qconv 1x1 (int16) (+ qclamp)',
+  kernels: 'qpack + qdense (+ qclamp)',
   shape(c) { return [c.shape(c.node.inputs[0]!)[0]!, c.node.weight!.shape[0] as number]; },
   lower(c) {
     const n = c.node, { bits, x, y } = io(c);
@@ -121,20 +120,10 @@ const gemm: QLowering = {
     if ((n.attrs.transA as number | undefined ?? 0) !== 0) refuse(c, 'transA = 1', 'export the Gemm with transA = 0');
     const data = { x: new Int32Array(K), w: nums(n.weight!.data), ...(n.bias ? { bias: nums(n.bias.data) } : {}), mult: n.requant!, zx: zp(x), zy: zp(y) };
     const xp = `${n.name}:packed`;
-    if (bits === 8) {
-      const k = qdense({ N: 1, K, M, bits: 8 }, c.t);
-      const packed = qdensePack({ N: 1, K, M, ...data });
-      return withClamp(c, bits, (out): QCall[] => [
-        { kernel: qpack({ C: K, H: 1, W: 1, bits, pad: 0, Hpp: 1, Wpp: 1, zx: zp(x) }, c.t), region: `${n.name}:pack`, args: { x: { value: n.inputs[0]! }, y: { value: xp } } },
-        { kernel: k, region: n.name, args: { x: { value: xp }, w: { constant: packed.w }, q: { constant: packed.q }, y: { value: out } } },
-      ]);
-    }
-    // int16: a 1x1 qconv over K channels of a 1x1 plane (exact: 64-bit accumulators, limb requantization)
-    const k = qconv({ C: K, H: 1, W: 1, M, kH: 1, kW: 1, stride: 1, pad: 0, bits }, c.t);
-    const p = k.params as Record<string, number>;
-    const packed = qconvPack(data, { C: K, H: 1, W: 1, M, kH: 1, kW: 1, pad: 0, bits, Hpp: p.Hpp!, Wpp: p.Wpp!, Kp: p.Kp! });
+    const k = qdense({ N: 1, K, M, bits }, c.t);
+    const packed = qdensePack({ N: 1, K, M, bits, ...data });
     return withClamp(c, bits, (out): QCall[] => [
-      { kernel: qpack({ C: K, H: 1, W: 1, bits, pad: 0, Hpp: p.Hpp!, Wpp: p.Wpp!, zx: zp(x) }, c.t), region: `${n.name}:pack`, args: { x: { value: n.inputs[0]! }, y: { value: xp } } },
+      { kernel: qpack({ C: K, H: 1, W: 1, bits, pad: 0, Hpp: 1, Wpp: 1, zx: zp(x) }, c.t), region: `${n.name}:pack`, args: { x: { value: n.inputs[0]! }, y: { value: xp } } },
       { kernel: k, region: n.name, args: { x: { value: xp }, w: { constant: packed.w }, q: { constant: packed.q }, y: { value: out } } },
     ]);
   },

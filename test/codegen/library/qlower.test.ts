@@ -29,10 +29,10 @@ describe('lenet5 integer model in library mode: bit-exact with the fixed-point r
     expect(r.layers.find((l) => l.op === 'Gemm')!.kernels).toBe('qpack + qdense');
   });
 
-  it('int16 per-channel (Gemm as a 1x1 qconv)', async () => {
+  it('int16 per-channel', async () => {
     const q = lowerToInteger(lenet, stats, { bits: 16, perChannel: true });
     const r = await expectBitExact(q, [img(1)]);
-    expect(r.layers.find((l) => l.op === 'Gemm')!.kernels).toBe('qpack + qconv');
+    expect(r.layers.find((l) => l.op === 'Gemm')!.kernels).toBe('qpack + qdense');
   });
 
   it('int8 per-tensor symmetric: narrowing Relu clamps after conv and dense', async () => {
