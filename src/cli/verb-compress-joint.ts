@@ -7,12 +7,11 @@ import { dirname } from 'node:path';
 import type { Graph, Tensor } from '../ir/types.js';
 import type { Dataset } from '../bwdnn/data/dataset.js';
 import { evaluate } from '../bwdnn/train/evaluate.js';
-import { parseAmount, recalibrateBn, type BudgetName, type ChannelGroup, type SensitivityResult } from '../compress/index.js';
-import { allocateJoint, applyJoint, bitSensitivity, resolveJointBudgets } from '../compress/quant/index.js';
+import { recalibrateBn, type BudgetName, type ChannelGroup, type SensitivityResult } from '../compress/index.js';
+import { bitSensitivity, jointLimits, parseJointBits, runJoint } from '../compress/quant/index.js';
 import { exportOnnx } from '../frontend/onnx/export.js';
 import { saveNative } from '../frontend/native/save.js';
 import { tableText } from '../display/table.js';
-import { parseJointBits } from '../magics/compress/joint.js';
 import type { CycleModel } from '../session/cycle-model.js';
 import { budgetText } from './verb-compress.js';
 
@@ -25,12 +24,14 @@ export interface JointVerbArgs {
 export async function compressJoint(a: JointVerbArgs): Promise<number> {
   const bits = parseJointBits(a.bits.split(',').map((s) => s.trim()).filter(Boolean));
   const cycles = a.cycleModel?.joint;
-  const limits = resolveJointBudgets(a.g, Object.fromEntries(Object.entries(a.input).map(([k, v]) => [k, parseAmount(v!, `--${k}`)])), cycles);
+  const limits = jointLimits(a.g, a.input, cycles);
   process.stderr.write(`bit sensitivity of ${a.g.name} (int16, int8 per layer)\n`);
   // the reference executor: onnxruntime rejects int16 QuantizeLinear
   const bitCurves = await bitSensitivity(a.g, { evaluate: async (p) => { const e = await evaluate(p, a.val); return { accuracy: e.accuracy, loss: e.loss }; }, calib: a.calib });
-  const plan = allocateJoint(a.g, a.groups, { limits, scores: a.scores, curves: a.curves, bitCurves, bits, simd: a.simd, ...(cycles ? { cycles } : {}) });
-  const applied = applyJoint(a.g, a.groups, plan, a.calib, (p) => recalibrateBn(p, a.calib));
+  const { plan, applied } = runJoint(a.g, a.groups, {
+    limits, bits, curves: a.curves, bitCurves, scores: a.scores, simd: a.simd, calib: a.calib,
+    recalibrate: (p) => recalibrateBn(p, a.calib), ...(cycles ? { cycles } : {}),
+  });
   const model = applied.simulated;
   model.name = `${a.g.name}-joint`;
   mkdirSync(dirname(a.out), { recursive: true });

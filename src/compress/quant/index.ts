@@ -10,3 +10,4 @@ export * from './fold-bn.js';
 export * from './bit-sensitivity.js';
 export * from './joint-costs.js';
 export * from './joint.js';
+export * from './joint-run.js';

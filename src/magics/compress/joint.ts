@@ -3,8 +3,8 @@
 // bit sensitivity measured here (cached per model); cycles from the DSP cycle model with the
 // per-precision factors. Stores the mixed-precision model (fake-quantized float graph).
 import type { Graph } from '../../ir/types.js';
-import { allocateJoint, applyJoint, bitSensitivity, resolveJointBudgets, JOINT_BITS, type BitSensitivity, type JointPlan, type LayerBits } from '../../compress/quant/index.js';
-import { parseAmount, type BudgetName, type Criterion } from '../../compress/index.js';
+import { bitSensitivity, jointLimits, runJoint, type BitSensitivity, type JointPlan, type LayerBits } from '../../compress/quant/index.js';
+import type { BudgetName, Criterion } from '../../compress/index.js';
 import type { CycleModel } from '../../session/cycle-model.js';
 import { MODELS, type ModelEntry } from '../../session/models.js';
 import { storeKey } from '../../session/store.js';
@@ -17,14 +17,7 @@ import { SENSITIVITY, evalData, evaluator, groupsOf, recalibrator, scoresFor } f
 
 export const BIT_SENSITIVITY = storeKey<BitSensitivity>('bit-sensitivity');
 
-export function parseJointBits(items: string[] | undefined): LayerBits[] {
-  if (!items?.length) return [...JOINT_BITS];
-  return items.map((s) => {
-    const b = Number(s);
-    if (b !== 8 && b !== 16 && b !== 32) throw new BwvmError('compress-bits', `--bits: '${s}' is not 8, 16 or 32`, { hint: 'e.g. --bits 32,16,8 (32 = float) or --bits 16,8' });
-    return b as LayerBits;
-  });
-}
+export { parseJointBits } from '../../compress/quant/index.js';
 
 export interface JointArgs {
   input: Partial<Record<BudgetName, string>>;
@@ -37,6 +30,8 @@ export interface JointResult extends JointPlan { model: string; pruned: string; 
 export async function jointCompress(ctx: MagicContext, m: ModelEntry, a: JointArgs): Promise<JointResult> {
   const curves = ctx.session.store.get(SENSITIVITY, m.name);
   if (!curves) throw new BwvmError('compress-no-curves', `strategy 'joint' needs the sensitivity curves of '${m.name}'`, { hint: `run %sensitivity --model ${m.name} first` });
+  const cycles = a.cycleModel?.joint;
+  const limits = jointLimits(m.graph, a.input, cycles);
   const data = evalData(ctx.session, undefined, a.samples, 64);
   let bitCurves = ctx.session.store.get(BIT_SENSITIVITY, m.name);
   if (!bitCurves) {
@@ -44,16 +39,12 @@ export async function jointCompress(ctx: MagicContext, m: ModelEntry, a: JointAr
     bitCurves = await bitSensitivity(m.graph, { evaluate: evaluator(data.val, ctx.signal), calib: data.calib, signal: ctx.signal });
     ctx.session.store.set(BIT_SENSITIVITY, m.name, bitCurves);
   }
-  const amounts = Object.fromEntries(Object.entries(a.input).map(([k, v]) => [k, parseAmount(v!, `--${k}`)]));
-  const cycles = a.cycleModel?.joint;
-  const limits = resolveJointBudgets(m.graph, amounts, cycles);
-  if (!Object.keys(limits).length) throw new BwvmError('BUDGET_NONE', 'no budget given', { hint: 'e.g. --cycles 0.3 or --bytes 0.25' });
   const groups = groupsOf(m.graph);
-  const plan = allocateJoint(m.graph, groups, {
-    limits, curves, bitCurves, bits: a.bits, simd: a.simd, minKeep: a.minKeep,
-    scores: scoresFor(ctx.session, m.graph, groups, a.criterion), ...(cycles ? { cycles } : {}),
+  const { plan, applied } = runJoint(m.graph, groups, {
+    limits, bits: a.bits, curves, bitCurves, simd: a.simd, minKeep: a.minKeep, calib: data.calib,
+    scores: scoresFor(ctx.session, m.graph, groups, a.criterion), recalibrate: recalibrator(data.calib),
+    ...(cycles ? { cycles } : {}),
   });
-  const applied = applyJoint(m.graph, groups, plan, data.calib, recalibrator(data.calib));
   const graph: Graph = applied.simulated;
   graph.name = a.name;
   ctx.session.store.set(MODELS, a.name, { name: a.name, graph, source: `${m.source} pruned + mixed precision (joint)`, format: m.format });
