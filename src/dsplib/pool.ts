@@ -46,7 +46,8 @@ export function pool(kind: PoolKind, sh: PoolShape, t: TargetDesc, opts: PoolOpt
           ops.push(b.loadOp(sx[nl++ % 2]!, (oy * s + ky) * W + g.col * s + kx, g.m, g.n, { p: base + (i % regs) }, pr));
           if (i > 0) ops.push({ kind: 'fmac', op: form, acc: d, a: { p: i === 1 ? base : d }, b: { p: base + (i % regs) }, prio: pr + 1 });
         }
-        if (kk === 1) ops.push({ kind: 'fmac', op: form, acc: d, a: { p: base }, b: { p: base }, prio: pr + 1 });
+        // one tap: copy it (max(t, t) = t; an add would double an average)
+        if (kk === 1) ops.push({ kind: 'fmac', op: 'max2', acc: d, a: { p: base }, b: { p: base }, prio: pr + 1 });
         if (kind === 'avgpool') ops.push({ kind: 'fmac', op: 'fmul', acc: d, a: { p: d }, b: { p: INV }, prio: pr + 2 });
         ops.push(b.storeOp(sy, oy * OW + g.col, g.m, g.st, { p: d }, pr + 3));
       }
