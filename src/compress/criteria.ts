@@ -5,6 +5,7 @@ import type { Graph } from '../ir/types.js';
 import { strides } from '../ir/shape.js';
 import { BwvmError } from '../util/errors.js';
 import type { ChannelGroup, Member } from './groups.js';
+import { lcg } from '../util/lcg.js';
 
 export type Criterion = 'l1' | 'l2' | 'bn' | 'taylor' | 'random';
 export const CRITERIA: readonly Criterion[] = ['l1', 'l2', 'bn', 'taylor', 'random'];
@@ -51,8 +52,8 @@ export function importance(g: Graph, group: ChannelGroup, criterion: Criterion, 
       break;
     }
     case 'random': {
-      let s = ((o.seed ?? 1) * 2654435761 + group.id * 40503) >>> 0;
-      for (let i = 0; i < acc.length; i++) { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; acc[i] = s / 4294967296; }
+      const next = lcg(((o.seed ?? 1) * 2654435761 + group.id * 40503) >>> 0, 0);
+      for (let i = 0; i < acc.length; i++) acc[i] = next();
       break;
     }
   }

@@ -11,14 +11,10 @@ import { compileGenerated, compileLibrary, type LibraryRun, modeTable, runLibrar
 import type { TargetDesc } from '../target/index.js';
 import type { MagicArgs } from './args.js';
 import { MagicOutput, type MagicContext } from './types.js';
+import { lcgSigned } from '../util/lcg.js';
 
 /** Seeded values in [-1, 1). */
-function rand(n: number, seed: number): Float32Array {
-  let s = seed >>> 0 || 1;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; out[i] = s / 2 ** 31 - 1; }
-  return out;
-}
+const rand = (n: number, seed: number): Float32Array => lcgSigned(n, seed);
 
 function maxRelErr(a: Float32Array, b: Float32Array): number {
   let d = 0, m = 0;

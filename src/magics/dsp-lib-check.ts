@@ -6,6 +6,7 @@ import { quantizeMultiplier, QKERNELS } from '../bwdnn/quant/index.js';
 import { run as reference } from '../bwdnn/reference/index.js';
 import { type DspKernel, deconvWeights, gemmLayoutB, qconvPack, qdensePack } from '../dsplib/index.js';
 import { type Attrs, createGraph, inferShapes, type Tensor } from '../ir/index.js';
+import { lcg } from '../util/lcg.js';
 
 export type RunShape = Record<string, number | number[]>;
 /** A reference node: inputs are logical input indices, or -1 for the previous node's output. */
@@ -29,10 +30,6 @@ const convNode = (s: RunShape): RefNode => ({ op: 'Conv', attrs: { ...win(n(s, '
 const one = (op: string, attrs: Attrs = {}): CheckRow => ({ nodes: () => [{ op, attrs, inputs: [0] }] });
 const poolRow = (op: string): CheckRow => ({ nodes: (s) => [{ op, attrs: win(n(s, 'k'), n(s, 'stride'), 0), inputs: [0] }] });
 
-function lcg(seed: number): () => number {
-  let v = seed >>> 0 || 1;
-  return () => { v = (Math.imul(v, 1664525) + 1013904223) >>> 0; return v / 2 ** 32; };
-}
 
 /** Seeded layer parameters of an integer check: int32 bias, per-channel multipliers 2^[lo, lo+span), zero points. */
 function seededLayer(r: () => number, M: number, lo: number, span: number, dtype: 'int8' | 'int16') {

@@ -15,14 +15,10 @@ import type { MagicArgs } from './args.js';
 import { currentTarget } from './dsp.js';
 import { DSPLIB_CHECKS, EXTRA_PARAMS, referenceOutput, type RunShape } from './dsp-lib-check.js';
 import { MagicOutput, type MagicContext, type MagicFamily, type MagicSpec } from './types.js';
+import { lcgSigned } from '../util/lcg.js';
 
 /** Seeded values in [-1, 1). */
-function rand(n: number, seed: number): Float32Array {
-  let s = seed >>> 0 || 1;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; out[i] = s / 2 ** 31 - 1; }
-  return out;
-}
+const rand = (n: number, seed: number): Float32Array => lcgSigned(n, seed);
 
 function maxRelErr(a: Float32Array, b: Float32Array): number {
   let d = 0, m = 0;

@@ -9,6 +9,7 @@ import { run } from '../bwdnn/reference/run.js';
 import { compareOutputs } from '../bwdnn/reference/compare.js';
 import { BwvmError, errorMessage } from '../util/errors.js';
 import type { Pass } from './pass.js';
+import { lcg } from '../util/lcg.js';
 
 export interface Instrument {
   name: string;
@@ -38,8 +39,7 @@ export function verifyInstrument(): Instrument {
 
 /** Deterministic pseudo-random feeds in [-1, 1) for every graph input (symbolic dims = 1). */
 export function randomFeeds(g: Graph, seed = 7): Record<string, Tensor> {
-  let s = seed >>> 0;
-  const next = () => { s = (s * 1664525 + 1013904223) >>> 0; return s / 4294967296 * 2 - 1; };
+  const unit = lcg(seed, 0), next = () => unit() * 2 - 1;
   const feeds: Record<string, Tensor> = {};
   for (const i of g.inputs) {
     const shape = i.shape.map((d) => (typeof d === 'number' ? d : 1));
