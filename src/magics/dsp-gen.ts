@@ -4,7 +4,7 @@
 // chooses where generated mode's filters live (auto: DDR tiles when they do not fit); `--plan` shows the tiling plan.
 import { run as reference } from '../bwdnn/reference/index.js';
 import { plotly, table } from '../display/index.js';
-import { planTable } from '../codegen/tiling/index.js';
+import { planTable, type TilingPlan } from '../codegen/tiling/index.js';
 import { BwvmError } from '../util/errors.js';
 import { getModel } from '../session/index.js';
 import { compileGenerated, compileLibrary, type LibraryRun, modeTable, runLibrary, runTotals } from '../session/library.js';
@@ -24,12 +24,17 @@ function maxRelErr(a: Float32Array, b: Float32Array): number {
 
 const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
 const delta = (g: number, b: number): string => (b ? `${g >= b ? '+' : ''}${(100 * (g / b - 1)).toFixed(1)} %` : 'n/a');
+/** Whether some layer keeps its activations in DDR (row bands), not only its filters. */
+const ddrActivations = (p: TilingPlan): boolean => p.layers.some((l) => l.activations !== undefined && l.activations !== 'on-chip');
 
 export async function simulateModes(args: MagicArgs, ctx: MagicContext, t: TargetDesc, mode: 'generated' | 'both'): Promise<MagicOutput> {
   const entry = getModel(ctx.session, args.str('model-name'));
   const weights = args.str('weights') ?? 'auto';
   if (weights !== 'auto' && weights !== 'chip' && weights !== 'ddr') throw new BwvmError('SIM_WEIGHTS', `--weights must be chip, ddr or auto, got '${weights}'`);
-  const gm = compileGenerated(entry.graph, t, 'O1', { weights });
+  const activations = args.str('activations') ?? 'auto', chipWords = args.num('chip-words');
+  if (activations !== 'auto' && activations !== 'chip' && activations !== 'ddr') throw new BwvmError('SIM_ACTIVATIONS', `--activations must be chip, ddr or auto, got '${activations}'`);
+  if (chipWords !== undefined && !(Number.isInteger(chipWords) && chipWords > 0)) throw new BwvmError('SIM_CHIP_WORDS', `--chip-words must be a positive whole number of words, got ${chipWords}`);
+  const gm = compileGenerated(entry.graph, t, 'O1', { weights, activations, ...(chipWords !== undefined ? { chipWords } : {}) });
   const inp = gm.inputs[0]!;
   const x = rand(inp.words, 1);
   const want = reference(entry.graph, { [inp.name]: { dtype: 'float32', shape: inp.shape, data: x } });
@@ -43,7 +48,7 @@ export async function simulateModes(args: MagicArgs, ctx: MagicContext, t: Targe
     ['model', `${entry.name}: ${gm.layers.length} generated layers (fused kernels, one straight Program) on ${t.name}`],
     ['output check', `max rel err ${err.toExponential(2)} vs the reference executor (seeded random input)`],
     ['memory', `activation arena ${gm.plan.arenaWords} words (liveness lower bound ${gm.plan.lowerBoundWords}); weights ${gm.memory.weightWords}; ${gm.memory.peakWords} of ${gm.memory.chipWords} on-chip words`],
-    ...(gm.tiling.ddrIn ? [['filters from DDR', `${gm.tiling.ddrIn} words per inference planned, ${gen.profile.memory.ddr.read} read by DMA; ${gm.tiling.tiles} double-buffered tiles, ${gen.layers.reduce((a, l) => a + (l.stallsBy.dma ?? 0), 0)} DMA stall cycles`] as [string, string]] : []),
+    ...(gm.tiling.ddrIn ? [[ddrActivations(gm.tiling) ? 'filters and activations in DDR' : 'filters from DDR', `${gm.tiling.ddrIn} words in${gm.tiling.ddrOut ? ` and ${gm.tiling.ddrOut} out` : ''} per inference planned, ${gen.profile.memory.ddr.read} read by DMA; ${gm.tiling.tiles} double-buffered tiles, ${gen.layers.reduce((a, l) => a + (l.stallsBy.dma ?? 0), 0)} DMA stall cycles`] as [string, string]] : []),
     ['generated', `${g.cycles} cycles, ${pct(g.efficiency)} of peak, MUL ${pct(g.mulUtil)}, ALU ${pct(g.aluUtil)}, ${g.words} words moved`],
   ];
   if (b) {

@@ -92,6 +92,8 @@ const simulateMagic: MagicSpec = {
     { name: 'model-name', type: 'string', help: 'with --model: the model to run (default: the current one)' },
     { name: 'weights', type: 'string', help: 'with --model: weights on chip, in ddr (DMA-staged per call) or auto', default: 'auto' },
     { name: 'plan', type: 'boolean', help: 'with --model --mode generated|both: show the tiling plan (per layer: tile, filters on-chip or DDR, DDR words, buffers)' },
+    { name: 'activations', type: 'string', help: 'with --model --mode generated|both: conv activations on chip, in ddr (row bands, DMA ping/pong) or auto (DDR only when they do not fit)', default: 'auto' },
+    { name: 'chip-words', type: 'number', help: 'with --model --mode generated|both: use at most this many on-chip words (e.g. to see the DDR tiling of a small chip)' },
     { name: 'quantized', type: 'boolean', help: 'with --model: run the integer model of %quantize (--model-name names it) in library mode, checked bit for bit against the fixed-point reference' },
     { name: 'bits', type: 'number', help: 'with --model: quantize the current model to int8 or int16 first (as %quantize), then run it like --quantized' },
     { name: 'per-channel', type: 'boolean', help: 'with --bits: one weight scale per output channel' },

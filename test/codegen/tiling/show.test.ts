@@ -28,6 +28,22 @@ describe('--plan', () => {
     expect(shown).toMatch(/filters from DDR/);
   });
 
+  test('%simulate --model --mode generated --activations ddr --plan: conv activations in DDR row bands, reference check', async () => {
+    const { exec } = makeExecutor();
+    await run(exec, '%load_model lenet5 --no-graph');
+    const r = await run(exec, '%simulate --model --mode generated --activations ddr --plan');
+    expect(r.outcome.status).toBe('ok');
+    const res = exec.session.results.simulate as { maxRelErr: number; generated: { tiling: TilingPlan; ddrWords: { read: number; written: number } } };
+    expect(res.maxRelErr).toBeLessThanOrEqual(1e-4);
+    expect(res.generated.tiling.layers.some((l) => l.activations?.includes('DDR'))).toBe(true);
+    expect(res.generated.ddrWords.read).toBe(res.generated.tiling.ddrIn);
+    expect(res.generated.ddrWords.written).toBe(res.generated.tiling.ddrOut);
+    expect(JSON.stringify(r.events)).toMatch(/filters and activations in DDR/);
+    const bad = await run(exec, '%simulate --model --mode generated --activations disk');
+    expect(bad.outcome.status).toBe('error');
+    expect(JSON.stringify(bad)).toMatch(/--activations must be chip, ddr or auto, got 'disk'/);
+  });
+
   test('%codegen -o DIR --plan adds the asm emitter and shows the plan (lenet5 fits: all resident)', async () => {
     const { exec } = makeExecutor();
     const dir = mkdtempSync(join(tmpdir(), 'bwvm-plan-'));
