@@ -75,6 +75,13 @@ function build(sh: QConvShape, g: QGeo, blk: QBlock, t: TargetDesc, zeroInit?: b
   return b.params.staticLines! < a.params.staticLines! ? b : a;
 }
 
+/** Lines zeroing the high words r1, r3, ... of the first n accumulator pairs (ALU-count per line). */
+function zeroHighWords(n: number, t: TargetDesc): string[] {
+  const per = Math.max(1, t.units.ALU), out: string[] = [];
+  for (let i = 0; i < n; i += per) out.push(Array.from({ length: Math.min(per, n - i) }, (_, j) => `xyzt r${2 * (i + j) + 1} = 0`).join(' || '));
+  return out;
+}
+
 function buildWith(sh: QConvShape, g: QGeo, blk: QBlock, t: TargetDesc, zeroInit: boolean): DspKernel {
   const { R, P, Q } = blk, { M, kH, kW } = sh, s = g.s, kk = kH * kW;
   const OHs = roundUp(g.OH, R), OWs = roundUp(g.OW, 4 * P);
@@ -105,7 +112,10 @@ function buildWith(sh: QConvShape, g: QGeo, blk: QBlock, t: TargetDesc, zeroInit
     throw lastErr;
   };
   const Gf = Math.floor(M / Q), rest = M % Q;
-  const code: string[] = zeroInit ? [...macConsts(sh.bits)] : [];
+  // zero start: each block resets only the accumulators' low words, so the high words are zeroed once
+  // here (they then hold just the blocks' carries, far inside the pair's exact range); a caller's
+  // leftover register values must not reach the 64-bit sums
+  const code: string[] = zeroInit ? [...macConsts(sh.bits), ...zeroHighWords(R * P * Q, t)] : [];
   for (const gr of [{ q: Q, count: Gf, m0: 0 }, { q: rest, count: 1, m0: Gf * Q }]) if (gr.q > 0 && gr.count > 0) code.push(...groupCode(gr));
   const Y = crop ? at('ys') : at('y');
   code.push(...requantConsts(), ...requantCode({ bits: sh.bits, addBias: zeroInit, M, plane: OHs * OWs, accPlane: qaccPlane(OHs, OWs, sh.bits), acc: at('acc'), y: Y, q: at('q'), Mp }, t));

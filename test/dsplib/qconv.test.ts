@@ -44,8 +44,13 @@ function reference(sh: QConvShape, d: QConvData): Int32Array {
   }).data as Int32Array;
 }
 
-function run(sh: QConvShape, d: QConvData, corrupt?: (q: Int32Array) => void, block?: QBlock, zeroInit?: boolean): { y: Int32Array; cycles: number } {
+/** Code that leaves every macro register holding large garbage (as after another kernel ran): the
+ *  packed int8 input words, loaded before the kernel starts. */
+const DIRTY = ['    u0 = x+0', ...Array.from({ length: 64 }, (_, r) => `    xyzt r${r} = [u0+=1,0]`)].join('\n');
+
+function run(sh: QConvShape, d: QConvData, corrupt?: (q: Int32Array) => void, block?: QBlock, zeroInit?: boolean, dirty = false): { y: Int32Array; cycles: number } {
   const k = qconv(sh, T, { ...(block ? { block } : {}), ...(zeroInit !== undefined ? { zeroInit } : {}) });
+  if (dirty) k.asm = k.asm.replace('main:\n', `main:\n${DIRTY}\n`);
   const p = k.params as Record<string, number>;
   const words = qconvPack(d, { ...sh, Hpp: p.Hpp!, Wpp: p.Wpp!, Kp: p.Kp! });
   corrupt?.(words.q);
@@ -103,6 +108,13 @@ describe('qconv bit-exact with the bwdnn fixed-point Conv', () => {
     }
     const ext = data(sh, 29, true), refExt = Array.from(reference(sh, ext));
     for (const zeroInit of [false, true]) expect(Array.from(run(sh, ext, undefined, undefined, zeroInit).y)).toEqual(refExt);
+  });
+
+  it('registers left dirty by an earlier kernel do not change the result (int8 both bias placements, int16)', () => {
+    for (const [sh, zeroInit] of [[S(9, 7, 8, 6, 3, 1, 1, 8), true], [S(9, 7, 8, 6, 3, 1, 1, 8), false], [S(6, 8, 8, 8, 3, 1, 1, 16), undefined]] as Array<[QConvShape, boolean | undefined]>) {
+      const d = data(sh, 31), ref = Array.from(reference(sh, d));
+      expect(Array.from(run(sh, d, undefined, undefined, zeroInit, true).y), `int${sh.bits} zeroInit ${zeroInit}`).toEqual(ref);
+    }
   });
 
   it('a corrupted requantization table is caught', () => {

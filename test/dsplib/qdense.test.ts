@@ -40,8 +40,12 @@ function reference(d: QDenseData): Int32Array {
   return y;
 }
 
-function run(d: QDenseData, block?: { R: number; Q: number }): { y: Int32Array; cycles: number } {
+/** Code that leaves every macro register holding large garbage (as after another kernel ran). */
+const DIRTY = ['    u0 = x+0', ...Array.from({ length: 64 }, (_, r) => `    xyzt r${r} = [u0+=1,0]`)].join('\n');
+
+function run(d: QDenseData, block?: { R: number; Q: number }, dirty = false): { y: Int32Array; cycles: number } {
   const k = qdense({ N: d.N, K: d.K, M: d.M, bits: d.bits ?? 8 }, T, block ? { block } : {});
+  if (dirty) k.asm = k.asm.replace('main:\n', `main:\n${DIRTY}\n`);
   const sim = new Simulator(assemble(k.asm, { limits: T }), T);
   const words = qdensePack(d);
   sim.writeWords('x', words.x); sim.writeWords('w', words.w); sim.writeWords('q', words.q);
@@ -62,6 +66,10 @@ describe('qdense int8 bit-exact with the bwdnn fixed-point reference', () => {
       expect(Array.from(run(d).y)).toEqual(Array.from(ref));
     });
   }
+  it('registers left dirty by an earlier kernel do not change the result', () => {
+    const d = data(7, 30, 37, 99);
+    expect(Array.from(run(d, undefined, true).y)).toEqual(Array.from(reference(d)));
+  });
   it('saturation: full-range inputs clamp at -128 / 127 and match exactly', () => {
     const d = data(4, 64, 11, 5, true);
     const ref = reference(d);
@@ -120,6 +128,10 @@ const SWEEP16: Array<[string, number, number, number]> = [
 ];
 
 describe('qdense int16 bit-exact with the bwdnn fixed-point Gemm', () => {
+  it('registers left dirty by an earlier kernel do not change the result', () => {
+    const d = data16(5, 30, 13, 77);
+    expect(Array.from(run(d, undefined, true).y)).toEqual(Array.from(reference16(d)));
+  });
   for (const [name, N, K, M] of SWEEP16) {
     it(name, () => {
       const d = data16(N, K, M, N * 17 + K * 3 + M);

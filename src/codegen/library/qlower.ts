@@ -129,7 +129,7 @@ export function lowerQuantizedToLibrary(q: QModel, t: TargetDesc, o: QLibraryOpt
       const written = s.call.kernel.outputs.some((k) => { const o = s.call.args[k.symbol]; return o && 'value' in o && rootOf(o.value) === v; });
       if (lastUse.get(v) === i && !keep.has(v) && !written) { alloc.release(`value ${v}`); lastUse.delete(v); }
     }
-    return { region: s.call.region, sub: s.sub, addrs, ...(ZEROED.has(s.call.kernel.name) ? { pre: zeroRegisters(t) } : {}) };
+    return { region: s.call.region, sub: s.sub, addrs };
   });
   const tensor = (name: string, v: string, kind: string): QLibraryTensor => {
     const addr = buf.get(rootOf(v));
@@ -140,19 +140,6 @@ export function lowerQuantizedToLibrary(q: QModel, t: TargetDesc, o: QLibraryOpt
   const input = tensor(q.input.name, q.input.name, 'in'), output = tensor(q.output.value, q.output.value, 'out');
   const { program } = linkCalls({ calls, alloc, placed, data, symbols: [input, output].map((x) => ({ name: x.symbol, addr: x.addr, words: x.words })) }, t);
   return { program, target: t.name, bits: q.bits, input, output, layers, memory: { chipWords: chipWords(t), peakWords: alloc.peak, weightWords, staticWords } };
-}
-
-/**
- * Kernels called with every macro register zeroed first: qconv's zero-initialized MAC pass (dsplib
- * commit 74c0098) reads registers it never wrote, which the calling convention does not promise to be 0
- * (standalone they are; after another call they are not). Costs regsPerMacro / ALUs lines per call.
- */
-const ZEROED = new Set(['qconv', 'qdense']);
-
-export function zeroRegisters(t: TargetDesc): string[] {
-  const per = t.units.ALU, out: string[] = [];
-  for (let r = 0; r < t.regsPerMacro; r += per) out.push(Array.from({ length: Math.min(per, t.regsPerMacro - r) }, (_, j) => `xyzt r${r + j} = 0`).join(' || '));
-  return out;
 }
 
 /**
