@@ -1,28 +1,19 @@
 // `bwvm compile MODEL --bits 8 --emit asm --check` (in process): the trained lenet5 fixture quantized
 // to int8 and written as the DSP program of dsplib integer kernels (<prefix>.s), run on the simulator
 // and compared with the integer reference bit for bit, with cycles per layer; the file assembles.
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileVerb } from '../../src/cli/verb-compile.js';
+import { captureVerb } from '../support/capture.js';
 import { assemble } from '../../src/isa/index.js';
 import { getTarget } from '../../src/target/index.js';
 
 const LENET = fileURLToPath(new URL('../fixtures/quant/lenet5_fmnist.onnx', import.meta.url));
 
-async function capture(argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = '', stderr = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => { stdout += String(s); return true; });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => { stderr += String(s); return true; });
-  try {
-    return { status: await compileVerb(argv), stdout, stderr };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const capture = (argv: string[]) => captureVerb(compileVerb, argv);
 
 describe('bwvm compile --bits --emit asm', () => {
   it('int8 lenet5 to a DSP program, --check bit-exact on the simulator', async () => {

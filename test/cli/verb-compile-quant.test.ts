@@ -2,27 +2,18 @@
 // trained lenet5 fixture, the integer model written as fixed-point C, --check bit-exact with the
 // integer reference (when gcc is present); --bits with --plan or an unknown emitter is a usage error (exit 2);
 // --emit asm: test/cli/compile-quant.test.ts.
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileVerb } from '../../src/cli/verb-compile.js';
+import { captureVerb } from '../support/capture.js';
 import { have } from '../support/prereqs.js';
 
 const LENET = fileURLToPath(new URL('../fixtures/quant/lenet5_fmnist.onnx', import.meta.url));
 
-async function capture(argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = '', stderr = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => { stdout += String(s); return true; });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => { stderr += String(s); return true; });
-  try {
-    return { status: await compileVerb(argv), stdout, stderr };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const capture = (argv: string[]) => captureVerb(compileVerb, argv);
 
 describe('bwvm compile --bits', () => {
   it('int16 per-channel lenet5 to quantized C, --check bit-exact', async () => {
