@@ -56,7 +56,7 @@ export async function simulateModes(args: MagicArgs, ctx: MagicContext, t: Targe
       ['generated vs library', `cycles ${delta(g.cycles, b.cycles)}, MUL utilization ${delta(g.mulUtil, b.mulUtil)}, words moved ${delta(g.words, b.words)}`]);
   }
   ctx.display(table({ columns: ['figure', 'value'], rows }));
-  if (args.bool('plan')) ctx.display(table(planTable(gm.tiling), { caption: `${entry.name}: tiling plan (${gm.tiling.capacityWords} on-chip words for filters)` }));
+  if (args.bool('plan')) ctx.display(table(planTable(gm.tiling), { caption: `${entry.name}: tiling plan (${Number.isFinite(gm.tiling.capacityWords) ? `${gm.tiling.capacityWords} on-chip words for filters` : 'filters all on-chip'})` }));
   const names = gen.layers.map((l) => l.node);
   const libTab = lib ? modeTable({ ...gen, model: gm }, lib, t) : undefined;
   ctx.display(plotly({
