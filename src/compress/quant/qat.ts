@@ -9,6 +9,7 @@ import { quantRange } from '../../ir/quant.js';
 import type { QModel } from '../../bwdnn/quant/model.js';
 import type { Dataset } from '../../bwdnn/data/dataset.js';
 import { train, type TrainHistory, type TrainOptions } from '../../bwdnn/train/index.js';
+import { foldBatchNorm } from './fold-bn.js';
 
 export interface FakeQuantGraph {
   graph: Graph;
@@ -75,8 +76,13 @@ export function insertFakeQuant(g: Graph, m: QModel): FakeQuantGraph {
 
 export interface QatResult { graph: Graph; history: TrainHistory }
 
-/** Fine-tune g with fake quantization like m; returns a float graph with the fine-tuned weights. */
-export async function quantizationAwareTrain(g: Graph, m: QModel, ds: Dataset, o: TrainOptions = {}): Promise<QatResult> {
+/**
+ * Fine-tune g with fake quantization like m; returns a float graph with the fine-tuned weights.
+ * Batch norm after a Conv/Gemm is folded first (as lowerToInteger does), so the fake-quantized
+ * activations are the ones the integer model has; the returned graph is the folded one.
+ */
+export async function quantizationAwareTrain(g0: Graph, m: QModel, ds: Dataset, o: TrainOptions = {}): Promise<QatResult> {
+  const g = g0.nodes.some((n) => n.op === 'BatchNormalization') ? foldBatchNorm(g0).graph : g0;
   const fq = insertFakeQuant(g, m);
   const history = await train(fq.graph, ds, { ...o, onStep: (p) => { fq.refresh(); o.onStep?.(p); } });
   const tuned = cloneGraph(g);

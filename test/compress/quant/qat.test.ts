@@ -12,7 +12,8 @@ import { run } from '../../../src/bwdnn/reference/index.js';
 import { evaluate } from '../../../src/bwdnn/train/index.js';
 import { slice } from '../../../src/bwdnn/data/index.js';
 import type { Node, Tensor } from '../../../src/ir/types.js';
-import { calibSplit, testSet, trainSet, trainedLenet } from './support.js';
+import { zooModel } from '../../../src/bwdnn/zoo/index.js';
+import { asTensor, calibSplit, testSet, trainSet, trainedLenet } from './support.js';
 
 test('STE: through QuantizeLinear -> DequantizeLinear dx = dy inside the range, 0 where it saturates', () => {
   const x: Tensor = { dtype: 'float32', shape: [4], data: Float32Array.of(-2, 0.3, 1.2, 9) };
@@ -56,4 +57,22 @@ test('QAT (int8 per-tensor, 20 steps) changes the weights and the re-lowered int
   const qat = (await evaluate(g, val, { forward: async (x) => runQuantized(m2, x).output.data as Float32Array })).accuracy;
   console.log(`lenet5 fp32 ${fp32} int8 after 20 QAT steps ${qat}`);
   expect(Math.abs(qat - fp32)).toBeLessThanOrEqual(0.03);
+}, 60000);
+
+test('QAT on a batch-norm network folds BN first: its first step sees the integer model (loss within 2 %)', async () => {
+  const res = zooModel('resnet20', { width: 0.25, seed: 3 });
+  const calib = calibSplit(64);
+  const m = lowerToInteger(res, collectStats(res, calib), { bits: 8, perChannel: true });
+  const batch = slice(trainSet, 0, 32);
+  const logits = runQuantized(m, asTensor(batch)).output.data as Float32Array;
+  let ce = 0; // mean cross-entropy of the integer model on the batch
+  for (let i = 0; i < batch.n; i++) {
+    const row = logits.subarray(i * 10, i * 10 + 10), mx = Math.max(...row);
+    const lse = Math.log(row.reduce((a, v) => a + Math.exp(v - mx), 0)) + mx;
+    ce += (lse - row[batch.labels[i]!]!) / batch.n;
+  }
+  let first = NaN;
+  const r = await quantizationAwareTrain(res, m, batch, { epochs: 1, batchSize: 32, lr: 0, seed: 1, onStep: (p) => { if (p.step === 1) first = p.loss; } });
+  expect(Math.abs(first - ce) / ce).toBeLessThan(0.02);
+  expect(r.graph.nodes.some((n) => n.op === 'BatchNormalization')).toBe(false); // the folded graph, fine-tuned
 }, 60000);
