@@ -25,8 +25,8 @@ export class BufferPool {
     let buf = list?.pop();
     if (buf) {
       this.stats.reuses++;
-      (buf as Float32Array).fill(0 as never);
       if (buf instanceof BigInt64Array) buf.fill(0n);
+      else (buf as Float32Array).fill(0);
     } else {
       buf = allocData(dt, n);
       this.stats.allocations++;

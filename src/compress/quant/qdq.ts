@@ -2,10 +2,12 @@
 // QuantizeLinear -> DequantizeLinear around float ops, weights are int8/int16 initializers with
 // (per-channel) DequantizeLinear, 8-bit biases int32 with scale s_x * s_w. Runtimes such as
 // onnxruntime fuse these into integer kernels (QLinearConv ...). 16-bit models use opset 21.
+// Add is exported as int64 integer arithmetic (qdq-add.ts), exactly the reference's rounding.
 import type { Graph, Initializer, Node, Tensor } from '../../ir/types.js';
 import { createGraph } from '../../ir/graph.js';
 import { inferShapes } from '../../ir/infer.js';
 import type { QModel, QValue } from '../../bwdnn/quant/model.js';
+import { integerAdd } from './qdq-add.js';
 
 const scalar = (name: string, dtype: Tensor['dtype'], v: number): Initializer =>
   ({ name, dtype, shape: [], data: dtype === 'float32' ? Float32Array.of(v) : dtype === 'int8' ? Int8Array.of(v) : dtype === 'uint8' ? Uint8Array.of(v) : dtype === 'int16' ? Int16Array.of(v) : Int32Array.of(v) });
@@ -16,9 +18,10 @@ export function toQdqGraph(m: QModel): Graph {
   const nodes: Node[] = [];
   const init = (t: Initializer) => { g.initializers.set(t.name, t); return t.name; };
   const dq = (v: string) => (v === m.output.value ? m.output.name : `${v}_dq`);
-  const qdq = (floatIn: string, v: string, info: QValue) => {
+  /** QuantizeLinear of floatIn (none when the integer `${v}_q` is computed directly) and its DequantizeLinear. */
+  const qdq = (floatIn: string | undefined, v: string, info: QValue) => {
     const s = init(scalar(`${v}_scale`, 'float32', info.quant.scale[0]!)), z = init(scalar(`${v}_zp`, info.dtype, info.quant.zeroPoint[0]!));
-    nodes.push({ name: `${v}_Q`, op: 'QuantizeLinear', inputs: [floatIn, s, z], outputs: [`${v}_q`], attrs: {} });
+    if (floatIn !== undefined) nodes.push({ name: `${v}_Q`, op: 'QuantizeLinear', inputs: [floatIn, s, z], outputs: [`${v}_q`], attrs: {} });
     nodes.push({ name: `${v}_DQ`, op: 'DequantizeLinear', inputs: [`${v}_q`, s, z], outputs: [dq(v)], attrs: {} });
   };
   /** A constant integer tensor with its DequantizeLinear; returns the float value name. */
@@ -47,6 +50,11 @@ export function toQdqGraph(m: QModel): Graph {
       const act = n.from.length > 1 ? `${n.name}_acc` : fout;
       nodes.push({ name: n.name, op: n.op, inputs: ins, outputs: [act], attrs });
       if (n.from.length > 1) nodes.push(clampNode(g, init, n.from[1]!, act, fout, n.clamp!, out));
+    } else if (n.op === 'Add') {
+      const [a, b] = n.inputs.map((v) => m.values.get(v)!) as [QValue, QValue];
+      nodes.push(...integerAdd(n.name, `${n.inputs[0]}_q`, `${n.inputs[1]}_q`, a, b, out, `${n.output}_q`, init, n.clamp));
+      qdq(undefined, n.output, out);
+      continue;
     } else if (n.op === 'Clip') {
       nodes.push({ name: n.name, op: 'Clip', inputs: [ins[0]!, init(scalar(`${n.name}_min`, 'float32', n.attrs.min as number)), init(scalar(`${n.name}_max`, 'float32', n.attrs.max as number))], outputs: [fout], attrs: {} });
     } else if (n.op === 'Reshape') {

@@ -74,9 +74,9 @@ describe('PTQ of a batch-norm network', () => {
   const g = randomizeBn(zooModel('resnet20', { width: 0.25, seed: 2 }));
   const stats = collectStats(g, calibSplit(64));
   const xs = calibSplit(16); // calibrated images: no clipping, so the integer error is rounding only
-  for (const bits of [8, 16] as const) {
-    test(`resnet20 (width 0.25) int${bits}: lowers, runs, and its QDQ export agrees with onnxruntime-node`, async () => {
-      const m = lowerToInteger(g, stats, { bits });
+  for (const bits of [8, 16] as const) for (const perChannel of [true, false]) {
+    test(`resnet20 (width 0.25) int${bits} ${perChannel ? 'per-channel' : 'per-tensor'}: lowers, runs, and its QDQ export agrees with onnxruntime-node`, async () => {
+      const m = lowerToInteger(g, stats, { bits, perChannel });
       expect(m.nodes.some((n) => n.op === 'Add')).toBe(true);
       const s = m.values.get('logits')!.quant.scale[0]!;
       const fixed = runQuantized(m, xs).output.data as Float32Array;
@@ -86,21 +86,19 @@ describe('PTQ of a batch-norm network', () => {
       const viaOrt = (await r.run({ input: xs })).logits!.data as Float32Array;
       await r.release();
       const steps = maxDiff(viaOrt, fixed) / s;
-      const refSteps = maxDiff(viaOrt, viaRef) / s;
-      const within1 = viaOrt.filter((v, i) => Math.abs(v - fixed[i]!) / s <= 1.001).length / viaOrt.length;
+      const refSteps = maxDiff(viaRef, fixed) / s;
       // float reference (BN unfolded) vs integer model
       const float = run(g, { input: xs }).logits!.data as Float32Array;
       const rel = maxDiff(float, fixed) / maxAbs(float);
-      console.log(`resnet20/0.25 int${bits}: ort vs fixed max ${steps.toFixed(2)} steps, ${(100 * within1).toFixed(1)} % within 1; ort vs bwdnn-qdq max ${refSteps.toFixed(2)} steps; fixed vs float max ${(100 * rel).toFixed(2)} % of |logit|max`);
-      // 21 requantizations deep (lenet5: 5): the float QDQ graph and the integer multipliers round
-      // differently at ties, and one-step differences in early layers compound (measured: max 3
-      // steps int8, 4 steps int16 = 4/65535 of the range); most logits stay within one step
-      expect(steps).toBeLessThanOrEqual(5.01);
-      expect(within1).toBeGreaterThan(0.7);
-      // the same float QDQ graph on two float executors: float32 summation order can flip an
-      // intermediate QuantizeLinear's rounding, which at int16's resolution compounds over 21
-      // layers (measured max 1 step int8, 3 steps int16 depending on the calibration data)
-      expect(refSteps).toBeLessThanOrEqual(bits === 8 ? 2.01 : 4.01);
+      console.log(`resnet20/0.25 int${bits} ${perChannel ? 'per-channel' : 'per-tensor'}: ort vs fixed max ${steps.toFixed(2)} steps; bwdnn-qdq vs fixed max ${refSteps.toFixed(2)} steps; fixed vs float max ${(100 * rel).toFixed(2)} % of |logit|max`);
+      // 21 requantizations and 9 residual Adds deep: the export's integer Add rounds each input
+      // as the reference does (a float Add between DequantizeLinear and QuantizeLinear rounded the
+      // sum once: 3 steps at the logits), so onnxruntime agrees within one step (plus float32
+      // rounding of the dequantized logits)
+      // int16 Conv/Gemm run in float32 in both executors (no 16-bit integer conv kernel): a few
+      // roundings flip per layer and compound (measured max 3 steps)
+      expect(steps).toBeLessThanOrEqual(bits === 8 ? 1.01 : 3.01);
+      expect(refSteps).toBeLessThanOrEqual(bits === 8 ? 1.01 : 3.01);
       expect(rel).toBeLessThan(bits === 8 ? 0.1 : 1e-3);
     }, 60000);
   }
