@@ -23,6 +23,8 @@ export const ZOO_RECIPES: Readonly<Record<string, ZooRecipe>> = {
   lenet5: { epochs: 10, batchSize: 64, optimizer: 'sgd', lr: 0.05, momentum: 0.9, weightDecay: 5e-4, schedule: 'cosine', seed: 1 },
   vgg_small: { epochs: 15, batchSize: 64, optimizer: 'sgd', lr: 0.05, momentum: 0.9, weightDecay: 5e-4, schedule: 'cosine', seed: 1, augment: { flip: true, cropPadding: 2 } },
   resnet20: { epochs: 15, batchSize: 64, optimizer: 'sgd', lr: 0.1, momentum: 0.9, weightDecay: 5e-4, schedule: 'cosine', seed: 1, augment: { flip: true, cropPadding: 2 } },
+  // the compression study's third network (ResNet-20 without shortcuts): resnet20's recipe
+  plain20: { epochs: 15, batchSize: 64, optimizer: 'sgd', lr: 0.1, momentum: 0.9, weightDecay: 5e-4, schedule: 'cosine', seed: 1, augment: { flip: true, cropPadding: 2 } },
 };
 
 /** The JSON record written next to a checkpoint by scripts/train-zoo.ts. */
