@@ -4,17 +4,17 @@
 // shows cycles per layer; `%codegen --quantized --emit asm` writes the same Program as assembly.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { slice } from '../bwdnn/data/index.js';
-import { collectStats, lowerToInteger, parseBits } from '../compress/quant/index.js';
+import { parseBits } from '../compress/quant/index.js';
 import { qlibraryAsmSource } from '../codegen/library/index.js';
 import { plotly, table } from '../display/index.js';
 import type { QModel } from '../ir/quant-model.js';
 import { getModel, type Session } from '../session/index.js';
+import { quantizeSessionModel } from '../session/ptq.js';
 import { checkQuantizedRun, compileQuantizedLibrary, qlayerTable, runQuantizedLibrary } from '../session/qlibrary.js';
 import type { TargetDesc } from '../target/index.js';
 import { BwvmError } from '../util/errors.js';
 import type { MagicArgs } from './args.js';
-import { CALIBRATIONS, QMODELS } from './quant.js';
+import { QMODELS } from './quant.js';
 import { resolveDataset } from './train/dataset.js';
 import { MagicOutput, type MagicContext } from './types.js';
 
@@ -24,13 +24,7 @@ export function integerModel(session: Session, args: MagicArgs, signal: AbortSig
   if (bits !== undefined) {
     const b = parseBits(bits);
     const m = getModel(session, args.str('model-name'));
-    let stats = session.store.get(CALIBRATIONS, m.name)?.stats;
-    if (!stats) {
-      const train = resolveDataset(session, undefined, 'train').ds, c = slice(train, Math.max(0, train.n - 256), 256);
-      stats = collectStats(m.graph, { dtype: 'float32', shape: [c.n, ...c.shape], data: c.images }, { signal });
-      session.store.set(CALIBRATIONS, m.name, { stats, samples: c.n });
-    }
-    const q = lowerToInteger(m.graph, stats, { bits: b, perChannel: args.bool('per-channel') });
+    const q = quantizeSessionModel(session, m.name, m.graph, () => resolveDataset(session, undefined, 'train').ds, { bits: b, perChannel: args.bool('per-channel'), signal }).model;
     const name = `${m.name}-int${b}`;
     q.name = name;
     session.store.set(QMODELS, name, q);

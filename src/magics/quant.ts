@@ -7,32 +7,26 @@ import { dirname, resolve } from 'node:path';
 import { slice } from '../bwdnn/data/dataset.js';
 import { evaluate } from '../bwdnn/train/evaluate.js';
 import { runQuantized, type QModel } from '../bwdnn/quant/index.js';
-import { chooseRange, collectStats, parseBits, parseLayerBits, parseMethod, quantReport, lowerToInteger, toQdqGraph, quantizationAwareTrain, type Stats } from '../compress/quant/index.js';
+import { chooseRange, parseBits, parseLayerBits, parseMethod, quantReport, quantizationAwareTrain } from '../compress/quant/index.js';
 import { quantDTypeOfBits } from '../ir/quant.js';
 import { exportOnnx } from '../frontend/onnx/export.js';
 import { MIME, table, type MimeBundle } from '../display/index.js';
 import { MODELS, getModel } from '../session/models.js';
 import { storeKey } from '../session/store.js';
+import { CALIBRATIONS, calibrateModel, quantizeSessionModel, quantizeWithCalibration } from '../session/ptq.js';
 import type { Session } from '../session/session.js';
 import { BwvmError } from '../util/errors.js';
 import { MagicOutput, type MagicFamily, type MagicSpec } from './types.js';
 import { MODEL_FLAG } from './model/common.js';
 import { resolveDataset } from './train/dataset.js';
 
-export const CALIBRATIONS = storeKey<{ stats: Stats; samples: number }>('quant-calibration');
+export { CALIBRATIONS };
 export const QMODELS = storeKey<QModel>('quant-model');
 
 const METHOD_FLAG = { name: 'method', type: 'string' as const, help: 'activation range: minmax | percentile | mse', default: 'minmax' };
 
-/** Statistics over the last `n` training images (kept apart from the test split used to evaluate). */
-function calibrate(session: Session, model: string, n: number, signal: AbortSignal): Stats {
-  const m = getModel(session, model);
-  const train = resolveDataset(session, undefined, 'train').ds;
-  const c = slice(train, Math.max(0, train.n - n), n);
-  const stats = collectStats(m.graph, { dtype: 'float32', shape: [c.n, ...c.shape], data: c.images }, { signal });
-  session.store.set(CALIBRATIONS, m.name, { stats, samples: c.n });
-  return stats;
-}
+/** The session's training split, loaded only when a calibration needs it. */
+const trainOf = (session: Session) => () => resolveDataset(session, undefined, 'train').ds;
 
 const both = (a: { [MIME](): MimeBundle }, b: { [MIME](): MimeBundle }, head: string) => ({
   [MIME]: () => {
@@ -56,7 +50,7 @@ export const calibrateMagic: MagicSpec = {
   positionals: [],
   run(args, ctx) {
     const m = getModel(ctx.session, args.str('model'));
-    const stats = calibrate(ctx.session, m.name, args.num('samples') ?? 256, ctx.signal);
+    const stats = calibrateModel(ctx.session, m.name, m.graph, trainOf(ctx.session), args.num('samples') ?? 256, ctx.signal);
     const o = { method: parseMethod(args.str('method')), dtype: quantDTypeOfBits(parseBits(args.num('bits'))), symmetric: args.bool('symmetric') };
     const rows = [...stats].map(([value, s]) => { const r = chooseRange(s, o); return { value, min: s.min, max: s.max, [`${o.method} min`]: r.min, [`${o.method} max`]: r.max }; });
     return new MagicOutput(rows, table(rows, { caption: `${m.name}: ranges over ${args.num('samples') ?? 256} calibration images`, maxRows: 1000 }));
@@ -85,14 +79,13 @@ export const quantizeMagic: MagicSpec = {
   async run(args, ctx) {
     const m = getModel(ctx.session, args.str('model'));
     const bits = parseBits(args.num('bits'));
-    const stats = ctx.session.store.get(CALIBRATIONS, m.name)?.stats ?? calibrate(ctx.session, m.name, args.num('calib-samples') ?? 256, ctx.signal);
-    const q = lowerToInteger(m.graph, stats, {
+    const { model: q, qdq } = quantizeSessionModel(ctx.session, m.name, m.graph, trainOf(ctx.session), {
       bits, perChannel: args.bool('per-channel'), method: parseMethod(args.str('method')), symmetric: args.bool('symmetric'),
       percentile: args.num('percentile') ?? 99.99, layerBits: parseLayerBits(args.list('layer-bits'), m.graph),
+      samples: args.num('calib-samples') ?? 256, signal: ctx.signal,
     });
     const name = args.str('name') ?? `${m.name}-int${bits}`;
     q.name = name;
-    const qdq = toQdqGraph(q);
     qdq.name = name;
     ctx.session.store.set(QMODELS, name, q);
     ctx.session.store.set(MODELS, name, { name, graph: qdq, source: `${m.source} quantized (int${bits})`, format: 'qdq' });
@@ -145,18 +138,15 @@ export const qatMagic: MagicSpec = {
     const m = getModel(ctx.session, args.str('model'));
     const bits = parseBits(args.num('bits'));
     const opts = { bits, perChannel: args.bool('per-channel'), method: parseMethod(args.str('method')), symmetric: args.bool('symmetric') };
-    const stats = ctx.session.store.get(CALIBRATIONS, m.name)?.stats ?? calibrate(ctx.session, m.name, 256, ctx.signal);
-    const ptq = lowerToInteger(m.graph, stats, opts);
+    const ptq = quantizeSessionModel(ctx.session, m.name, m.graph, trainOf(ctx.session), { ...opts, signal: ctx.signal }).model;
     const train = resolveDataset(ctx.session, undefined, 'train').ds;
     const r = await quantizationAwareTrain(m.graph, ptq, train, {
       epochs: args.num('epochs') ?? 1, maxSteps: args.num('max-steps') ?? 50, lr: args.num('lr') ?? 0.002, batchSize: 32, signal: ctx.signal,
       onStep: (p) => { if (p.step % 10 === 0 || p.step === p.totalSteps) ctx.stdout(`step ${p.step}/${p.totalSteps} loss ${p.loss.toFixed(4)}\n`); },
     });
-    const c = slice(train, Math.max(0, train.n - 256), 256);
-    const q = lowerToInteger(r.graph, collectStats(r.graph, { dtype: 'float32', shape: [c.n, ...c.shape], data: c.images }, { signal: ctx.signal }), opts);
+    const { model: q, qdq } = quantizeWithCalibration(r.graph, train, { ...opts, signal: ctx.signal });
     const name = args.str('name') ?? `${m.name}-qat-int${bits}`;
     q.name = name;
-    const qdq = toQdqGraph(q);
     qdq.name = name;
     ctx.session.store.set(QMODELS, name, q);
     ctx.session.store.set(MODELS, name, { name, graph: qdq, source: `${m.source} QAT (int${bits})`, format: 'qdq' });
