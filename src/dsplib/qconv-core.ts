@@ -8,6 +8,7 @@ import { BwvmError } from '../util/errors.js';
 import { OpBuilder, resolveIncrements } from './builder.js';
 import { emitNest, type Placed } from './emit.js';
 import { QROW } from './qconv-pack.js';
+import { ARG_AG, ARG_AR } from './runtime/abi.js';
 import { type ArithForm, type Op, poolRegs, type Reg, schedule } from './schedule.js';
 
 const XFER: ArithForm[] = ['xferx', 'xfery', 'xferz', 'xfert'];
@@ -48,8 +49,11 @@ export function macCode(g: QGeo, blk: QBlock, gr: { q: number; count: number; m0
   const rowW = w16 ? 2 * OWs : OWs, vecW = w16 ? 8 : 4, accPlane = qaccPlane(OHs, OWs, g.bits);
   const b = new OpBuilder(t);
   const work = [0, 0, 0];
+  // the calling convention's argument register (w14) stays free: library mode calls this kernel
+  // as a subroutine with its argument block there
+  const cap = (k: number): number => (k === ARG_AG ? Math.min(t.agu.regs, ARG_AR) : t.agu.regs);
   const pick = (w: number): number => {
-    const free = [0, 1, 2].filter((k) => b.load(k) < t.agu.regs);
+    const free = [0, 1, 2].filter((k) => b.load(k) < cap(k));
     let a = free[0] ?? 0;
     for (const k of free) if (work[k]! < work[a]! || (work[k] === work[a] && b.load(k) < b.load(a))) a = k;
     work[a]! += w;
@@ -60,10 +64,12 @@ export function macCode(g: QGeo, blk: QBlock, gr: { q: number; count: number; m0
   const inS = Array.from({ length: nIn }, () => b.stream(pick((Cw * inputLoads(R, P, kH, kW, s)) / nIn), bf.X.addr, 0));
   const wS = Array.from({ length: Q }, (_, q) => b.stream(pick(Cw * kk), bf.W.addr, (gr.m0 + q) * Kp));
   const zero = !w16 && L.zeroInit === true;
-  const tS = !zero ? b.stream(pick(2 * Q), bf.T.addr, 2 * gr.m0) : -1;
+  // bias loads (2 per channel) spread over up to 3 streams: one stream would serialize the block's start
+  const nT = zero ? 0 : Math.min(3, 2 * Q);
+  const tS = Array.from({ length: nT }, () => b.stream(pick((2 * Q) / nT), bf.T.addr, 2 * gr.m0));
   // accumulator stores: one stream per (channel, row) when the address registers allow (no
   // address adds between a block's stores), else one per channel
-  const perRowY = nIn + 2 * Q + 1 + R * Q <= 3 * t.agu.regs;
+  const perRowY = nIn + 2 * Q + nT + R * Q <= cap(0) + cap(1) + cap(2);
   const yS = perRowY
     ? Array.from({ length: Q * R }, (_, j) => b.stream(pick(P * (w16 ? 2 : 1)), bf.A.addr, (gr.m0 + Math.floor(j / R)) * accPlane + (j % R) * rowW))
     : Array.from({ length: Q }, (_, q) => b.stream(pick(R * P * (w16 ? 2 : 1)), bf.A.addr, (gr.m0 + q) * accPlane));
@@ -81,7 +87,7 @@ export function macCode(g: QGeo, blk: QBlock, gr: { q: number; count: number; m0
     const lo: Reg[] = [], hi: Reg[] = [];
     for (let q = 0; q < Q; q++) {
       const h = b.vreg(), l = b.vreg(); hi.push(h); lo.push(l);
-      ops.push(b.loadOp(tS, QROW.BIAS * L.Mp + 2 * q, 'xyzt', 0, l, q), b.loadOp(tS, QROW.BIAS * L.Mp + 2 * q + 1, 'xyzt', 0, h, q));
+      ops.push(b.loadOp(tS[(2 * q) % nT]!, QROW.BIAS * L.Mp + 2 * q, 'xyzt', 0, l, q), b.loadOp(tS[(2 * q + 1) % nT]!, QROW.BIAS * L.Mp + 2 * q + 1, 'xyzt', 0, h, q));
     }
     for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) for (let q = 0; q < Q; q++) {
       const a = acc(r, p, q);
@@ -177,10 +183,10 @@ export function macCode(g: QGeo, blk: QBlock, gr: { q: number; count: number; m0
   const steps = (i: number): number[] => {
     if (inS.includes(i)) return [0, R * s * Wpp, 4 * P * s];
     if (wS.includes(i)) return [Q * Kp, 0, 0];
-    if (i === tS) return [2 * Q, 0, 0];
+    if (tS.includes(i)) return [2 * Q, 0, 0];
     return [Q * accPlane, R * rowW, vecW * P];
   };
-  const name = (i: number): string => (i === tS ? bf.T.name : inS.includes(i) ? bf.X.name : wS.includes(i) ? bf.W.name : bf.A.name);
+  const name = (i: number): string => (tS.includes(i) ? bf.T.name : inS.includes(i) ? bf.X.name : wS.includes(i) ? bf.W.name : bf.A.name);
   const streams = b.streams.map((st, i) => ({ ...st, base: `${name(i)}+${st.start}`, steps: steps(i) }));
   return emitNest([gr.count, OHs / R, OWs / (4 * P)], streams, body, t);
 }

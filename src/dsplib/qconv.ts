@@ -7,7 +7,7 @@ import { BwvmError } from '../util/errors.js';
 import { copyPlanes } from './copy.js';
 import { dataSection, type Placed, placeTensors, staticLines } from './emit.js';
 import type { DspKernel } from './kernel.js';
-import { macConsts, type QBlock, macCode, qaccPlane, type QGeo, qfits, wordLines } from './qconv-core.js';
+import { inputLoads, macConsts, type QBlock, macCode, qaccPlane, type QGeo, qfits, wordLines } from './qconv-core.js';
 import { QCONV_ROWS, qconvLanes, qconvTablePitch } from './qconv-pack.js';
 import { requantCode, requantConsts } from './qconv-requant.js';
 
@@ -31,6 +31,10 @@ function geometry(sh: QConvShape): QGeo & { OHs?: number } {
 
 export const qconvShapeText = (sh: QConvShape): string => `C=${sh.C} ${sh.H}x${sh.W} -> M=${sh.M}, ${sh.kH}x${sh.kW} stride ${sh.stride} pad ${sh.pad} int${sh.bits}`;
 
+/** Lines per channel word with whole MAC lines per tap and at most two input loads per line. */
+const tapLines = (g: QGeo, R: number, P: number, Q: number): number =>
+  Math.max(g.kH * g.kW * Math.ceil((R * P * Q) / 8), (inputLoads(R, P, g.kH, g.kW, g.s) / 2) * 1.15, wordLines(g, R, P, Q));
+
 /** Generate the fixed-point conv kernel for one exact shape (inputs packed by qconvPack with the kernel's params). */
 export function qconv(sh: QConvShape, t: TargetDesc, opts: QConvOptions = {}): DspKernel {
   const g = geometry(sh);
@@ -45,19 +49,24 @@ export function qconv(sh: QConvShape, t: TargetDesc, opts: QConvOptions = {}): D
     if (!qfits(R, P, Q, t)) throw new BwvmError('DSPLIB_REGISTERS', `qconv: block R=${R} P=${P} Q=${Q} needs ${2 * R * P * Q} accumulator registers + operands; ${t.name} has ${t.regsPerMacro}`, { hint: 'use a smaller block (R*P*Q <= 22) or let the generator choose' });
     return build(sh, g, opts.block, t, opts.zeroInit);
   }
-  const all: Array<{ b: QBlock; c: number }> = [];
+  // two estimates: lines per channel word from MAC and port counts, and the same with whole MAC
+  // lines per tap (the list scheduler packs a tap's MACs into whole lines) and input loads at two
+  // per line (4-word loads of one memory block: 8 banks); the best few of each are built
+  const all: Array<{ b: QBlock; c: number; c2: number }> = [];
   for (let P = 1; P <= 4; P++) {
     if (4 * P > roundUp(g.OW, 4)) continue;
     for (let R = 1; R <= Math.min(8, g.OH); R++) for (let Q = 1; Q <= Math.min(16, sh.M); Q++) {
       if (!qfits(R, P, Q, t)) continue;
       const blocks = (roundUp(g.OH, R) / R) * (roundUp(g.OW, 4 * P) / (4 * P)), full = Math.floor(sh.M / Q), rest = sh.M % Q;
       const per = (q: number): number => g.Cw * wordLines(g, R, P, q) + R * P * q / 4 + 14;
-      all.push({ b: { R, P, Q }, c: blocks * (full * per(Q) + (rest ? per(rest) : 0)) });
+      const per2 = (q: number): number => g.Cw * tapLines(g, R, P, q) + R * P * q / 4 + 14;
+      all.push({ b: { R, P, Q }, c: blocks * (full * per(Q) + (rest ? per(rest) : 0)), c2: blocks * (full * per2(Q) + (rest ? per2(rest) : 0)) });
     }
   }
-  all.sort((a, b) => a.c - b.c);
+  const byC = [...all].sort((a, b) => a.c - b.c).slice(0, 5), byC2 = [...all].sort((a, b) => a.c2 - b.c2).slice(0, 3);
+  const cands = [...byC, ...byC2.filter((x) => !byC.includes(x))];
   let best: DspKernel | undefined, err: unknown;
-  for (const { b } of all.slice(0, 5)) {
+  for (const { b } of cands) {
     try {
       const k = build(sh, g, b, t, opts.zeroInit);
       if (!best || k.params.staticLines! < best.params.staticLines!) best = k;

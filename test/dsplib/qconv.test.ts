@@ -10,6 +10,7 @@ import { QKERNELS, quantizeMultiplier } from '../../src/bwdnn/quant/index.js';
 import type { QBlock } from '../../src/dsplib/qconv-core.js';
 import { assemble } from '../../src/isa/index.js';
 import { Simulator } from '../../src/sim/index.js';
+import { toSubroutine } from '../../src/dsplib/runtime/index.js';
 import { getTarget } from '../../src/target/index.js';
 import { BwvmError } from '../../src/util/errors.js';
 
@@ -99,6 +100,32 @@ describe('qconv bit-exact with the bwdnn fixed-point Conv', () => {
       expect(Array.from(run(sh, d, undefined, block).y)).toEqual(Array.from(reference(sh, d)));
     });
   }
+
+  // blocks the generator now prefers on deep layers (whole MAC lines per tap): odd channel counts
+  // (a partial last channel word, a rest group of 1 output channel), one block row (trip count 1),
+  // int16 bias loads over several streams, and saturating full-range values
+  for (const [sh, block, extreme] of [
+    [S(9, 4, 8, 17, 3, 1, 1, 8), { R: 4, P: 1, Q: 4 }, false], [S(9, 2, 8, 17, 3, 1, 1, 8), { R: 2, P: 1, Q: 8 }, false],
+    [S(5, 4, 8, 9, 3, 1, 1, 16), { R: 4, P: 1, Q: 4 }, false], [S(3, 2, 7, 9, 3, 1, 1, 16), { R: 2, P: 1, Q: 8 }, true],
+    [S(7, 3, 8, 9, 3, 1, 1, 8), { R: 1, P: 2, Q: 8 }, true],
+  ] as Array<[QConvShape, QBlock, boolean]>) {
+    it(`forced block (${block.R},${block.P},${block.Q}) int${sh.bits} C=${sh.C} M=${sh.M} ${sh.H}x${sh.W}${extreme ? ' full range' : ''}`, () => {
+      const d = data(sh, 41 + sh.C + block.Q, extreme), ref = Array.from(reference(sh, d));
+      expect(Array.from(run(sh, d, undefined, block).y)).toEqual(ref);
+    });
+  }
+
+  it('keeps w14 (the calling convention\'s argument register) free when a block needs many address registers', () => {
+    // these blocks use 14 w registers (w0..w13): before, the generator went on to w14
+    for (const [sh, block] of [[S(6, 8, 8, 17, 3, 1, 1, 8), { R: 3, P: 1, Q: 6 }], [S(6, 8, 8, 17, 3, 1, 1, 16), { R: 4, P: 1, Q: 5 }]] as Array<[QConvShape, QBlock]>) {
+      const k = qconv(sh, T, { block });
+      expect(k.asm).toMatch(/\bw13\b/);
+      expect(k.asm).not.toMatch(/\bw14\b/);
+      expect(() => toSubroutine(k, 'qc', T)).not.toThrow();
+      const d = data(sh, 5 + block.Q);
+      expect(Array.from(run(sh, d, undefined, block).y)).toEqual(Array.from(reference(sh, d)));
+    }
+  });
 
   it('int8: both bias placements (per-block bias loads; zero start + bias in the requantization)', () => {
     const sh = S(9, 7, 8, 6, 3, 1, 1, 8), d = data(sh, 23), ref = Array.from(reference(sh, d));

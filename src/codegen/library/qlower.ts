@@ -4,9 +4,8 @@
 // input into the input symbol and dequantizes the output symbol (the graph edge). Constants
 // (packed weights, requantization tables) first, kernel statics, then activations first-fit by lifetime.
 import type { Multiplier, QModel, QValue } from '../../ir/quant-model.js';
-import type { DspKernel } from '../../dsplib/index.js';
 import { ChipAllocator, type CallSite, linkCalls, reserveStatic, type Subroutine, toSubroutine } from '../../dsplib/runtime/index.js';
-import { assemble, type Program } from '../../isa/index.js';
+import type { Program } from '../../isa/index.js';
 import { chipWords, type TargetDesc } from '../../target/index.js';
 import { BwvmError, isBwvmError } from '../../util/errors.js';
 import { type QCall, type QLowerCtx, qloweringFor } from './qops.js';
@@ -73,7 +72,7 @@ export function lowerQuantizedToLibrary(q: QModel, t: TargetDesc, o: QLibraryOpt
       throw e;
     }
     if ('alias' in r) { root.set(node.output, rootOf(r.alias)); continue; }
-    for (const call of r) steps.push({ node: node.name, call, sub: toSubroutine(freeArgReg(call.kernel, t), `Q${steps.length}_${call.region}`, t) });
+    for (const call of r) steps.push({ node: node.name, call, sub: toSubroutine(call.kernel, `Q${steps.length}_${call.region}`, t) });
     layers.push({
       node: node.name, op: node.op, flops: r.reduce((a, k) => a + k.kernel.flops, 0),
       calls: r.map((k) => ({ kernel: k.kernel.name, region: k.region, shape: k.kernel.description })),
@@ -140,22 +139,6 @@ export function lowerQuantizedToLibrary(q: QModel, t: TargetDesc, o: QLibraryOpt
   const input = tensor(q.input.name, q.input.name, 'in'), output = tensor(q.output.value, q.output.value, 'out');
   const { program } = linkCalls({ calls, alloc, placed, data, symbols: [input, output].map((x) => ({ name: x.symbol, addr: x.addr, words: x.words })) }, t);
   return { program, target: t.name, bits: q.bits, input, output, layers, memory: { chipWords: chipWords(t), peakWords: alloc.peak, weightWords, staticWords } };
-}
-
-/**
- * The kernel with the calling convention's argument register (w14) renamed to a w register the
- * kernel does not use (some generated kernels use every address register they like), or unchanged.
- */
-export function freeArgReg(k: DspKernel, t: TargetDesc): DspKernel {
-  if (!/\bw14\b/.test(k.asm)) return k;
-  const used = new Set(k.asm.match(/\b[uvw]\d+\b/g));
-  // a free w register keeps every access on its generator; a u or v one is checked by assembling
-  const spare = ['w', 'u', 'v'].flatMap((g) => Array.from({ length: 16 }, (_, i) => `${g}${i}`)).filter((r) => r !== 'w14' && !used.has(r));
-  for (const r of spare) {
-    const asm = k.asm.replace(/\bw14\b/g, r);
-    try { assemble(asm, { limits: t }); return { ...k, asm }; } catch { /* two accesses on one generator in a line: next */ }
-  }
-  throw new BwvmError('CODEGEN_QLIBRARY_REGS', `${k.name}: the kernel uses w14 (the call's argument register) and no other address register can take its place`, { hint: 'keep w14 free in the generator (src/dsplib/runtime/abi.ts)' });
 }
 
 function fail(msg: string): never {
