@@ -2,17 +2,32 @@
 // QuantizeLinear -> DequantizeLinear around float ops, weights are int8/int16 initializers with
 // (per-channel) DequantizeLinear, 8-bit biases int32 with scale s_x * s_w. Runtimes such as
 // onnxruntime fuse these into integer kernels (QLinearConv ...). 16-bit models use opset 21.
-// Add is exported as int64 integer arithmetic (qdq-add.ts), exactly the reference's rounding.
+// Add (qdq-add.ts) and 16-bit Conv / Gemm / GlobalAveragePool (qdq-int.ts) are exported as int64
+// integer subgraphs computing exactly what the fixed-point reference computes.
 import type { Graph, Initializer, Node, Tensor } from '../../ir/types.js';
 import { createGraph } from '../../ir/graph.js';
 import { inferShapes } from '../../ir/infer.js';
-import type { QModel, QValue } from '../../bwdnn/quant/model.js';
+import type { QModel, QNode, QValue } from '../../bwdnn/quant/model.js';
+import { integerConv, integerGemm, integerGlobalAvg } from './qdq-int.js';
 import { integerAdd } from './qdq-add.js';
 
 const scalar = (name: string, dtype: Tensor['dtype'], v: number): Initializer =>
   ({ name, dtype, shape: [], data: dtype === 'float32' ? Float32Array.of(v) : dtype === 'int8' ? Int8Array.of(v) : dtype === 'uint8' ? Uint8Array.of(v) : dtype === 'int16' ? Int16Array.of(v) : Int32Array.of(v) });
 
+/** 16-bit layers exported as exact integer subgraphs (qdq-int.ts). */
+const integerForm = (n: QNode, out: QValue): boolean =>
+  ((n.op === 'Conv' || n.op === 'Gemm') && n.weight?.dtype === 'int16') || (n.op === 'GlobalAveragePool' && out.dtype === 'int16');
+
 export function toQdqGraph(m: QModel): Graph {
+  const plain = build(m);
+  if (!m.nodes.some((n) => integerForm(n, m.values.get(n.output)!))) return plain;
+  // the integer subgraphs need the static shapes of their inputs: those of the plain QDQ graph
+  const shapes = new Map<string, number[]>();
+  for (const [v, info] of plain.valueInfo) if (v.endsWith('_dq') && info.shape.slice(1).every((d) => typeof d === 'number')) shapes.set(v.slice(0, -3), info.shape as number[]);
+  return build(m, shapes);
+}
+
+function build(m: QModel, shapes?: Map<string, number[]>): Graph {
   const g = createGraph({ name: `${m.name}-qdq`, opset: m.bits === 16 ? 21 : 13 });
   g.meta = { source: m.name, format: 'qdq' };
   const nodes: Node[] = [];
@@ -40,6 +55,13 @@ export function toQdqGraph(m: QModel): Graph {
     const out = m.values.get(n.output)!;
     const fout = `${n.output}_f`;
     const ins = n.inputs.map(dq);
+    const inShape = shapes?.get(n.inputs[0]!), xin = m.values.get(n.inputs[0]!)!;
+    if (inShape && integerForm(n, out)) {
+      const xq = `${n.inputs[0]}_q`, yq = `${n.output}_q`;
+      nodes.push(...(n.op === 'Conv' ? integerConv(n, xq, xin, out, inShape, yq, init) : n.op === 'Gemm' ? integerGemm(n, xq, xin, out, yq, init) : integerGlobalAvg(n, xq, xin, out, inShape, yq, init)));
+      qdq(undefined, n.output, out);
+      continue;
+    }
     if (n.op === 'Conv' || n.op === 'Gemm') {
       ins.push(constDq(`${n.name}.weight`, n.weight!));
       if (n.bias) {

@@ -1,6 +1,7 @@
 // Reference kernels: Gemm (transA/transB, alpha, beta, broadcast C), MatMul (batched, numpy
 // broadcasting, 1-D promotion), BatchNormalization and InstanceNormalization (inference).
 import { allocOut, type Kernel } from '../kernel.js';
+import type { Tensor } from '../../../ir/types.js';
 import { broadcastIndex } from './elementwise.js';
 
 const gemm: Kernel = (x, ctx) => {
@@ -33,7 +34,9 @@ const matmul: Kernel = (x, ctx) => {
   const full = outBatch.length ? outBatch : batchShape.map(() => 1);
   const aIdx = broadcastIndex(As.slice(0, -2).length ? As.slice(0, -2) : [1], full);
   const bIdx = broadcastIndex(Bs.slice(0, -2).length ? Bs.slice(0, -2) : [1], full);
-  const a = A.data as Float32Array, b = B.data as Float32Array, o = y.data as Float32Array;
+  // int64 operands (integer subgraphs of QDQ exports) as doubles: exact while |sums| < 2^53
+  const num = (d: Tensor['data']) => (d instanceof BigInt64Array ? Float64Array.from(d, Number) : (d as Float32Array));
+  const a = num(A.data), b = num(B.data), o = y.data instanceof BigInt64Array ? new Float64Array(y.data.length) : (y.data as Float32Array);
   for (let t = 0; t < batch; t++) {
     const ao = aIdx[t]! * M * K, bo = bIdx[t]! * K * N, oo = t * M * N;
     for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) {
@@ -42,6 +45,7 @@ const matmul: Kernel = (x, ctx) => {
       o[oo + i * N + j] = acc;
     }
   }
+  if (y.data instanceof BigInt64Array) for (let i = 0; i < o.length; i++) y.data[i] = BigInt(o[i]!);
   return [y];
 };
 
