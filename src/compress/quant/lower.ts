@@ -91,7 +91,8 @@ export function lowerToInteger(g0: Graph, stats: Stats, o: QuantizeOptions = {})
     if (!st) throw new BwvmError('QUANT_CALIB', `value '${name}' has no calibration statistics`, { hint: 'run %calibrate (collectStats) on this model first' });
     const r = chooseRange(st, { method, dtype: dt, symmetric, ...(o.percentile !== undefined ? { percentile: o.percentile } : {}) });
     const p = paramsForRange(r.min, r.max, dt, symmetric);
-    return { dtype: dt, quant: tensorParams(p.scale, p.zeroPoint) };
+    // a float32 scale: the one an ONNX export stores, so QuantizeLinear and the reference divide by the same value
+    return { dtype: dt, quant: tensorParams(Math.fround(p.scale), p.zeroPoint) };
   };
   const input = g.inputs[0]!;
   // the input takes the widest precision of the layers reading it (a 16-bit first layer gets int16 input)

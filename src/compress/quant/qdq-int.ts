@@ -118,3 +118,30 @@ export function integerRequant(pre: string, acc: string, mults: Multiplier[], zp
   requant(b, acc, mults, [mults.length], zp, clamp, dt, out);
   return b.nodes;
 }
+
+/**
+ * QuantizeLinear of the float input, exactly the reference's round_half_even(x / s) + zp for a
+ * float32 scale s = ms * 2^e (onnxruntime divides in float32, and a quotient rounded onto k + 1/2
+ * goes to even: ~0.1 % of int16 inputs near the top of the range land a step off). With
+ * K = 25 - floor(log2 s), X = x * 2^K is an integer (after clamping x to the saturation range;
+ * |x| < s/4 may truncate but still gives 0) and S = s * 2^K = 4 * ms < 2^26: q = round(X / S), half
+ * to even, by truncating divisions on int64 values below 2^43.
+ */
+export function integerQuantizeInput(x: string, v: QValue, out: string, init: (t: Initializer) => string): Node[] {
+  const b = new Sub(`${out}_int`, init), s = v.quant.scale[0]!, zp = v.quant.zeroPoint[0]!, [lo, hi] = quantRange(v.dtype);
+  if (Math.fround(s) !== s || !(s > 0)) throw new BwvmError('QUANT_EXPORT', `input scale ${s} is not a positive float32`, { hint: 'lowerToInteger gives float32 scales; re-quantize the model' });
+  const K = 25 - Math.floor(Math.log2(s)), S = s * 2 ** K;
+  if (!Number.isInteger(S) || K > 127) throw new BwvmError('QUANT_EXPORT', `input scale ${s} cannot be exported exactly`);
+  const clipped = b.op('Clip', [x, b.f32(Math.fround((lo - zp - 1) * s)), b.f32(Math.fround((hi - zp + 1) * s))]);
+  const X = b.op('Cast', [b.op('Mul', [clipped, b.f32(2 ** K)])], { to: ONNX_DTYPE_CODES.int64 });
+  const t = b.floorDiv(X, [S], []);
+  const r2 = b.op('Mul', [b.op('Sub', [X, b.op('Mul', [t, b.i64([S], [])])]), b.i64([2], [])]);
+  const Sc = b.i64([S], []);
+  const gt = b.op('Div', [b.op('Sub', [r2, b.i64([1], [])]), Sc]); // 2 rem > S
+  const tie = b.op('Sub', [b.op('Div', [r2, Sc]), gt]); // 2 rem == S
+  const odd = b.op('Sub', [t, b.op('Mul', [b.floorDiv(t, [2], []), b.i64([2], [])])]);
+  const q = b.op('Add', [b.op('Add', [t, gt]), b.op('Mul', [tie, odd])]);
+  const f = b.op('Cast', [b.op('Add', [q, b.i64([zp], [])])], { to: ONNX_DTYPE_CODES.float32 });
+  b.op('Cast', [b.op('Clip', [f, b.f32(lo), b.f32(hi)])], { to: ONNX_DTYPE_CODES[v.dtype] }, out);
+  return b.nodes;
+}

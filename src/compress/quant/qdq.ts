@@ -8,7 +8,7 @@ import type { Graph, Initializer, Node, Tensor } from '../../ir/types.js';
 import { createGraph } from '../../ir/graph.js';
 import { inferShapes } from '../../ir/infer.js';
 import type { QModel, QNode, QValue } from '../../bwdnn/quant/model.js';
-import { integerConv, integerGemm, integerGlobalAvg } from './qdq-int.js';
+import { integerConv, integerGemm, integerGlobalAvg, integerQuantizeInput } from './qdq-int.js';
 import { integerAdd } from './qdq-add.js';
 
 const scalar = (name: string, dtype: Tensor['dtype'], v: number): Initializer =>
@@ -50,7 +50,11 @@ function build(m: QModel, shapes?: Map<string, number[]>): Graph {
     return `${name}_dq`;
   };
   g.inputs = [{ name: m.input.name, dtype: 'float32', shape: [...m.input.shape] }];
-  qdq(m.input.name, m.input.name, m.input.value);
+  if (m.input.value.dtype === 'int16') {
+    // int16 input: the reference's exact rounding (QuantizeLinear divides in float32)
+    nodes.push(...integerQuantizeInput(m.input.name, m.input.value, `${m.input.name}_q`, init));
+    qdq(undefined, m.input.name, m.input.value);
+  } else qdq(m.input.name, m.input.name, m.input.value);
   for (const n of m.nodes) {
     const out = m.values.get(n.output)!;
     const fout = `${n.output}_f`;
