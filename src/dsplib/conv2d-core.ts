@@ -96,7 +96,11 @@ export const shapeText = (sh: Conv2dShape): string =>
   `${(sh.N ?? 1) > 1 ? `N=${sh.N} ` : ''}C=${sh.C} ${sh.H}x${sh.W} -> M=${sh.M}, ${sh.kH}x${sh.kW} stride ${sh.stride} pad ${sh.pad}`;
 
 /** Padded-input layout of a block grid (rows and row pitch of the scratch the core reads). */
-export interface Lay { R: number; P: number; OHs: number; OWs: number; Hpp: number; Wpp: number; Kp: number; reuse: boolean }
+export interface Lay {
+  R: number; P: number; OHs: number; OWs: number; Hpp: number; Wpp: number; Kp: number; reuse: boolean;
+  /** Output row and plane pitch (default dense: OWs and OHs*OWs, pooled halves). */
+  yRow?: number; yPlane?: number;
+}
 
 /** On-chip tensors a group nest reads and writes, with word offsets into each. */
 export interface GroupBufs {
@@ -130,7 +134,7 @@ function planGroup(g: Geo, gr: Group, L: Lay, bf: GroupBufs, epi: Epi, t: Target
   if (pooled && (R % 2 || P % 2)) throw new BwvmError('DSPLIB_SHAPE', `${what}: a fused pool needs an even block (R=${R} P=${P})`);
   const colOf = (p: number): number => (pooled ? 8 * (p >> 1) * s + (p & 1) * s : 4 * p * s);
   const laneN = pooled ? 2 * s : s;
-  const oRow = pooled ? OWs / 2 : OWs, oPlane = pooled ? (OHs / 2) * oRow : OHs * OWs;
+  const oRow = L.yRow ?? (pooled ? OWs / 2 : OWs), oPlane = L.yPlane ?? (pooled ? (OHs / 2) * oRow : OHs * OWs);
   const b = new OpBuilder(t);
   // streams, heaviest first, each on the generator with the least work so far
   const work = [0, 0, 0];
@@ -191,7 +195,7 @@ function planGroup(g: Geo, gr: Group, L: Lay, bf: GroupBufs, epi: Epi, t: Target
       if (aS.length) { av = b.vreg(); out.push(b.loadOp(aS[q]!, r * OWs + 4 * p, 'xyzt', 1, av, prio + a)); }
       out.push(...epiOps(epi, a, av, a, prio + a));
     }
-    for (let q = 0; q < Q; q++) for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) out.push(b.storeOp(yS[q]!, r * OWs + 4 * p, 'xyzt', 1, { p: acc(r, p, q) }, prio + nAcc + acc(r, p, q)));
+    for (let q = 0; q < Q; q++) for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) out.push(b.storeOp(yS[q]!, r * oRow + 4 * p, 'xyzt', 1, { p: acc(r, p, q) }, prio + nAcc + acc(r, p, q)));
     return out;
   };
   /** Pooled epilogue: per 2x2 window pool (raw sums first when it commutes), bias, activation, one store. */
@@ -247,6 +251,7 @@ function planGroup(g: Geo, gr: Group, L: Lay, bf: GroupBufs, epi: Epi, t: Target
     if (wS.includes(i)) return [Q * CK, 0, 0];
     if (i === bS) return [Q, 0, 0];
     if (pooled && yS.includes(i)) return [Q * oPlane, (R / 2) * oRow, 2 * P];
+    if (yS.includes(i)) return [Q * oPlane, R * oRow, 4 * P];
     return [Q * OHs * OWs, R * OWs, 4 * P];
   };
   const name = (i: number): string => (i === bS ? bf.B.name : inS.includes(i) ? bf.X.name : wS.includes(i) ? bf.W.name : yS.includes(i) ? bf.Y.name : bf.A!.name);

@@ -14,6 +14,18 @@ export interface Conv2dOptions extends EpilogueOptions {
   dtype?: DspDType; block?: Block;
   /** Fuse a 2x2 stride-2 max / average pool (floor mode) after the activation: y is the pooled tensor. */
   pool?: ConvPool;
+  /**
+   * x is already stored in this kernel's zero-bordered layout (C planes of params.Hpp x params.Wpp words, the
+   * image at row and column `pad`): no input copy (N = 1; no effect when the kernel reads x in place anyway).
+   */
+  xPadded?: boolean;
+  /**
+   * With xPadded: x shares a memory block with w where the kernel runs, so its own layout puts x right before
+   * w (the schedule then avoids their bank conflicts); default: x in a block of its own, like the scratch copy.
+   */
+  xNearW?: boolean;
+  /** Store y's M planes of YH x YW at word `offset` of y with these row and plane pitches (e.g. a consumer's zero-bordered layout; N = 1). */
+  yLayout?: { row: number; plane: number; offset: number };
 }
 
 /** Generate the conv2d kernel for one exact shape on target t. */
@@ -25,9 +37,9 @@ export function conv2d(sh: Conv2dShape, t: TargetDesc, opts: Conv2dOptions = {})
   if (epi.pool && (g.OH < 2 || g.OW < 2)) throw new BwvmError('DSPLIB_SHAPE', `conv2d ${shapeText(sh)}: a fused 2x2 pool needs an output of at least 2x2 (got ${g.OH}x${g.OW})`);
   // inputs shared by several output rows stay in registers; when that overflows the pool, reload them
   const buildAny = (b: Block): DspKernel => {
-    try { return build(sh, g, b, t, dtype, epi, true); } catch (e) {
+    try { return build(sh, g, b, t, dtype, epi, true, opts); } catch (e) {
       if ((e as BwvmError).code !== 'DSPLIB_SCHEDULE') throw e;
-      return build(sh, g, b, t, dtype, epi, false);
+      return build(sh, g, b, t, dtype, epi, false, opts);
     }
   };
   if (opts.block) return buildAny(opts.block);
@@ -56,7 +68,7 @@ export function paddedLayout(g: Geo, R: number, P: number): { OHs: number; OWs: 
   return { OHs, OWs, Hpp, Wpp, copyIn };
 }
 
-function build(sh: Conv2dShape, g: Geo, blk: Block, t: TargetDesc, dtype: DspDType, epi: Epi, reuse: boolean): DspKernel {
+function build(sh: Conv2dShape, g: Geo, blk: Block, t: TargetDesc, dtype: DspDType, epi: Epi, reuse: boolean, lay: Pick<Conv2dOptions, 'xPadded' | 'xNearW' | 'yLayout'> = {}): DspKernel {
   const { R, P, Q } = blk;
   const extra = epiPinned(epi).length;
   if (!fits(R, P, Q, t, extra)) {
@@ -64,23 +76,28 @@ function build(sh: Conv2dShape, g: Geo, blk: Block, t: TargetDesc, dtype: DspDTy
       { hint: 'use a smaller block (R*P*Q <= 44) or let the generator choose' });
   }
   const N = sh.N ?? 1;
+  if (N > 1 && (lay.xPadded || lay.yLayout)) throw new BwvmError('DSPLIB_SHAPE', `conv2d ${shapeText(sh)}: xPadded / yLayout take one image (N = 1)`);
   const { C, H, W, M, kH, kW, OH, OW } = g;
   const kk = kH * kW, CK = C * kk;
   const Kp = CK % 2 === 0 ? CK + 1 : CK; // odd weight row pitch: the Q weight rows fall in different banks
   const pl = paddedLayout(g, R, P);
   const { OHs, OWs } = pl;
   let { Hpp, Wpp } = pl;
-  const copyIn = pl.copyIn;
-  if (!copyIn) { Hpp = H; Wpp = W; }
+  const copyIn = pl.copyIn && !lay.xPadded, xPadded = pl.copyIn && !!lay.xPadded;
+  if (!copyIn && !xPadded) { Hpp = H; Wpp = W; }
   // with a fused pool y (and its padded scratch ys) hold the pooled planes
   const pooled = epi.pool !== undefined;
   const [YH, YW, YHs, YWs] = pooled ? [Math.floor(OH / 2), Math.floor(OW / 2), OHs / 2, OWs / 2] : [OH, OW, OHs, OWs];
   const copyOut = YHs !== YH || YWs !== YW;
   const xW = C * H * W, yW = M * YH * YW;
+  const yl = lay.yLayout;
+  if (yl && (yl.row < YW || yl.plane < YH * yl.row)) throw new BwvmError('DSPLIB_SHAPE', `conv2d ${shapeText(sh)}: y layout row ${yl.row} / plane ${yl.plane} smaller than ${YH}x${YW}`);
+  const yWords = yl ? Math.max(M * yl.plane, yl.offset + (M - 1) * yl.plane + (YH - 1) * yl.row + YW) : N * yW;
   const tensors = [
-    { name: 'x', words: N * xW }, { name: 'w', words: M * Kp }, { name: 'b', words: M }, { name: 'y', words: N * yW },
+    ...(xPadded && !lay.xNearW ? [] : [{ name: 'x', words: xPadded ? C * Hpp * Wpp : N * xW }]), { name: 'w', words: M * Kp }, { name: 'b', words: M }, { name: 'y', words: yWords },
     ...(epi.addend ? [{ name: 'addend', words: N * yW }] : []),
-    ...(copyIn ? [{ name: 'xs', words: C * Hpp * Wpp }] : []),
+    // a padded x sits where the scratch copy would (same blocks, so the same bank-aware schedule)
+    ...(copyIn || (xPadded && !lay.xNearW) ? [{ name: xPadded ? 'x' : 'xs', words: C * Hpp * Wpp }] : []),
     ...(copyOut ? [{ name: 'ys', words: M * YHs * YWs }] : []),
     ...(copyOut && epi.addend ? [{ name: 'as', words: M * OHs * OWs }] : []),
     { name: 'kc', words: epiConstWords(epi) },
@@ -102,12 +119,13 @@ function build(sh: Conv2dShape, g: Geo, blk: Block, t: TargetDesc, dtype: DspDTy
       code.push(...copyPlanes({ src: at('addend'), srcOff: n * yW, srcRow: OW, srcPlane: OH * OW, dst: A, dstOff: 0, dstRow: OWs, dstPlane: OHs * OWs, planes: M, rows: OH, cols: OW }, t));
     }
     code.push(...consts.code);
-    const xOff = copyIn ? 0 : n * xW, yOff = copyOut ? 0 : n * yW;
+    const xOff = copyIn || xPadded ? 0 : n * xW, yOff = copyOut ? 0 : yl ? yl.offset : n * yW;
+    const direct = yl && !copyOut ? { yRow: yl.row, yPlane: yl.plane } : {};
     for (const gr of groups) {
-      code.push(...groupCode(g, gr, { R, P, OHs, OWs, Hpp, Wpp, Kp, reuse }, { X, xOff, W: at('w'), B: at('b'), bOff: 0, Y, yOff, A, aOff: yOff }, epi, t, what));
+      code.push(...groupCode(g, gr, { R, P, OHs, OWs, Hpp, Wpp, Kp, reuse, ...direct }, { X, xOff, W: at('w'), B: at('b'), bOff: 0, Y, yOff, A, aOff: copyOut ? 0 : n * yW }, epi, t, what));
     }
     if (copyOut) {
-      code.push(...copyPlanes({ src: Y, srcOff: 0, srcRow: YWs, srcPlane: YHs * YWs, dst: at('y'), dstOff: n * yW, dstRow: YW, dstPlane: YH * YW,
+      code.push(...copyPlanes({ src: Y, srcOff: 0, srcRow: YWs, srcPlane: YHs * YWs, dst: at('y'), dstOff: yl ? yl.offset : n * yW, dstRow: yl ? yl.row : YW, dstPlane: yl ? yl.plane : YH * YW,
         planes: M, rows: YH, cols: YW }, t));
     }
   }
@@ -121,6 +139,7 @@ function build(sh: Conv2dShape, g: Geo, blk: Block, t: TargetDesc, dtype: DspDTy
     inputs: [{ symbol: 'x', shape: [N, C, H, W], layout: 'NCHW' }, { symbol: 'w', shape: [M, C, kH, kW], layout: 'OIHW', rowPitch: Kp }, { symbol: 'b', shape: [M], layout: 'M' },
       ...(epi.addend ? [{ ...yT, symbol: 'addend' }] : [])],
     outputs: [yT],
-    params: { N, R, P, Q, OHs, OWs, Hpp, Wpp, Kp, copyIn: copyIn ? 1 : 0, copyOut: copyOut ? 1 : 0, staticLines: staticN, ...(pooled ? { pool: epi.pool === 'max' ? 1 : 2 } : {}) },
+    params: { N, R, P, Q, OHs, OWs, Hpp, Wpp, Kp, copyIn: copyIn ? 1 : 0, copyOut: copyOut ? 1 : 0, staticLines: staticN,
+      ...(xPadded ? { xPadded: 1 } : {}), ...(yl ? { yRow: yl.row, yPlane: yl.plane, yOffset: yl.offset } : {}), ...(pooled ? { pool: epi.pool === 'max' ? 1 : 2 } : {}) },
   };
 }

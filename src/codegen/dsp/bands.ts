@@ -26,12 +26,12 @@ export interface BandCode {
 
 const CH_IN = 2, CH_OUT = 3;
 
-interface Copy { src: number; srcRow: number; srcPlane: number; dst: number; dstRow: number; dstPlane: number; planes: number; rows: number; cols: number }
+export interface Copy { src: number; srcRow: number; srcPlane: number; dst: number; dstRow: number; dstPlane: number; planes: number; rows: number; cols: number }
 
 const copies = new Map<string, string[]>();
 
 /** Straight lines of a strided on-chip copy at absolute addresses (dsplib's plane copy, inlined; cached: band searches rebuild often). */
-function copyCode(c: Copy, t: TargetDesc, prefix: string): string[] {
+export function copyCode(c: Copy, t: TargetDesc, prefix: string): string[] {
   if (c.planes <= 0 || c.rows <= 0 || c.cols <= 0) return [];
   const key = JSON.stringify([c, t.name, prefix]);
   let hit = copies.get(key);

@@ -1,7 +1,7 @@
 // Generated mode's per-layer kernels: a fused layer group -> one shape-exact dsplib kernel and what
 // feeds each of its tensors. Conv groups use conv2d's epilogue (folded BN, residual addend,
 // activation, 2x2 pool) with the blocking chosen by cycles and words (blocking.ts); Gemm groups use dense with bias (+ReLU); any other node reuses library mode's op table.
-import { conv2d, conv2dBlocks, type Conv2dOptions, dense, type DspKernel, foldBatchNorm } from '../../dsplib/index.js';
+import { conv2d, conv2dBlocks, type Conv2dOptions, type Conv2dShape, dense, type DspKernel, foldBatchNorm } from '../../dsplib/index.js';
 import type { TargetDesc } from '../../target/index.js';
 import { BwvmError } from '../../util/errors.js';
 import { type ArgSource, type LowerContext, type LoweredCall, loweringFor } from '../library/index.js';
@@ -47,6 +47,32 @@ export function convBandKernel(grp: LayerGroup, sh: { C: number; Hb: number; Wp:
   return k;
 }
 
+/** Shape and epilogue of each on-chip conv kernel convCall made (to rebuild it with another tensor layout). */
+const convSpecs = new WeakMap<DspKernel, { shape: Conv2dShape; opts: Conv2dOptions }>();
+const laidCache = new Map<string, DspKernel>();
+
+/** The conv shape of a whole-layer conv2d kernel of a conv group (undefined: not one; `relaid` rebuilds only those). */
+export const groupConvShape = (k: DspKernel): Conv2dShape | undefined => convSpecs.get(k)?.shape;
+
+/**
+ * Conv kernel `k` (from a conv group) rebuilt with the same blocking, reading x in place from its
+ * zero-bordered layout (`xPadded`) and/or storing y into a consumer's layout (`yLayout`).
+ */
+export function relaid(k: DspKernel, t: TargetDesc, lay: Pick<Conv2dOptions, 'xPadded' | 'xNearW' | 'yLayout'>): DspKernel {
+  const spec = convSpecs.get(k);
+  if (!spec) throw new BwvmError('CODEGEN_DSP_BIND', `${k.name}: not a conv group kernel; its layout cannot change`);
+  if (!lay.xPadded && !lay.yLayout) return k;
+  const block = { R: k.params.R!, P: k.params.P!, Q: k.params.Q! };
+  const key = JSON.stringify([spec, block, t.name, lay]);
+  let r = laidCache.get(key);
+  if (!r) {
+    r = conv2d(spec.shape, t, { ...spec.opts, block, ...lay });
+    if (laidCache.size > 200) laidCache.clear();
+    laidCache.set(key, r);
+  }
+  return r;
+}
+
 function convCall(grp: LayerGroup, c: LowerContext): LoweredCall {
   const a = c.node.attrs;
   const [x, w, b] = c.node.inputs;
@@ -71,7 +97,9 @@ function convCall(grp: LayerGroup, c: LowerContext): LoweredCall {
     }
   }
   // blocking by cycles and memory words (blocking.ts); library mode keeps conv2d's own choice
-  const { kernel } = conv2dByTraffic({ C: C!, H: H!, W: W!, M, kH, kW, stride: strides[0]!, pad: pads[0]! }, c.t, epilogueOptions(grp));
+  const shape = { C: C!, H: H!, W: W!, M, kH, kW, stride: strides[0]!, pad: pads[0]! }, opts = epilogueOptions(grp);
+  const { kernel } = conv2dByTraffic(shape, c.t, opts);
+  convSpecs.set(kernel, { shape, opts });
   const args: Record<string, ArgSource> = { x: { value: x! }, w: { constant: wt }, b: { constant: bias }, y: { value: grp.output } };
   if (grp.addend) args.addend = { value: grp.addend };
   return { kernel, args };

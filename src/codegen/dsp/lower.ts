@@ -7,8 +7,9 @@
 // not fit on-chip stay in DDR (tiling planner, src/codegen/tiling): such a layer runs as output-channel
 // tiles whose weights are DMA-staged into ping/pong buffers, the next tile's copy overlapping compute.
 // Conv activations that still do not fit stay in DDR: their layers run in output-row bands (bands.ts).
+// A conv feeding a pad >= 1 conv stores straight into that conv's zero-bordered input layout (padded.ts).
 import { type Graph, type Node, type TensorInfo, bindInputShapes, cloneGraph } from '../../ir/index.js';
-import { DmaTable, layoutData } from '../../dsplib/index.js';
+import { DmaTable, type DspKernel, layoutData } from '../../dsplib/index.js';
 import { assemble } from '../../isa/index.js';
 import { greedyPlan, type Interval, lowerBound, type Placement } from '../../memory/index.js';
 import { chipWords, type TargetDesc } from '../../target/index.js';
@@ -21,6 +22,7 @@ import { type Band, bandBuffers, type BandLayer, bandsOf, bandTraffic, type Laye
 import { splitLayer, type TileCall, weightsOf } from './split.js';
 import { bandCode, type BandCode } from './bands.js';
 import { bandLayerOf, ddrCandidates, searchBands } from './band-plan.js';
+import { borderCode, borderWords, paddedEdges, paddedWords, relaidKernels, ZERO_ROW } from './padded.js';
 
 export interface DspLayer extends LibraryLayer { /** Graph nodes fused into this layer. */ nodes: string[] }
 
@@ -29,7 +31,13 @@ export interface DspModel extends LibraryModel {
   /** The activation plan: arena words (greedy) vs the liveness lower bound, placements in words. */
   plan: { arenaBase: number; arenaWords: number; lowerBoundWords: number; placements: Placement[];
     /** banked: filters, other constants, two activation arenas and kernel data in distinct blocks; packed: one range. */
-    layout: 'banked' | 'packed' };
+    layout: 'banked' | 'packed';
+    /**
+     * Padded hand-offs: `value` is stored by layer `from` straight into layer `to`'s zero-bordered input layout
+     * (no copy in `to`); its border is zero from the data image ('image': no other buffer shares the region)
+     * or zeroed by code at the start of `from` ('code': the planner reuses the region).
+     */
+    handoffs: Array<{ value: string; from: string; to: string; words: number; border: 'image' | 'code'; /** Words the border code stores per run (0: image). */ zeroed: number }> };
   /** Assembly source of the whole Program (the `asm` emitter writes it). */
   asm: string;
   /** Per weight layer: filters on-chip or streamed from DDR in output-channel tiles (planner's figures). */
@@ -54,6 +62,13 @@ export interface DspOptions {
   activations?: 'auto' | 'chip' | 'ddr';
   /** Force the band height (output rows) of banded layers (rounded up to even with a fused pool). */
   bandRows?: number;
+  /**
+   * Padded hand-offs (default true): a conv feeding a pad >= 1 conv stores straight into that conv's
+   * zero-bordered input layout, so the consumer kernel copies nothing (padded.ts). The buffers get regions
+   * of their own when memory allows (border zero from the data image), else share them as planned ('shared'
+   * forces that: borders zeroed by code before each producer); false: every such conv copies its input.
+   */
+  padded?: boolean | 'shared';
 }
 
 /** Lower `graph` (not modified; run opt O1 first) for target `t`: batch 1, fp32; activations on-chip, filters as planned. */
@@ -107,12 +122,14 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
   const actMode = o.activations ?? 'auto';
   const tooBig = (e: unknown): boolean => noMemory(e) || (isBwvmError(e) && e.code === 'CODEGEN_TILING');
   let firstError: unknown;
+  /** Padded hand-offs in the last build. */
+  let lastEdges = 0;
+  const fixed = new Set([...g.inputs.map((i) => i.name), ...g.outputs.map((x) => rootOf(x.name))]);
   if (actMode !== 'ddr') {
     try { return placeWeights(); } catch (e) { if (!tooBig(e) || actMode === 'chip') throw e; firstError = e; }
   }
   // activations in DDR: candidates largest first (all of them with 'ddr'), band heights searched per set
   const bandable = steps.map((s) => bandLayerOf(s.grp, ctxFor(s.grp.nodes[0]!)));
-  const fixed = new Set([...g.inputs.map((i) => i.name), ...g.outputs.map((x) => rootOf(x.name))]);
   const cands = ddrCandidates(steps, bandable.map((b) => b !== undefined), rootOf, fixed, (v) => prod(ctxFor(g.nodes[0]!).shape(v)));
   let lastError: unknown = new BwvmError('CODEGEN_DSP_NO_MEMORY', `no activation of this network can live in DDR (only conv-to-conv values without a residual add can), and it does not fit ${budget} on-chip words on ${t.name}`,
     { hint: 'use a smaller input or width, or library mode' });
@@ -159,10 +176,9 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
     } else try { build(false, resident, true); } catch (e) { if (!noMemory(e)) throw e; }
     // filters streamed from DDR (packed layout): the planner gets what the rest leaves, corrected by each try's overflow
     let cap = budget - (need.top - need.tiling);
-    if (cap <= 0) {
-      throw new BwvmError('CODEGEN_DSP_NO_MEMORY', `activations and kernel data alone need ${need.top - need.tiling} on-chip words; ${budget} are available on ${t.name}`,
-        { hint: 'conv activations that do not fit go to DDR (output-row bands) unless --activations chip; the rest must fit: use a smaller input, or library mode' });
-    }
+    const noRoom = (): BwvmError => new BwvmError('CODEGEN_DSP_NO_MEMORY', `activations and kernel data alone need ${need.top - need.tiling} on-chip words; ${budget} are available on ${t.name}`,
+      { hint: 'conv activations that do not fit go to DDR (output-row bands) unless --activations chip; the rest must fit: use a smaller input, or library mode' });
+    if (cap <= 0) throw noRoom();
     for (let attempt = 0; ; attempt++) {
       const plan = planTiling(wl, cap, { weights: mode === 'ddr' ? 'ddr' : 'auto' });
       if (bankable && budget === chipWords(t)) {
@@ -171,12 +187,24 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
       try { return build(false, plan); } catch (e) {
         if (!noMemory(e) || attempt >= 4 || need.top <= budget) throw e;
         cap -= need.top - budget;
+        if (cap <= 0) throw noRoom(); // (tiled layers need more than the resident estimate)
       }
     }
   }
 
-  /** Place, inline and assemble; `banked`: weights, activations and kernel data in distinct memory blocks; `probe`: only measure `need`. */
+  /**
+   * Build with the padded hand-off buffers to themselves (their zero border comes from the data image, no code)
+   * when that fits, else sharing regions as the planner decides (borders zeroed by code before each producer).
+   */
   function build(banked: boolean, plan: TilingPlan, probe = false): DspModel {
+    if (!probe && o.padded !== false && o.padded !== 'shared') {
+      try { return buildWith(banked, plan, false, true); } catch (e) { if (!noMemory(e) || lastEdges === 0) throw e; }
+    }
+    return buildWith(banked, plan, probe, false);
+  }
+
+  /** Place, inline and assemble; `banked`: weights, activations and kernel data in distinct memory blocks; `probe`: only measure `need`. */
+  function buildWith(banked: boolean, plan: TilingPlan, probe: boolean, dedicated: boolean): DspModel {
     const bw = t.memory.blockWords;
     const bump = [0, 1, 2, 3, 4, 5].map((b) => b * bw);
     /** Next free address in block b (banked layout), NO_MEMORY past the block. */
@@ -202,6 +230,12 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
       const tiles: TileCall[] = lp && lp.MG < lp.M ? splitCached(i, lp.MG) : [{ call: s.call, m0: 0, MG: 0, offset: 0 }];
       return tiles.map((tc) => ({ ...tc, ddr: lp?.placement === 'ddr' ? nDdr++ : undefined }));
     });
+    // 1c. padded hand-offs between conv layers (tiles of a layer share one kernel): the producer stores into the consumer's zero-bordered layout
+    const firstKernels = parts.map((ps, i) => (banded.has(i) ? undefined : ps[0]!.call.kernel));
+    const kernelOf = (i: number): DspKernel | undefined => firstKernels[i];
+    const edges = o.padded === false ? [] : paddedEdges(steps, kernelOf, rootOf, fixed);
+    const swap = (ks: Map<number, DspKernel>): void => { for (const [i, k] of ks) parts[i] = parts[i]!.map((p) => ({ ...p, call: { ...p.call, kernel: k } })); };
+    swap(relaidKernels(kernelOf, edges, t));
     // 2. statics: weights (kernel layout) from address 0 (banked: filters in block 1 (then 2, 4), other constants in block 2);
     //    DDR-resident filters in DDR (tile after tile), two staging buffers on-chip
     let top = 0, ddrTop = 0, tilingWords = 0;
@@ -250,7 +284,10 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
       else { x.size = Math.max(x.size, words); x.first = Math.min(x.first, i); x.last = Math.max(x.last, i); }
     };
     /** Word offset of a tile's tensor in its buffer: output and addend channels shift with the tile. */
-    const offsetOf = (part: TileCall, symbol: string): number => (symbol === 'y' || symbol === 'addend' ? part.offset : 0);
+    const offsetOf = (part: TileCall, symbol: string): number => {
+      const yPlane = part.call.kernel.params.yPlane; // (y stored in a consumer's padded layout: channel planes of yPlane words)
+      return symbol === 'y' && yPlane !== undefined ? part.m0 * yPlane : symbol === 'y' || symbol === 'addend' ? part.offset : 0;
+    };
     for (const inp of g.inputs) touch(inp.name, 0, prod(ctxFor(g.nodes[0]!).shape(inp.name)));
     parts.forEach((ps, i) => {
       const s = steps[i]!;
@@ -274,9 +311,13 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
     for (const inp of g.inputs) iv.get(inp.name)!.last = last; // the host writes inputs and reads outputs by symbol
     for (const o of g.outputs) { const x = iv.get(rootOf(o.name)); if (x) x.last = last; }
     const intervals = [...iv.values()];
+    const producedAt = new Map(intervals.map((x) => [x.id, x.first]));
+    // dedicated: hand-off buffers live through the whole program (no other buffer shares them: their border stays zero)
+    lastEdges = edges.length;
+    if (dedicated) for (const e of edges) { const x = iv.get(e.value)!; x.first = 0; x.last = last; }
     // banked: a layer's input and output sit in different blocks (producer step parity: blocks 0 and 3)
     const isInput = new Set(g.inputs.map((i) => i.name));
-    const blockOf = (x: Interval): number => (isInput.has(x.id) || x.first % 2 === 1 ? 3 : 0);
+    const blockOf = (x: Interval): number => (isInput.has(x.id) || producedAt.get(x.id)! % 2 === 1 ? 3 : 0);
     const arenas = banked ? [0, 3].map((b) => ({ base: b * bw, plan: greedyPlan(intervals.filter((x) => blockOf(x) === b), { alignment: ALIGN }) }))
       : [{ base: up(top), plan: greedyPlan(intervals, { alignment: ALIGN }) }];
     if (banked && arenas.some((p) => p.plan.arenaBytes > bw)) throw new BwvmError('CODEGEN_DSP_NO_MEMORY', 'activations overflow a block');
@@ -305,6 +346,27 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
       stage: [alloc(bb.stage), alloc(bb.stage)] as [number, number], xp: bb.xp ? alloc(bb.xp + 2 * ALIGN) + ALIGN : 0,
       yb: [alloc(bb.yb), alloc(bb.yb)] as [number, number], zeros: alloc(bb.zeros),
     } : undefined;
+    // a hand-off buffer no other buffer shares starts zero (data image); a shared one gets its border zeroed before its producer
+    const zeroBefore = new Map<number, string[]>();
+    const handoffs: DspModel['plan']['handoffs'] = [];
+    let zeroRow: number | undefined;
+    for (const e of edges) {
+      const p = placements.find((x) => x.id === e.value)!;
+      const shared = placements.some((x) => x.id !== e.value && x.size > 0 && x.offset < p.offset + p.size && p.offset < x.offset + x.size);
+      const at = arenaBase + p.offset;
+      handoffs.push({ value: e.value, from: steps[e.producer]!.grp.name, to: steps[e.consumer]!.grp.name, words: paddedWords(e), border: shared ? 'code' : 'image', zeroed: shared ? borderWords(e) : 0 });
+      if (!shared) { data.push({ addr: at, words: new Uint32Array(p.size) }); continue; }
+      if (zeroRow === undefined) { zeroRow = alloc(ZERO_ROW); data.push({ addr: zeroRow, words: new Uint32Array(ZERO_ROW) }); dataLines.push(`.org ${zeroRow}`, `${prefix(0)}__zeros: .space ${ZERO_ROW}`); }
+      zeroBefore.set(e.producer, [...(zeroBefore.get(e.producer) ?? []), ...borderCode(e, at, zeroRow, t, `${prefix(e.producer)}z`)]);
+    }
+    // a consumer whose x lands in a memory block with its filters is rescheduled for that (bank conflicts x / w)
+    const blocks = (a: number, n: number): number[] => Array.from({ length: Math.floor((a + n - 1) / bw) - Math.floor(a / bw) + 1 }, (_, k) => Math.floor(a / bw) + k);
+    const nearW = new Set(edges.filter((e) => parts[e.consumer]!.some((part, k) => {
+      const wSpec = part.call.kernel.inputs.find((x) => x.symbol === 'w')!;
+      const xb = blocks(addrOf.get(e.value)!, paddedWords(e)), wb = blocks(constAddr[e.consumer]![k]!.get('w')!, wSpec.shape[0]! * (wSpec.rowPitch ?? 1));
+      return xb.some((b) => wb.includes(b));
+    })).map((e) => e.consumer));
+    if (nearW.size) swap(new Map([...relaidKernels(kernelOf, edges, t, nearW)].filter(([i]) => nearW.has(i))));
     const ddrAct = new Map<string, number>();
     for (const v of ddrActs) { ddrAct.set(v, ddrTop); ddrTop = up(ddrTop + prod(ctxFor(g.nodes[0]!).shape(v))); }
     const text = ['.text', '.entry main', 'main:'];
@@ -316,6 +378,7 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
     parts.forEach((ps, i) => {
       text.push(`${prefix(i)}__start:`);
       if (i === 0 && ddrTiles.length) text.push(...stage(0).map((l) => `    ${l}`));
+      text.push(...ind(zeroBefore.get(i) ?? []));
       const bl = banded.get(i);
       let bc: BandCode | undefined;
       if (bl) {
@@ -383,7 +446,7 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
     return {
       program, target: t.name, inputs: ins, outputs: outs, layers, asm, tiling: withBands(plan),
       memory: { chipWords: budget, peakWords: pTop, weightWords, staticWords: pTop - privStart, weights: ddrTiles.length ? 'ddr' : 'chip' },
-      plan: { arenaBase, arenaWords, lowerBoundWords: lowerBound(intervals, ALIGN), placements, layout: banked ? 'banked' : 'packed' },
+      plan: { arenaBase, arenaWords, lowerBoundWords: lowerBound(intervals, ALIGN), placements, layout: banked ? 'banked' : 'packed', handoffs },
     };
   }
 
