@@ -80,7 +80,7 @@ describe('generated mode, filters in DDR', () => {
     const tiled = new Set(m.tiling.layers.filter((l) => l.MG < l.M).map((l) => l.layer));
     expect(m.plan.handoffs.some((h) => tiled.has(h.from) && tiled.has(h.to))).toBe(true);
     expect(r.profile.memory.ddr.read).toBe(m.tiling.ddrIn);
-  });
+  }, 300_000);
 
   test('budgets that cannot work are named errors: filters forced on-chip, activations alone too large', () => {
     const g = optimize(zooModel('lenet5'), 'O1').graph;
