@@ -6,6 +6,7 @@ import { BwvmError } from '../util/errors.js';
 import { OpBuilder, resolveIncrements } from './builder.js';
 import { AG, agLines, dataSection, emitNest, placeTensors, staticLines } from './emit.js';
 import type { DspKernel } from './kernel.js';
+import { globalPoolCode } from './pool-global.js';
 import { pipelineLoop, resolveLoop } from './modulo-emit.js';
 import type { LoopBody, MOp } from './modulo.js';
 import { type Op, type Reg, schedule } from './schedule.js';
@@ -24,12 +25,28 @@ export function pool(kind: PoolKind, sh: PoolShape, t: TargetDesc, opts: PoolOpt
   if (![C, H, W, k, s].every((v) => Number.isInteger(v) && v > 0) || k > H || k > W || s > 7) {
     throw new BwvmError('DSPLIB_SHAPE', `${kind}: need positive C, H, W, k <= H, W and stride 1..7 (got C=${C} ${H}x${W} k=${k} s=${s})`);
   }
-  const OH = Math.floor((H - k) / s) + 1, OW = Math.floor((W - k) / s) + 1, kk = k * k, regs = Math.min(kk, TAPS);
-  const per = Math.max(1, Math.floor(60 / (regs + 1)));
+  const OH = Math.floor((H - k) / s) + 1, OW = Math.floor((W - k) / s) + 1, kk = k * k;
   const placed = placeTensors([{ name: 'x', words: C * H * W }, { name: 'y', words: C * OH * OW }, { name: 'kinv', words: 1 }], t, `${kind} C=${C} ${H}x${W} k=${k}`);
   const at = (n: string) => placed.find((p) => p.name === n)!;
+  const pre = ['w15 = kinv', `xyzt fr${INV} = [w15+=0,0]`];
+  let code: string[], pipelined = 0;
+  if (k === H && k === W) ({ code, pipelined } = globalPoolCode(kind, C, kk, at('x').addr, at('y').addr, INV, t, opts.pipeline ?? true));
+  else ({ code, pipelined } = windowCode(kind, sh, OH, OW, at('x').addr, at('y').addr, t, opts));
+  const asm = [`// ${kind} C=${C} ${H}x${W} k=${k} stride ${s} on ${t.name}`, ...dataSection(placed), `.org ${at('kinv').addr}`, `.float ${1 / kk}`, '.text', 'main:',
+    ...[...pre, ...code].map((l) => (l.endsWith(':') ? l : `    ${l}`)), '    halt', ''].join('\n');
+  return {
+    name: kind, dtype: 'f32', asm, flops: C * OH * OW * kk, description: `${kind} C=${C} ${H}x${W} window ${k} stride ${s}`,
+    inputs: [{ symbol: 'x', shape: [1, C, H, W], layout: 'NCHW' }], outputs: [{ symbol: 'y', shape: [1, C, OH, OW], layout: 'NCHW' }],
+    params: { OH, OW, pipelined, staticLines: staticLines([...pre, ...code]) },
+  };
+}
+
+/** Windows smaller than the plane: macro j computes output column ox0 + j, taps reduced in program order. */
+function windowCode(kind: PoolKind, sh: PoolShape, OH: number, OW: number, xAddr: number, yAddr: number, t: TargetDesc, opts: PoolOptions): { code: string[]; pipelined: number } {
+  const { C, H, W, k, stride: s } = sh, kk = k * k, regs = Math.min(kk, TAPS);
+  const per = Math.max(1, Math.floor(60 / (regs + 1)));
   const b = new OpBuilder(t);
-  const sx = [b.stream(0, at('x').addr, 0), b.stream(2, at('x').addr, 0)], sy = b.stream(1, at('y').addr, 0);
+  const sx = [b.stream(0, xAddr, 0), b.stream(2, xAddr, 0)], sy = b.stream(1, yAddr, 0);
   const ops: Op[] = [];
   let item = 0, nl = 0;
   for (let oy = 0; oy < OH; oy++) {
@@ -57,23 +74,12 @@ export function pool(kind: PoolKind, sh: PoolShape, t: TargetDesc, opts: PoolOpt
   const lines = schedule(body!, b.streams, [], t, 64, new Set([INV]));
   if (lines.length > 480) throw new BwvmError('DSPLIB_CODE_SIZE', `${kind} C=${C} ${H}x${W}: one channel takes ${lines.length} lines; loop bodies hold 511`, { hint: 'split the plane into row bands' });
   const names = ['x', 'x', 'y'];
-  let code = ['w15 = kinv', `xyzt fr${INV} = [w15+=0,0]`,
-    ...emitNest([C], b.streams.map((st, i) => ({ ...st, base: `${names[i]}+0`, steps: [i === 2 ? OH * OW : H * W] })), { head: lines, tail: [] }, t)];
-  let pipelined = 0;
+  const code = emitNest([C], b.streams.map((st, i) => ({ ...st, base: `${names[i]}+0`, steps: [i === 2 ? OH * OW : H * W] })), { head: lines, tail: [] }, t);
   if ((opts.pipeline ?? true) && C >= 2) {
-    const p = pipelinedChannels(kind, sh, OH, OW, at('x').addr, at('y').addr, t);
-    if (p) {
-      const cand = ['w15 = kinv', `xyzt fr${INV} = [w15+=0,0]`, ...p];
-      if (staticLines(cand) < staticLines(code)) { code = cand; pipelined = 1; }
-    }
+    const p = pipelinedChannels(kind, sh, OH, OW, xAddr, yAddr, t);
+    if (p && staticLines(p) < staticLines(code)) return { code: p, pipelined: 1 };
   }
-  const asm = [`// ${kind} C=${C} ${H}x${W} k=${k} stride ${s} on ${t.name}`, ...dataSection(placed), `.org ${at('kinv').addr}`, `.float ${1 / kk}`, '.text', 'main:',
-    ...code.map((l) => (l.endsWith(':') ? l : `    ${l}`)), '    halt', ''].join('\n');
-  return {
-    name: kind, dtype: 'f32', asm, flops: C * OH * OW * kk, description: `${kind} C=${C} ${H}x${W} window ${k} stride ${s}`,
-    inputs: [{ symbol: 'x', shape: [1, C, H, W], layout: 'NCHW' }], outputs: [{ symbol: 'y', shape: [1, C, OH, OW], layout: 'NCHW' }],
-    params: { OH, OW, pipelined, staticLines: staticLines(code) },
-  };
+  return { code, pipelined: 0 };
 }
 
 /** The channel loop software pipelined: one channel's windows per iteration, values iteration-local. */
