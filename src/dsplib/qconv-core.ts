@@ -61,12 +61,13 @@ export function macCode(g: QGeo, blk: QBlock, gr: { q: number; count: number; m0
   };
   const rowsUsed = (R - 1) * s + kH, perRow = Wpp - 4 * (P - 1) * s - kW + 1 > 31 && rowsUsed > 2;
   const nIn = perRow ? Math.min(4, rowsUsed) : 2;
-  const inS = Array.from({ length: nIn }, () => b.stream(pick((Cw * inputLoads(R, P, kH, kW, s)) / nIn), bf.X.addr, 0));
+  // a per-row stream starts at its first row (no address add before a block's first loads)
+  const inS = Array.from({ length: nIn }, (_, j) => b.stream(pick((Cw * inputLoads(R, P, kH, kW, s)) / nIn), bf.X.addr, perRow ? j * Wpp : 0));
   const wS = Array.from({ length: Q }, (_, q) => b.stream(pick(Cw * kk), bf.W.addr, (gr.m0 + q) * Kp));
   const zero = !w16 && L.zeroInit === true;
   // bias loads (2 per channel) spread over up to 3 streams: one stream would serialize the block's start
   const nT = zero ? 0 : Math.min(3, 2 * Q);
-  const tS = Array.from({ length: nT }, () => b.stream(pick((2 * Q) / nT), bf.T.addr, 2 * gr.m0));
+  const tS = Array.from({ length: nT }, (_, j) => b.stream(pick((2 * Q) / nT), bf.T.addr, QROW.BIAS * L.Mp + 2 * gr.m0 + j));
   // accumulator stores: one stream per (channel, row) when the address registers allow (no
   // address adds between a block's stores), else one per channel
   const perRowY = nIn + 2 * Q + nT + R * Q <= cap(0) + cap(1) + cap(2);
@@ -87,7 +88,8 @@ export function macCode(g: QGeo, blk: QBlock, gr: { q: number; count: number; m0
     const lo: Reg[] = [], hi: Reg[] = [];
     for (let q = 0; q < Q; q++) {
       const h = b.vreg(), l = b.vreg(); hi.push(h); lo.push(l);
-      ops.push(b.loadOp(tS[(2 * q) % nT]!, QROW.BIAS * L.Mp + 2 * q, 'xyzt', 0, l, q), b.loadOp(tS[(2 * q + 1) % nT]!, QROW.BIAS * L.Mp + 2 * q + 1, 'xyzt', 0, h, q));
+      // stream j (starting at word j) loads words j, j + nT, ...
+      ops.push(b.loadOp(tS[(2 * q) % nT]!, 2 * q - ((2 * q) % nT), 'xyzt', 0, l, q), b.loadOp(tS[(2 * q + 1) % nT]!, 2 * q + 1 - ((2 * q + 1) % nT), 'xyzt', 0, h, q));
     }
     for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) for (let q = 0; q < Q; q++) {
       const a = acc(r, p, q);
@@ -124,7 +126,8 @@ export function macCode(g: QGeo, blk: QBlock, gr: { q: number; count: number; m0
           let v = L.reuse ? seen.get(rel) : undefined;
           if (!v) {
             v = b.vreg(); seen.set(rel, v);
-            ops.push(b.loadOp(inS[perRow ? (r * s + ky) % nIn : nLoads++ % nIn]!, rel, 'xyzt', s, v, base + (r * P + p) * Q));
+            const k = perRow ? (r * s + ky) % nIn : nLoads++ % nIn;
+            ops.push(b.loadOp(inS[k]!, rel - b.streams[inS[k]!]!.start, 'xyzt', s, v, base + (r * P + p) * Q));
           }
           iv[r]!.push(v);
         }

@@ -117,13 +117,14 @@ describe('qconv bit-exact with the bwdnn fixed-point Conv', () => {
 
   it('keeps w14 (the calling convention\'s argument register) free when a block needs many address registers', () => {
     // these blocks use 14 w registers (w0..w13): before, the generator went on to w14
-    for (const [sh, block] of [[S(6, 8, 8, 17, 3, 1, 1, 8), { R: 3, P: 1, Q: 6 }], [S(6, 8, 8, 17, 3, 1, 1, 16), { R: 4, P: 1, Q: 5 }]] as Array<[QConvShape, QBlock]>) {
-      const k = qconv(sh, T, { block });
+    for (const [sh, block, zeroInit] of [[S(6, 8, 8, 17, 3, 1, 1, 8), { R: 3, P: 1, Q: 6 }, true], [S(6, 8, 8, 17, 3, 1, 1, 8), { R: 4, P: 1, Q: 5 }, false],
+      [S(6, 8, 8, 17, 3, 1, 1, 16), { R: 4, P: 1, Q: 5 }, undefined]] as Array<[QConvShape, QBlock, boolean | undefined]>) {
+      const k = qconv(sh, T, { block, ...(zeroInit !== undefined ? { zeroInit } : {}) });
       expect(k.asm).toMatch(/\bw13\b/);
       expect(k.asm).not.toMatch(/\bw14\b/);
       expect(() => toSubroutine(k, 'qc', T)).not.toThrow();
       const d = data(sh, 5 + block.Q);
-      expect(Array.from(run(sh, d, undefined, block).y)).toEqual(Array.from(reference(sh, d)));
+      expect(Array.from(run(sh, d, undefined, block, zeroInit).y)).toEqual(Array.from(reference(sh, d)));
     }
   });
 
