@@ -1,10 +1,10 @@
 // Code for a modulo-scheduled loop: post-increments of one iteration, registers by modulo
 // variable expansion (a value living longer than II gets ceil(life/II) registers, the kernel is
 // unrolled to the largest such count), and the flat schedule cut into prologue, a zero-overhead
-// kernel loop and epilogue. pipelineLoop tries II upward from max(ResMII, RecMII).
+// kernel loop and epilogue. pipelineLoop tries II upward from max(ResMII, RecMII) under a search-work cap.
 import type { TargetDesc } from '../target/index.js';
 import { arithInfo, type Reg } from './schedule.js';
-import { buildEdges, type LoopBody, type ModuloSchedule, type MOp, recMII, regsOf, resMII, respectsEdges, scheduleAt } from './modulo.js';
+import { buildEdges, type LoopBody, type ModuloSchedule, type MOp, recMII, regsOf, resMII, respectsEdges, scheduleAt, type SearchWork } from './modulo.js';
 
 const INC_MIN = -32, INC_MAX = 31;
 const AGN = ['u', 'v', 'w'];
@@ -124,16 +124,27 @@ export function emitSchedule(body: LoopBody, s: ModuloSchedule, n: number, t: Ta
   return { lines, issued: K >= 2 ? total + 1 : total, II, resMII: 0, recMII: 0, stages: s.stages, unroll: U, kernelCount: K >= 2 ? K : 0, regs: alloc.used };
 }
 
+/**
+ * Search work for one pipelining, in reservation-table rows examined: ample for the loops that
+ * pipeline (a few hundred ops), while a body that cannot profit (long dependent chains, more live
+ * values than registers) gives up in a fraction of a second instead of trying every II in full.
+ */
+export const PIPELINE_WORK = 400_000;
+/** Consecutive IIs that schedule but do not fit the registers or the code size before giving up (a larger II rarely helps then). */
+export const PIPELINE_MISSES = 8;
+
 /** Software-pipeline n iterations of body: the first II from max(ResMII, RecMII) that schedules and allocates. */
-export function pipelineLoop(body: LoopBody, n: number, t: TargetDesc, pool: number[], maxLines = 480): Pipelined | undefined {
+export function pipelineLoop(body: LoopBody, n: number, t: TargetDesc, pool: number[], maxLines = 480, work: SearchWork = { left: PIPELINE_WORK }): Pipelined | undefined {
   const edges = buildEdges(body, t);
   const res = resMII(body, t), rec = recMII(body, t, edges);
   const mii = Math.max(res, rec);
-  for (let II = mii; II <= mii * 2 + 4; II++) {
-    const s = scheduleAt(body, t, II, edges);
+  let misses = 0;
+  for (let II = mii; II <= mii * 2 + 4 && work.left > 0 && misses < PIPELINE_MISSES; II++) {
+    const s = scheduleAt(body, t, II, edges, undefined, undefined, work);
     if (!s || !respectsEdges(s, edges)) continue;
     const out = emitSchedule(body, s, n, t, pool, maxLines);
     if (out) return { ...out, resMII: res, recMII: rec };
+    misses++;
   }
   return undefined;
 }

@@ -194,21 +194,24 @@ class MRT {
 
 export interface ModuloSchedule { II: number; time: number[]; length: number; stages: number }
 
+/** Search work left for a whole pipelining (rows examined for a free slot): a cap, so hopeless bodies fail in milliseconds. */
+export interface SearchWork { left: number }
+
 /** Iterative modulo scheduling at one II (Rau 1994): height priority, eviction, a bounded budget. */
-export function scheduleAt(body: LoopBody, t: TargetDesc, II: number, edges: Edge[], budgetFactor = 30, attempts = 12): ModuloSchedule | undefined {
+export function scheduleAt(body: LoopBody, t: TargetDesc, II: number, edges: Edge[], budgetFactor = 30, attempts = 12, work: SearchWork = { left: Infinity }): ModuloSchedule | undefined {
   // attempt 0: pure height order; then heights with seeded jitter (ties among equal heights matter under bank rules)
   let seed = 12345;
   const jitter = (): number => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return seed / 2 ** 32; };
   const memo = new Map<number, boolean>();
   const tries = body.ops.length > 40 ? Math.min(attempts, 4) : attempts;
-  for (let a = 0; a < tries; a++) {
-    const s = attempt(body, t, II, edges, budgetFactor, a === 0 ? () => 0 : () => jitter() * 3, memo);
+  for (let a = 0; a < tries && work.left > 0; a++) {
+    const s = attempt(body, t, II, edges, budgetFactor, a === 0 ? () => 0 : () => jitter() * 3, memo, work);
     if (s) return s;
   }
   return undefined;
 }
 
-function attempt(body: LoopBody, t: TargetDesc, II: number, edges: Edge[], budgetFactor: number, noise: () => number, memo: Map<number, boolean>): ModuloSchedule | undefined {
+function attempt(body: LoopBody, t: TargetDesc, II: number, edges: Edge[], budgetFactor: number, noise: () => number, memo: Map<number, boolean>, work: SearchWork): ModuloSchedule | undefined {
   const n = body.ops.length;
   const succ: Edge[][] = Array.from({ length: n }, () => []), pred: Edge[][] = Array.from({ length: n }, () => []);
   for (const e of edges) { succ[e.from]!.push(e); pred[e.to]!.push(e); }
@@ -225,7 +228,7 @@ function attempt(body: LoopBody, t: TargetDesc, II: number, edges: Edge[], budge
   let budget = budgetFactor * n;
   const pending = new Set(order);
   while (pending.size > 0) {
-    if (budget-- <= 0) return undefined;
+    if (budget-- <= 0 || (work.left -= 3 * II) <= 0) return undefined;
     let o = -1;
     for (const x of pending) if (o < 0 || rank[x]! < rank[o]!) o = x;
     pending.delete(o);
