@@ -157,9 +157,8 @@ function requantBody(sp: RequantSpec, t: TargetDesc, U: number, rot16want: numbe
   const UH = CONSTS[3]! - 1, UL = CONSTS[3]! - 2;
   const c = (r: number): Reg => cv.get(r)!;
   if (bits === 8) ops.push(op('iadd2', UH, c(QROW.RND), P(MONE)), op('shri16', UH, P(UH)), op('shli16', UL, c(QROW.RND)), op('iadd2', UL, P(UL), P(KN8000)));
-  // one vector's registers: pairs Z, U (and A: the loaded accumulator, then T, for int16) from r0
-  // up, singles above them; w1 and tt share a register (the scheduler orders the reuse), so
-  // more vectors are in flight; the pool keeps the table rows
+  // int8: one vector's registers are a set: pairs Z, U from r0 up, singles (A, vq, w1 = tt, w2 = x)
+  // above them, sets in turn (the scheduler orders the reuse); the pool keeps the table rows
   const nPair = 2, nSingle = 4;
   const sets = Math.min(U, Math.floor((CONSTS[3]! - rows.length - (bits === 8 ? 4 : 1)) / (2 * nPair + nSingle)));
   const pairTop = 2 * nPair * sets;
