@@ -1,8 +1,9 @@
 // Compiler benchmark: for each zoo model, generated mode (fused, inlined kernels, planned memory)
 // vs library mode (one dsplib call per node) on the cycle-level simulator: total cycles, % of peak,
 // MUL/ALU utilization, on-chip words moved, activation memory, compile time; outputs checked against
-// the reference executor. Run: npm run bench:compiler (BENCH_WIDTH, BENCH_HW to resize; BENCH_LAYERS=1
-// adds a per-layer table of generated mode: cycles, % of the network, % peak, words). Asserts nothing.
+// the reference executor. Run: npm run bench:compiler (BENCH_WIDTH, BENCH_HW (vgg_small), BENCH_RESNET_HW
+// (plain20, resnet20) to resize; BENCH_ONLY=name-prefix picks rows; BENCH_LAYERS=1 adds a per-layer
+// table of generated mode: cycles, % of the network, % peak, words). Asserts nothing.
 import { run as reference } from '../src/bwdnn/reference/index.js';
 import { zooModel } from '../src/bwdnn/zoo/index.js';
 import { compileGenerated, compileLibrary, runLibrary, runTotals } from '../src/session/library.js';
@@ -11,14 +12,17 @@ import { getTarget } from '../src/target/index.js';
 const T = getTarget(process.env.BENCH_TARGET ?? 'bwdsp104x');
 const WIDTH = Number(process.env.BENCH_WIDTH ?? 0.25);
 const HW = Number(process.env.BENCH_HW ?? 32);
-// resnet20 at 16x16: dsplib's avgpool generator fails on the 8x8 global pool of a 32x32 input (fr65 out of range)
-const RHW = Number(process.env.BENCH_RESNET_HW ?? 16);
+// the CIFAR nets (plain20, resnet20) at 32x32 by default (their last stage's global pool is 8x8)
+const RHW = Number(process.env.BENCH_RESNET_HW ?? 32);
 const ONLY = process.env.BENCH_ONLY;
 const LAYERS = process.env.BENCH_LAYERS === '1';
 const MODELS: Array<[string, () => ReturnType<typeof zooModel>, number[]]> = [
   ['lenet5', () => zooModel('lenet5'), [1, 1, 28, 28]],
   [`vgg_small w=${WIDTH} ${HW}x${HW}`, () => zooModel('vgg_small', { input: [3, HW, HW], width: WIDTH }), [1, 3, HW, HW]],
+  [`plain20 w=${WIDTH} ${RHW}x${RHW}`, () => zooModel('plain20', { input: [3, RHW, RHW], width: WIDTH }), [1, 3, RHW, RHW]],
   [`resnet20 w=${WIDTH} ${RHW}x${RHW}`, () => zooModel('resnet20', { input: [3, RHW, RHW], width: WIDTH }), [1, 3, RHW, RHW]],
+  // MobileNet-style net on Fashion-MNIST-size input (its shipped recipe's 1x28x28; the 7x7 global pool)
+  [`mobilenet w=${WIDTH} 28x28`, () => zooModel('mobilenet', { input: [1, 28, 28], width: WIDTH }), [1, 1, 28, 28]],
   // BENCH_DDR=1: a CIFAR VGG whose filters (1.19M words) exceed on-chip memory: generated mode tiles them from DDR
   ...(process.env.BENCH_DDR ? [['vgg_small w=2 32x32 (filters > on-chip)', () => zooModel('vgg_small', { input: [3, 32, 32], width: 2 }), [1, 3, 32, 32]] as [string, () => ReturnType<typeof zooModel>, number[]]] : []),
 ];
