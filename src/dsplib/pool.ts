@@ -1,6 +1,7 @@
-// Max / average pooling (k x k window, stride s, no padding) and global average pooling over an
-// NCHW tensor (N = 1). Macro j computes output column ox0 + j: each window tap is one load with
-// lane stride s, reduced with max / add chains in rotating registers, one 4-word store per quad.
+// Max / average pooling (k x k window, stride s, no padding) over an NCHW tensor (N = 1); whole-plane
+// windows (global pools) go to pool-global.ts. Macro j computes output column ox0 + j: each window tap
+// is one load with lane stride s, reduced in rotating registers (windows of 16+ taps into 4 partial
+// accumulators and a tree), one 4-word store per quad.
 import type { TargetDesc } from '../target/index.js';
 import { BwvmError } from '../util/errors.js';
 import { OpBuilder, resolveIncrements } from './builder.js';
@@ -19,6 +20,8 @@ export interface PoolOptions { pipeline?: boolean }
 const INV = 63;
 /** Tap registers per window: larger windows (global pools, k >= 8) reuse them round-robin. */
 const TAPS = 48;
+/** Windows of at least PARTIAL_MIN taps reduce into PARTIALS interleaved accumulators and a tree (chains kk / 4 long, not kk). */
+const PARTIAL_MIN = 16, PARTIALS = 4;
 
 export function pool(kind: PoolKind, sh: PoolShape, t: TargetDesc, opts: PoolOptions = {}): DspKernel {
   const { C, H, W, k, stride: s } = sh;
@@ -44,7 +47,7 @@ export function pool(kind: PoolKind, sh: PoolShape, t: TargetDesc, opts: PoolOpt
 /** Windows smaller than the plane: macro j computes output column ox0 + j, taps reduced in program order. */
 function windowCode(kind: PoolKind, sh: PoolShape, OH: number, OW: number, xAddr: number, yAddr: number, t: TargetDesc, opts: PoolOptions): { code: string[]; pipelined: number } {
   const { C, H, W, k, stride: s } = sh, kk = k * k, regs = Math.min(kk, TAPS);
-  const per = Math.max(1, Math.floor(60 / (regs + 1)));
+  const A = kk >= PARTIAL_MIN ? PARTIALS : 1, per = Math.max(1, Math.floor(60 / (regs + A)));
   const b = new OpBuilder(t);
   const sx = [b.stream(0, xAddr, 0), b.stream(2, xAddr, 0)], sy = b.stream(1, yAddr, 0);
   const ops: Op[] = [];
@@ -54,15 +57,17 @@ function windowCode(kind: PoolKind, sh: PoolShape, OH: number, OW: number, xAddr
       const lanes = Math.min(4, OW - ox);
       const groups = lanes === 4 ? [{ m: 'xyzt', n: s, col: ox, st: 1 }] : Array.from({ length: lanes }, (_, j) => ({ m: 'x', n: 0, col: ox + j, st: 0 }));
       for (const g of groups) {
-        const slot = item % per, base = 1 + slot * (regs + 1), d = base + regs, pr = 4 * item++;
+        const slot = item % per, base = 1 + slot * (regs + A), d = base + regs, pr = 4 * item++;
         const form = kind === 'maxpool' ? 'max2' : 'add2';
-        // in program order each tap's reduction follows its load, so a reused tap register is
-        // reloaded only after its previous value was consumed
+        // tap i reduces into accumulator d + i % A (the first A taps start them); in program order
+        // each tap's reduction follows its load, so a reused tap register (regs > A) is reloaded
+        // only after its previous value was consumed
         for (let i = 0; i < kk; i++) {
-          const ky = Math.floor(i / k), kx = i % k;
+          const ky = Math.floor(i / k), kx = i % k, j = i % A;
           ops.push(b.loadOp(sx[nl++ % 2]!, (oy * s + ky) * W + g.col * s + kx, g.m, g.n, { p: base + (i % regs) }, pr));
-          if (i > 0) ops.push({ kind: 'fmac', op: form, acc: d, a: { p: i === 1 ? base : d }, b: { p: base + (i % regs) }, prio: pr + 1 });
+          if (i >= A) ops.push({ kind: 'fmac', op: form, acc: d + j, a: { p: i < 2 * A ? base + j : d + j }, b: { p: base + (i % regs) }, prio: pr + 1 });
         }
+        for (let w = 1; w < A; w *= 2) for (let j = 0; j + w < A; j += 2 * w) ops.push({ kind: 'fmac', op: form, acc: d + j, a: { p: d + j }, b: { p: d + j + w }, prio: pr + 1 });
         // one tap: copy it (max(t, t) = t; an add would double an average)
         if (kk === 1) ops.push({ kind: 'fmac', op: 'max2', acc: d, a: { p: base }, b: { p: base }, prio: pr + 1 });
         if (kind === 'avgpool') ops.push({ kind: 'fmac', op: 'fmul', acc: d, a: { p: d }, b: { p: INV }, prio: pr + 2 });
@@ -84,7 +89,7 @@ function windowCode(kind: PoolKind, sh: PoolShape, OH: number, OW: number, xAddr
 
 /** The channel loop software pipelined: one channel's windows per iteration, values iteration-local. */
 function pipelinedChannels(kind: PoolKind, sh: PoolShape, OH: number, OW: number, xAddr: number, yAddr: number, t: TargetDesc): string[] | undefined {
-  const { H, W, k, stride: s } = sh, kk = k * k;
+  const { H, W, k, stride: s } = sh, kk = k * k, A = kk >= PARTIAL_MIN ? PARTIALS : 1;
   const b = new OpBuilder(t);
   const sx = [b.stream(0, xAddr, 0), b.stream(2, xAddr, 0)], sy = b.stream(1, yAddr, 0);
   const ops: MOp[] = [];
@@ -95,13 +100,15 @@ function pipelinedChannels(kind: PoolKind, sh: PoolShape, OH: number, OW: number
       const lanes = Math.min(4, OW - ox);
       const groups = lanes === 4 ? [{ m: 'xyzt', n: s, col: ox, st: 1 }] : Array.from({ length: lanes }, (_, j) => ({ m: 'x', n: 0, col: ox + j, st: 0 }));
       for (const g of groups) {
-        let acc: Reg = { v: -1 };
+        const accs: Reg[] = [];
         for (let i = 0; i < kk; i++) {
-          const ky = Math.floor(i / k), kx = i % k, tv = { v: v++ };
+          const ky = Math.floor(i / k), kx = i % k, tv = { v: v++ }, j = i % A;
           ops.push(b.loadOp(sx[nl++ % 2]!, (oy * s + ky) * W + g.col * s + kx, g.m, g.n, tv, 0));
-          if (i === 0) acc = tv;
-          else { const d = { v: v++ }; ops.push({ kind: 'arith', form, d, a: acc, b: tv }); acc = d; }
+          if (i < A) accs[j] = tv;
+          else { const d = { v: v++ }; ops.push({ kind: 'arith', form, d, a: accs[j]!, b: tv }); accs[j] = d; }
         }
+        for (let w = 1; w < A; w *= 2) for (let j = 0; j + w < A; j += 2 * w) { const d = { v: v++ }; ops.push({ kind: 'arith', form, d, a: accs[j]!, b: accs[j + w]! }); accs[j] = d; }
+        let acc = accs[0]!;
         if (kind === 'avgpool') { const d = { v: v++ }; ops.push({ kind: 'arith', form: 'fmul', d, a: acc, b: { p: INV } }); acc = d; }
         ops.push(b.storeOp(sy, oy * OW + g.col, g.m, g.st, acc, 0));
       }

@@ -8,10 +8,12 @@ const T = getTarget('bwdsp104x');
 const CASES: Array<[PoolKind, number, number, number, number, number]> = [
   ['maxpool', 3, 8, 8, 2, 2], ['maxpool', 2, 7, 9, 3, 2], ['maxpool', 2, 6, 5, 3, 1],
   ['avgpool', 3, 8, 8, 2, 2], ['avgpool', 2, 9, 7, 3, 3], ['avgpool', 4, 5, 5, 5, 1],
-  // global pools whose window has more taps than registers (resnet20's 8x8 head; 10x10 = 100 taps)
+  // global pools (pool-global.ts; resnet20's 8x8 head; 10x10 = 100 taps)
   ['avgpool', 5, 8, 8, 8, 1], ['avgpool', 2, 10, 10, 10, 1], ['maxpool', 3, 9, 9, 9, 1],
   // one-tap windows (a strided subsample): the value is copied, not added to itself
   ['avgpool', 2, 6, 7, 1, 2], ['maxpool', 2, 5, 5, 1, 1],
+  // windows of 16+ taps smaller than the plane: partial accumulators and a tree (64 taps reuse tap registers)
+  ['avgpool', 2, 9, 9, 5, 2], ['maxpool', 3, 12, 12, 4, 2], ['avgpool', 2, 10, 10, 7, 1], ['maxpool', 2, 11, 11, 8, 3], ['avgpool', 3, 9, 16, 8, 1],
 ];
 // channel loop software pipelined (default where it issues fewer lines) and list-scheduled
 const PIPE: Array<[PoolKind, number, number, number, number, number]> = [['maxpool', 16, 8, 8, 2, 2], ['avgpool', 7, 9, 7, 3, 3], ['avgpool', 6, 8, 8, 8, 1], ['maxpool', 5, 6, 5, 3, 1]];
