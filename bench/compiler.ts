@@ -38,6 +38,9 @@ function relErr(a: Float32Array, b: Float32Array): number {
   for (let i = 0; i < a.length; i++) { d = Math.max(d, Math.abs(a[i]! - b[i]!)); m = Math.max(m, Math.abs(b[i]!)); }
   return m ? d / m : d;
 }
+/** Generated mode's activation memory: arena words, the values' liveness lower bound, dedicated hand-off buffers apart. */
+const actMemory = (gm: ReturnType<typeof compileGenerated>): string =>
+  `${gm.plan.arenaWords} (liveness bound ${gm.plan.lowerBoundWords}${gm.plan.dedicatedWords ? `, +${gm.plan.dedicatedWords} dedicated hand-off words` : ''})`;
 const pct = (x: number): string => (100 * x).toFixed(1);
 const rel = (g: number, b: number): string => `${g >= b ? '+' : ''}${(100 * (g / b - 1)).toFixed(1)} %`;
 
@@ -61,7 +64,7 @@ for (const [name, build, shape] of MODELS.filter(([n]) => !ONLY || n.startsWith(
   const q = runTotals(gen);
   if (!lm) {
     console.log(`| ${name} | library | - | fails: ${libErr} | | | | | | ${libMs.toFixed(0)} | |`);
-    console.log(`| ${name} | generated | ${gm.layers.length} | ${q.cycles} | ${pct(q.efficiency)} | ${pct(q.mulUtil)} | ${pct(q.aluUtil)} | ${q.words} | ${gm.plan.arenaWords} (bound ${gm.plan.lowerBoundWords}) | ${genMs.toFixed(0)} | ${relErr(gen.outputs[outName]!, want).toExponential(1)} |`);
+    console.log(`| ${name} | generated | ${gm.layers.length} | ${q.cycles} | ${pct(q.efficiency)} | ${pct(q.mulUtil)} | ${pct(q.aluUtil)} | ${q.words} | ${actMemory(gm)} | ${genMs.toFixed(0)} | ${relErr(gen.outputs[outName]!, want).toExponential(1)} |`);
     summary.push(`${name}: generated mode streams ${gm.tiling.ddrIn} filter words from DDR in ${gm.tiling.tiles} tiles (DMA read ${gen.profile.memory.ddr.read}, DMA stalls ${gen.profile.stalls.dma ?? 0} cycles); library mode fails`);
     continue;
   }
@@ -69,7 +72,7 @@ for (const [name, build, shape] of MODELS.filter(([n]) => !ONLY || n.startsWith(
   const b = runTotals(lib);
   const libAct = lm.memory.peakWords - lm.memory.staticWords; // first-fit top above weights and call statics
   console.log(`| ${name} | library | ${lm.layers.length} | ${b.cycles} | ${pct(b.efficiency)} | ${pct(b.mulUtil)} | ${pct(b.aluUtil)} | ${b.words} | ${libAct} (first-fit) | ${libMs.toFixed(0)} | ${relErr(lib.outputs[outName]!, want).toExponential(1)} |`);
-  console.log(`| ${name} | generated | ${gm.layers.length} | ${q.cycles} | ${pct(q.efficiency)} | ${pct(q.mulUtil)} | ${pct(q.aluUtil)} | ${q.words} | ${gm.plan.arenaWords} (bound ${gm.plan.lowerBoundWords}) | ${genMs.toFixed(0)} | ${relErr(gen.outputs[outName]!, want).toExponential(1)} |`);
+  console.log(`| ${name} | generated | ${gm.layers.length} | ${q.cycles} | ${pct(q.efficiency)} | ${pct(q.mulUtil)} | ${pct(q.aluUtil)} | ${q.words} | ${actMemory(gm)} | ${genMs.toFixed(0)} | ${relErr(gen.outputs[outName]!, want).toExponential(1)} |`);
   if (LAYERS) {
     const rows = gen.profile.regions.map((r) => `| ${r.name} | ${gm.layers.find((l) => l.node === r.name)?.op ?? ''} | ${r.cycles} | ${pct(r.cycles / q.cycles)} | ${pct(r.efficiency)} | ${r.words.read + r.words.written} |`);
     layerTables.push(`\n${name}, generated mode per layer:\n\n| layer | ops | cycles | % of cycles | % peak | words moved |\n|---|---|---|---|---|---|\n${rows.join('\n')}`);

@@ -6,7 +6,9 @@ export { type ConvActivation, type EpilogueOptions } from './conv2d-epilogue.js'
 export { conv2dTiled, type Conv2dTiledOptions } from './tiled/conv2d-tiled.js';
 export { type Dma, DmaTable } from './tiled/dma.js';
 export { DSP_KERNELS, type KernelRow } from './table.js';
-export { staticLines } from './emit.js';
+export { emitNest, staticLines } from './emit.js';
+export { OpBuilder, resolveIncrements } from './builder.js';
+export { type Op, schedule } from './schedule.js';
 export { eltwise, type EltwiseKind, type EltwiseShape } from './eltwise.js';
 export { batchnorm, foldBatchNorm, type BatchNormShape } from './batchnorm.js';
 export { pool, type PoolKind, type PoolShape } from './pool.js';

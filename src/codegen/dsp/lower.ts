@@ -9,7 +9,7 @@
 // Conv activations that still do not fit stay in DDR: their layers run in output-row bands (bands.ts).
 // A conv feeding a pad >= 1 conv stores straight into that conv's zero-bordered input layout (padded.ts).
 import { type Graph, type Node, type TensorInfo, bindInputShapes, cloneGraph } from '../../ir/index.js';
-import { DmaTable, type DspKernel, layoutData } from '../../dsplib/index.js';
+import { DmaTable, type DspKernel, layoutData, staticLines } from '../../dsplib/index.js';
 import { assemble } from '../../isa/index.js';
 import { greedyPlan, type Interval, lowerBound, type Placement } from '../../memory/index.js';
 import { chipWords, type TargetDesc } from '../../target/index.js';
@@ -22,14 +22,21 @@ import { type Band, bandBuffers, type BandLayer, bandsOf, bandTraffic, type Laye
 import { splitLayer, type TileCall, weightsOf } from './split.js';
 import { bandCode, type BandCode } from './bands.js';
 import { bandLayerOf, ddrCandidates, searchBands } from './band-plan.js';
-import { borderCode, borderWords, paddedEdges, paddedWords, relaidKernels, ZERO_ROW } from './padded.js';
+import { borderCode, borderWords, paddedEdges, paddedWords, relaidKernels } from './padded.js';
 
 export interface DspLayer extends LibraryLayer { /** Graph nodes fused into this layer. */ nodes: string[] }
 
 export interface DspModel extends LibraryModel {
   layers: DspLayer[];
-  /** The activation plan: arena words (greedy) vs the liveness lower bound, placements in words. */
+  /**
+   * The activation plan: arena words (greedy) vs the liveness lower bound of the values (as the program uses them,
+   * before dedicated hand-off buffers are stretched over the whole run), placements in words.
+   */
   plan: { arenaBase: number; arenaWords: number; lowerBoundWords: number; placements: Placement[];
+    /** Words of hand-off buffers given regions of their own for the whole run (padded: 'dedicated'); 0 when shared. */
+    dedicatedWords: number;
+    /** Issued lines of the border zeroing code / the whole program's (loops counted, stalls not). */
+    zeroShare: number;
     /** banked: filters, other constants, two activation arenas and kernel data in distinct blocks; packed: one range. */
     layout: 'banked' | 'packed';
     /**
@@ -44,6 +51,10 @@ export interface DspModel extends LibraryModel {
   tiling: TilingPlan;
 }
 
+/** Largest share of the program's issued lines the border zeroing of shared hand-off buffers may take (else dedicated regions when they fit). */
+export const SHARED_MAX_COST = 0.005;
+/** Share of the on-chip budget that must stay free (weights, activations and kernel data in use) for dedicated hand-off regions. */
+export const DEDICATED_ROOM = 0.25;
 const prod = (s: number[]): number => s.reduce((a, b) => a * b, 1);
 const ALIGN = 8;
 const up = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
@@ -64,11 +75,13 @@ export interface DspOptions {
   bandRows?: number;
   /**
    * Padded hand-offs (default true): a conv feeding a pad >= 1 conv stores straight into that conv's
-   * zero-bordered input layout, so the consumer kernel copies nothing (padded.ts). The buffers get regions
-   * of their own when memory allows (border zero from the data image), else share them as planned ('shared'
-   * forces that: borders zeroed by code before each producer); false: every such conv copies its input.
+   * zero-bordered input layout, so the consumer kernel copies nothing (padded.ts). The buffers share regions as
+   * planned, borders zeroed by store-only code before each producer, unless that code takes more than
+   * SHARED_MAX_COST of the program and regions of their own (border zero from the data image) leave DEDICATED_ROOM
+   * of the budget; 'shared' / 'dedicated' force one (dedicated falls back to shared when it does not fit);
+   * false: every such conv copies its input.
    */
-  padded?: boolean | 'shared';
+  padded?: boolean | 'shared' | 'dedicated';
 }
 
 /** Lower `graph` (not modified; run opt O1 first) for target `t`: batch 1, fp32; activations on-chip, filters as planned. */
@@ -193,14 +206,25 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
   }
 
   /**
-   * Build with the padded hand-off buffers to themselves (their zero border comes from the data image, no code)
-   * when that fits, else sharing regions as the planner decides (borders zeroed by code before each producer).
+   * Padded hand-off buffers share regions as the planner decides (borders zeroed by store-only code before each
+   * producer) unless that code costs more than SHARED_MAX_COST of the program's issued lines and dedicated regions
+   * (border zero from the data image, no code) leave DEDICATED_ROOM of the budget free; 'dedicated' / 'shared' force one.
    */
   function build(banked: boolean, plan: TilingPlan, probe = false): DspModel {
-    if (!probe && o.padded !== false && o.padded !== 'shared') {
+    const pm = o.padded === 'dedicated' || o.padded === 'shared' ? o.padded : 'auto';
+    if (probe || o.padded === false || pm === 'shared') return buildWith(banked, plan, probe, false);
+    if (pm === 'dedicated') {
       try { return buildWith(banked, plan, false, true); } catch (e) { if (!noMemory(e) || lastEdges === 0) throw e; }
+      return buildWith(banked, plan, false, false);
     }
-    return buildWith(banked, plan, probe, false);
+    const shared = buildWith(banked, plan, false, false);
+    if (shared.plan.zeroShare <= SHARED_MAX_COST) return shared;
+    try {
+      const own = buildWith(banked, plan, false, true);
+      // (words in use: banked layout's peak is a block boundary)
+      if (own.memory.weightWords + own.plan.arenaWords + own.memory.staticWords <= (1 - DEDICATED_ROOM) * budget) return own;
+    } catch (e) { if (!noMemory(e)) throw e; }
+    return shared;
   }
 
   /** Place, inline and assemble; `banked`: weights, activations and kernel data in distinct memory blocks; `probe`: only measure `need`. */
@@ -314,6 +338,7 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
     const producedAt = new Map(intervals.map((x) => [x.id, x.first]));
     // dedicated: hand-off buffers live through the whole program (no other buffer shares them: their border stays zero)
     lastEdges = edges.length;
+    const liveBound = lowerBound(intervals, ALIGN); // (before dedicated buffers stretch their intervals)
     if (dedicated) for (const e of edges) { const x = iv.get(e.value)!; x.first = 0; x.last = last; }
     // banked: a layer's input and output sit in different blocks (producer step parity: blocks 0 and 3)
     const isInput = new Set(g.inputs.map((i) => i.name));
@@ -349,15 +374,13 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
     // a hand-off buffer no other buffer shares starts zero (data image); a shared one gets its border zeroed before its producer
     const zeroBefore = new Map<number, string[]>();
     const handoffs: DspModel['plan']['handoffs'] = [];
-    let zeroRow: number | undefined;
     for (const e of edges) {
       const p = placements.find((x) => x.id === e.value)!;
       const shared = placements.some((x) => x.id !== e.value && x.size > 0 && x.offset < p.offset + p.size && p.offset < x.offset + x.size);
       const at = arenaBase + p.offset;
       handoffs.push({ value: e.value, from: steps[e.producer]!.grp.name, to: steps[e.consumer]!.grp.name, words: paddedWords(e), border: shared ? 'code' : 'image', zeroed: shared ? borderWords(e) : 0 });
       if (!shared) { data.push({ addr: at, words: new Uint32Array(p.size) }); continue; }
-      if (zeroRow === undefined) { zeroRow = alloc(ZERO_ROW); data.push({ addr: zeroRow, words: new Uint32Array(ZERO_ROW) }); dataLines.push(`.org ${zeroRow}`, `${prefix(0)}__zeros: .space ${ZERO_ROW}`); }
-      zeroBefore.set(e.producer, [...(zeroBefore.get(e.producer) ?? []), ...borderCode(e, at, zeroRow, t, `${prefix(e.producer)}z`)]);
+      zeroBefore.set(e.producer, [...(zeroBefore.get(e.producer) ?? []), ...borderCode(e, at, t, `${prefix(e.producer)}z${handoffs.length}`)]);
     }
     // a consumer whose x lands in a memory block with its filters is rescheduled for that (bank conflicts x / w)
     const blocks = (a: number, n: number): number[] => Array.from({ length: Math.floor((a + n - 1) / bw) - Math.floor(a / bw) + 1 }, (_, k) => Math.floor(a / bw) + k);
@@ -434,6 +457,8 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
     const outs = g.outputs.map((o) => tensor(o.name, 'out'));
     for (const x of [...ins, ...outs]) dataLines.push(`.org ${x.addr}`, `${x.symbol}: .space ${x.words}`);
     const asm = ['.data', ...dataLines, `.org ${chipWords(t)}`, ...text, ''].join('\n');
+    const zeroLines = [...zeroBefore.values()].reduce((a, z) => a + staticLines(z), 0);
+    const zeroShare = zeroLines ? zeroLines / staticLines(text) : 0;
     const program = assemble(asm, { limits: t, file: 'generated.s' });
     program.data.push(...data.map((d) => ({ space: d.space ?? ('chip' as const), base: d.addr, words: d.words })));
     const starts = steps.map((_, i) => program.symbols[`${prefix(i)}__start`]!.addr);
@@ -446,7 +471,7 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
     return {
       program, target: t.name, inputs: ins, outputs: outs, layers, asm, tiling: withBands(plan),
       memory: { chipWords: budget, peakWords: pTop, weightWords, staticWords: pTop - privStart, weights: ddrTiles.length ? 'ddr' : 'chip' },
-      plan: { arenaBase, arenaWords, lowerBoundWords: lowerBound(intervals, ALIGN), placements, layout: banked ? 'banked' : 'packed', handoffs },
+      plan: { arenaBase, arenaWords, lowerBoundWords: liveBound, dedicatedWords: dedicated ? edges.reduce((a, e) => a + up(iv.get(e.value)!.size), 0) : 0, zeroShare, placements, layout: banked ? 'banked' : 'packed', handoffs },
     };
   }
 

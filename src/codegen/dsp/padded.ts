@@ -5,9 +5,9 @@
 // consumer runs: `borderCode` zeroes it just before the producer (the planner may have let another
 // buffer use the region earlier), or the data image holds it zero when no other buffer shares it.
 import type { DspKernel } from '../../dsplib/index.js';
+import { zeroStores } from './zero.js';
 import type { TargetDesc } from '../../target/index.js';
 import type { LoweredCall } from '../library/index.js';
-import { copyCode } from './bands.js';
 import type { LayerGroup } from './fuse.js';
 import { groupConvShape, relaid } from './kernels.js';
 
@@ -68,28 +68,26 @@ export function relaidKernels(kernelOf: (i: number) => DspKernel | undefined, ed
 /** Words of a zero-bordered buffer. */
 export const paddedWords = (e: PaddedEdge): number => e.C * e.Hpp * e.Wpp;
 
-/** Words `borderCode` stores per run: everything of the C planes but the image, Wpp - W words per plane twice. */
-export const borderWords = (e: PaddedEdge): number => e.C * (e.pad * e.Wpp + (e.H + 1) * (e.Wpp - e.W) + (e.Hpp - e.pad - e.H) * e.Wpp);
-
-/** Longest run the zeroing copies read from the zero row (their `zeros` source). */
-export const ZERO_ROW = 256;
+/** Border words of a zero-bordered buffer: everything of its C planes but the image. */
+export const borderWords = (e: PaddedEdge): number => e.C * (e.Hpp * e.Wpp - e.H * e.W);
 
 /**
- * Straight code zeroing everything of buffer `at` but the image: per plane the top `pad` rows, the
- * gaps between image rows (right border + next left border), and the rows below the image.
- * Copies from a zero row of ZERO_ROW words at `zeros`.
+ * Each plane's border as runs [offset, words] in the plane: the top rows and the first left border, the gaps
+ * between image rows (a row's right border and the next row's left border), the last right border and the rows below.
  */
-export function borderCode(e: PaddedEdge, at: number, zeros: number, t: TargetDesc, prefix: string): string[] {
-  const { C, H, W, pad, Hpp, Wpp } = e, plane = Hpp * Wpp;
-  const out: string[] = [];
-  let n = 0;
-  const fill = (off: number, rows: number, cols: number): void => {
-    for (let c0 = 0; c0 < cols; c0 += ZERO_ROW) {
-      out.push(...copyCode({ src: zeros, srcRow: 0, srcPlane: 0, dst: at + off + c0, dstRow: Wpp, dstPlane: plane, planes: C, rows, cols: Math.min(ZERO_ROW, cols - c0) }, t, `${prefix}${n++}`));
-    }
-  };
-  fill(0, pad, Wpp); // top rows (the gap after row pad-1 overlaps their end)
-  fill((pad - 1) * Wpp + pad + W, H + 1, Wpp - W); // from each row's right border to the next row's left border
-  fill((pad + H) * Wpp, Hpp - pad - H, Wpp); // bottom rows and the rounding margin
-  return out;
+export function borderRuns(e: PaddedEdge): Array<[number, number]> {
+  const { H, W, pad, Hpp, Wpp } = e;
+  const runs: Array<[number, number]> = [[0, pad * Wpp + pad]];
+  for (let r = 0; r + 1 < H; r++) runs.push([(pad + r) * Wpp + pad + W, Wpp - W]);
+  const last = (pad + H - 1) * Wpp + pad + W;
+  runs.push([last, Hpp * Wpp - last]);
+  return runs;
+}
+
+/**
+ * Straight code zeroing the border of buffer `at` (and nothing else) before its producer runs: stores only, of
+ * zero registers (zero.ts), one loop over the C planes.
+ */
+export function borderCode(e: PaddedEdge, at: number, t: TargetDesc, prefix: string): string[] {
+  return zeroStores({ runs: borderRuns(e), planes: e.C, plane: e.Hpp * e.Wpp, at }, t, prefix);
 }
