@@ -10,6 +10,7 @@ Runs every code cell of NB.ipynb in order on a fresh bwvm kernel.
   -o, --output OUT.ipynb  where to write the executed notebook (default: NB.nbconvert.ipynb)
   --html OUT.html         also write a standalone HTML report (works offline)
   --timeout S             per-cell timeout in seconds: the cell is interrupted and fails
+                          (default and 0: none)
   --allow-errors          keep going after a failing cell (exit status 0)
   --cwd DIR               working directory of the kernel (default: the notebook's folder)
   --kernel-cmd JSON       kernel argv as a JSON list with "{connection_file}" (default: bwvm's kernel)`;
@@ -46,9 +47,9 @@ export async function runVerb(argv: string[]): Promise<number> {
     process.stderr.write(`bwvm run: expected exactly one notebook, got ${positionals.length}\n${RUN_USAGE}\n`);
     return 2;
   }
-  const timeout = v.timeout === undefined ? undefined : Number(v.timeout);
+  const timeout = v.timeout === undefined || Number(v.timeout) === 0 ? undefined : Number(v.timeout); // 0: no timeout
   if (timeout !== undefined && !(timeout > 0)) {
-    process.stderr.write(`bwvm run: --timeout must be a positive number of seconds, got '${v.timeout}'\n`);
+    process.stderr.write(`bwvm run: --timeout must be a positive number of seconds (or 0: none), got '${v.timeout}'\n`);
     return 2;
   }
   let kernelArgv: string[] | undefined;

@@ -24,5 +24,8 @@ describe('bwvm run arguments', () => {
     expect(await stderrOf(['a.ipynb', '--kernel-cmd', '"x"'])).toMatchObject({ code: 2, err: expect.stringMatching(/--kernel-cmd must be a JSON list/) });
     expect(await stderrOf(['a.ipynb', '--bogus'])).toMatchObject({ code: 2, err: expect.stringMatching(/bogus/) });
     expect(await stderrOf(['/nonexistent/x.ipynb'])).toMatchObject({ code: 2, err: expect.stringMatching(/cannot read notebook \/nonexistent\/x\.ipynb/) });
+    // --timeout 0 means no timeout (it gets past the argument check to the notebook); negatives do not
+    expect(await stderrOf(['/nonexistent/x.ipynb', '--timeout', '0'])).toMatchObject({ code: 2, err: expect.stringMatching(/cannot read notebook/) });
+    expect(await stderrOf(['/nonexistent/x.ipynb', '--timeout=-5'])).toMatchObject({ code: 2, err: expect.stringMatching(/--timeout must be a positive number of seconds \(or 0: none\)/) });
   });
 });
