@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pretrainedNames, shippedCheckpoint, zooCheckpointDir, ZOO_RECIPES } from '../../../src/bwdnn/zoo/pretrained.js';
-import { zooNames } from '../../../src/bwdnn/zoo/index.js';
+import { zooModel, zooNames } from '../../../src/bwdnn/zoo/index.js';
+import { loadZooModel } from '../../../src/session/models.js';
+import { evaluate } from '../../../src/bwdnn/train/index.js';
+import { fashionMnist, slice } from '../../../src/bwdnn/data/index.js';
 import { loadNative } from '../../../src/frontend/native/index.js';
 
 describe('shipped zoo checkpoints', () => {
@@ -21,6 +24,21 @@ describe('shipped zoo checkpoints', () => {
     expect(r.normalization.mean).toHaveLength(1);
     expect(r.gitCommit).toMatch(/^[0-9a-f]{7,}$/);
   });
+
+  it('vgg_small is shipped, meets its aim (0.925) and its loaded weights classify the bundled test images', async () => {
+    const ck = shippedCheckpoint('vgg_small')!;
+    expect(ck, 'fixtures/zoo/vgg_small.bwvm').toBeDefined();
+    expect(ck.record.testImages).toBe(10000);
+    expect(ck.record.testAccuracy).toBeGreaterThanOrEqual(0.925);
+    expect(ck.record.recipe).toMatchObject({ ...ZOO_RECIPES.vgg_small, epochs: ck.record.recipe.epochs });
+    const { graph, pretrained } = loadZooModel('vgg_small');
+    expect(pretrained).toBeDefined();
+    const test = fashionMnist({ split: 'test', subset: 'bundled', normalize: pretrained!.normalization });
+    const ev = await evaluate(graph, slice(test, 0, 200), { engine: 'fast', threads: 1 });
+    expect(ev.accuracy).toBeGreaterThan(0.88); // a random init gives ~0.1; the full test split gave 0.9327
+    expect(zooModel('vgg_small').initializers.get(graph.nodes.find((n) => n.op === 'Conv')!.inputs[1]!)?.data)
+      .not.toEqual(graph.initializers.get(graph.nodes.find((n) => n.op === 'Conv')!.inputs[1]!)?.data);
+  }, 60000);
 
   it('every shipped checkpoint loads, is small and has a recipe', () => {
     for (const name of pretrainedNames(zooNames())) {
