@@ -227,8 +227,22 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
     return shared;
   }
 
-  /** Place, inline and assemble; `banked`: weights, activations and kernel data in distinct memory blocks; `probe`: only measure `need`. */
+  /**
+   * Packed as the fallback of the banked layout: the arena starts at the block after the last on-chip weights when that
+   * fits the budget (else right after them), so no layer's activations share a memory block with filters (bank
+   * conflicts x / w, e.g. a dense layer). `{ layout: 'packed' }` asked for packs everything tightly from address 0.
+   */
   function buildWith(banked: boolean, plan: TilingPlan, probe: boolean, dedicated: boolean): DspModel {
+    if (banked || probe || o.layout === 'packed') return place(banked, plan, probe, dedicated, false);
+    try { return place(banked, plan, probe, dedicated, true); } catch (e) { if (!noMemory(e)) throw e; }
+    return place(banked, plan, probe, dedicated, false);
+  }
+
+  /**
+   * Place, inline and assemble; `banked`: weights, activations and kernel data in distinct memory blocks; `probe`: only
+   * measure `need`; `apart` (packed): the arena starts at a block boundary past the statics.
+   */
+  function place(banked: boolean, plan: TilingPlan, probe: boolean, dedicated: boolean, apart: boolean): DspModel {
     const bw = t.memory.blockWords;
     const bump = [0, 1, 2, 3, 4, 5].map((b) => b * bw);
     /** Next free address in block b (banked layout), NO_MEMORY past the block. */
@@ -344,7 +358,7 @@ export function lowerToDsp(graph: Graph, t: TargetDesc, o: DspOptions = {}): Dsp
     const isInput = new Set(g.inputs.map((i) => i.name));
     const blockOf = (x: Interval): number => (isInput.has(x.id) || producedAt.get(x.id)! % 2 === 1 ? 3 : 0);
     const arenas = banked ? [0, 3].map((b) => ({ base: b * bw, plan: greedyPlan(intervals.filter((x) => blockOf(x) === b), { alignment: ALIGN }) }))
-      : [{ base: up(top), plan: greedyPlan(intervals, { alignment: ALIGN }) }];
+      : [{ base: apart ? Math.ceil(top / bw) * bw : up(top), plan: greedyPlan(intervals, { alignment: ALIGN }) }];
     if (banked && arenas.some((p) => p.plan.arenaBytes > bw)) throw new BwvmError('CODEGEN_DSP_NO_MEMORY', 'activations overflow a block');
     const arenaBase = banked ? 0 : arenas[0]!.base;
     const arenaWords = arenas.reduce((a, p) => a + p.plan.arenaBytes, 0);

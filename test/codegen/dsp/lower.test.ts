@@ -72,6 +72,35 @@ describe('generated mode: deeper nets', () => {
     expect(findOverlaps(m.plan.placements)).toEqual([]);
   });
 
+  test('packed fallback: no activation shares a memory block with filters (fc1 reads x and w from distinct blocks); a tight budget packs the arena after them', async () => {
+    const vgg = (): Graph => zooModel('vgg_small', { input: [3, 16, 16], width: 0.25 });
+    const bw = T.memory.blockWords;
+    // a 3-block budget: banked (kernel data in block 5) does not fit, the packed fallback does (like vgg_small w=1, whose conv6 filters overflow a block)
+    const x = rand(3 * 16 * 16, 7);
+    const m = lowerToDsp(optimize(vgg(), 'O1').graph, T, { chipWords: 3 * bw });
+    const r = await runLibrary(m, T, { input: x });
+    const want = reference(vgg(), { input: { dtype: 'float32', shape: [1, 3, 16, 16], data: x } });
+    expect(relError(r.outputs.logits!, want.logits!.data as Float32Array)).toBeLessThanOrEqual(1e-4);
+    expect(m.plan.layout).toBe('packed');
+    const span = (a: number, n: number): number[] => Array.from({ length: Math.floor((a + n - 1) / bw) - Math.floor(a / bw) + 1 }, (_, k) => Math.floor(a / bw) + k);
+    const filters = new Map([...m.asm.matchAll(/\.org (\d+)\n(g\d+)__w: \.space (\d+)/g)].map((x) => [x[2]!, span(Number(x[1]), Number(x[3]))]));
+    const actBlocks = (id: string): number[] => { const p = m.plan.placements.find((x) => x.id === id)!; return span(m.plan.arenaBase + p.offset, p.size); };
+    // all filters fit block 0 here: the old packing put the arena right after them, fc1's input beside fc1's filters
+    const fc = m.layers.findIndex((l) => l.op.startsWith('Gemm'));
+    expect(fc).toBe(m.layers.length - 1);
+    const fcInput = optimize(vgg(), 'O1').graph.nodes.find((n) => n.op === 'Gemm')!.inputs[0]!;
+    const fcX = m.plan.placements.find((p) => p.id === fcInput) ?? m.plan.placements.find((p) => p.last === fc && p.first < fc)!;
+    expect(actBlocks(fcX.id).some((b) => filters.get(`g${fc}`)!.includes(b))).toBe(false);
+    const filterBlocks = new Set([...filters.values()].flat());
+    for (const p of m.plan.placements) expect(actBlocks(p.id).some((b) => filterBlocks.has(b))).toBe(false);
+    // a budget without room for the gap: the arena follows the filters (same block) and the program still fits
+    const tight = lowerToDsp(optimize(vgg(), 'O1').graph, T, { chipWords: m.memory.peakWords - 1 });
+    expect(tight.plan.layout).toBe('packed');
+    expect(tight.plan.arenaBase).toBeLessThan(m.plan.arenaBase);
+    expect(tight.plan.arenaBase % bw).not.toBe(0);
+    expect(tight.memory.peakWords).toBeLessThanOrEqual(m.memory.peakWords - 1);
+  });
+
   test('a node without a kernel is a BwvmError naming the node and the op', () => {
     const g = zooModel('lenet5');
     g.nodes.find((n) => n.op === 'Relu')!.op = 'Sqrt'; // an ONNX op with no DSP kernel row
