@@ -6,6 +6,7 @@
 import type { TargetDesc } from '../target/index.js';
 import { BwvmError } from '../util/errors.js';
 import { OpBuilder, resolveIncrements } from './builder.js';
+import { type Epi, epiConsts, epiOps, epiPinned } from './conv2d-epilogue.js';
 import { emitNest, type Placed } from './emit.js';
 import { type Op, poolRegs, type Reg, schedule } from './schedule.js';
 
@@ -54,6 +55,8 @@ export interface TapNest {
    * next channel by post-increment instead of an address add per stream and channel.
    */
   xRow?: number; xPlane?: number; rowStreams?: boolean;
+  /** Activation after the bias add (depthwise's fused epilogue; its constants loaded by the caller, no addend or pool). */
+  epi?: Epi;
 }
 
 export interface Block { R: number; P: number; Q: number }
@@ -185,6 +188,7 @@ export function tapNest(n: TapNest, blk: Block, gr: { q: number; count: number; 
     for (let q = 0; q < Q; q++) { const v = b.vreg(); bv.push(v); out.push(b.loadOp(bS, q, 'xyzt', 0, v, prio - nAcc)); }
     for (let q = 0; q < Q; q++) for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) for (let h = 0; h < H; h++) {
       out.push({ kind: 'fmac', op: 'fadd', acc: acc(r, p, q, h), a: bv[q]!, b: bv[q]!, prio: prio + ord(r, p, q, h) });
+      if (n.epi) out.push(...epiOps(n.epi, acc(r, p, q, h), undefined, ord(r, p, q, h), prio + ord(r, p, q, h)));
     }
     for (let q = 0; q < Q; q++) for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) for (let h = 0; h < H; h++) {
       out.push(b.storeOp(ySOf(q, r), yRel(r) + 4 * p * n.out.lane + subs[h]!.outOff, 'xyzt', n.out.lane, { p: acc(r, p, q, h) }, prio + nAcc + ord(r, p, q, h)));
@@ -219,7 +223,10 @@ export function tapNest(n: TapNest, blk: Block, gr: { q: number; count: number; 
       }
       const bv = b.vreg();
       ops.push(b.loadOp(bS, q, 'xyzt', 0, bv, prio++));
-      for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) for (let h = 0; h < H; h++) ops.push({ kind: 'fmac', op: 'fadd', acc: acc(r, p, q, h), a: bv, b: bv, prio: prio++ });
+      for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) for (let h = 0; h < H; h++) {
+        ops.push({ kind: 'fmac', op: 'fadd', acc: acc(r, p, q, h), a: bv, b: bv, prio: prio++ });
+        if (n.epi) ops.push(...epiOps(n.epi, acc(r, p, q, h), undefined, acc(r, p, q, h), prio++));
+      }
       for (let r = 0; r < R; r++) for (let p = 0; p < P; p++) for (let h = 0; h < H; h++) {
         ops.push(b.storeOp(ySOf(q, r), yRel(r) + 4 * p * n.out.lane + subs[h]!.outOff, 'xyzt', n.out.lane, { p: acc(r, p, q, h) }, prio++));
       }
@@ -256,13 +263,14 @@ export function tapNest(n: TapNest, blk: Block, gr: { q: number; count: number; 
     } else segs = [head, final(1, C)];
   }
   const end = stepC.map((st, i) => st + shift[i]!);
-  const pool = poolRegs(t, new Set(Array.from({ length: nAcc }, (_, k) => k)));
+  const pool = poolRegs(t, new Set([...Array.from({ length: nAcc }, (_, k) => k), ...(n.epi ? epiPinned(n.epi) : [])]));
+  const consts = n.epi ? epiConsts(n.epi) : new Set<number>();
   const resolved = resolveIncrements(segs, b.streams.length, end, shift);
   // each segment with two load look-ahead windows (port-bound bodies prefer the short one,
   // latency-bound ones the long one): keep the shorter schedule
   const sched = resolved.map((ops) => {
     const outs: string[][] = [];
-    for (const win of windows) { try { outs.push(schedule(ops.map((o) => ({ ...o })), b.streams, pool, t, win)); } catch (e) { if (win === windows[windows.length - 1] && !outs.length) throw e; } }
+    for (const win of windows) { try { outs.push(schedule(ops.map((o) => ({ ...o })), b.streams, pool, t, win, consts)); } catch (e) { if (win === windows[windows.length - 1] && !outs.length) throw e; } }
     return outs.reduce((a, c) => (c.length < a.length ? c : a));
   });
   const body = sched.length === 1 ? { head: sched[0]!, tail: [] } : sched.length === 2 ? { head: sched[0]!, tail: sched[1]! }

@@ -1,9 +1,11 @@
 // Depthwise conv fp32 generator (ONNX Conv with group = C, weights (C, 1, k, k), bias, stride 1/2,
 // symmetric pad): per channel, blocks of R rows x 4P columns (macro j = column ox0+4p+j, input
 // loads with lane stride s feed all four macros), k*k broadcast weights; tap-list nests of
-// deconv-taps.ts with the input plane advancing with the output channel. Memory bound.
+// deconv-taps.ts with the input plane advancing with the output channel. Memory bound. An optional
+// fused activation (relu, relu6, leaky) runs on each accumulator after the bias, before the store.
 import type { TargetDesc } from '../target/index.js';
 import { BwvmError } from '../util/errors.js';
+import { type ConvActivation, epilogueOf, epiConstData, epiConstWords, epiText } from './conv2d-epilogue.js';
 import { copyPlanes } from './copy.js';
 import { chooseBlock, tapCandidates } from './deconv-search.js';
 import { type Block, type Tap, type TapNest, tapNest } from './deconv-taps.js';
@@ -11,7 +13,11 @@ import { dataSection, type Placed, placeTensors, staticLines } from './emit.js';
 import type { DspDType, DspKernel } from './kernel.js';
 
 export interface DepthwiseShape { N?: number; C: number; H: number; W: number; k?: number; stride: number; pad: number }
-export interface DepthwiseOptions { dtype?: DspDType; block?: { R: number; P: number }; nIn?: number }
+export interface DepthwiseOptions {
+  dtype?: DspDType; block?: { R: number; P: number }; nIn?: number;
+  /** Fused activation after the bias (default 'none'); alpha is LeakyRelu's slope. */
+  activation?: ConvActivation; alpha?: number;
+}
 
 const roundUp = (a: number, b: number): number => Math.ceil(a / b) * b;
 const text = (sh: DepthwiseShape): string => `C=${sh.C} ${sh.H}x${sh.W}, ${sh.k ?? 3}x${sh.k ?? 3} stride ${sh.stride} pad ${sh.pad}`;
@@ -46,7 +52,9 @@ export function depthwise(sh: DepthwiseShape, t: TargetDesc, opts: DepthwiseOpti
   if (dtype !== 'f32') throw new BwvmError('DSPLIB_DTYPE', `depthwise: dtype ${dtype} not implemented yet`, { hint: 'use f32' });
   const g = geometry(sh);
   const { C, H, W, k, s, pad, OH, OW } = g;
-  const what = `depthwise ${text(sh)}`;
+  const epi = epilogueOf({ ...(opts.activation ? { activation: opts.activation } : {}), ...(opts.alpha !== undefined ? { alpha: opts.alpha } : {}) });
+  const fused = epi.activation !== 'none';
+  const what = `depthwise ${text(sh)}${epiText(epi)}`;
   const taps: Tap[] = [];
   for (let dy = 0; dy < k; dy++) for (let dx = 0; dx < k; dx++) taps.push({ dy, dx });
   const build = (blk: Block, nIn: number) => {
@@ -59,17 +67,20 @@ export function depthwise(sh: DepthwiseShape, t: TargetDesc, opts: DepthwiseOpti
     const placed = placeTensors([
       { name: 'x', words: C * H * W }, { name: 'w', words: C * k * k }, { name: 'b', words: C }, { name: 'y', words: C * OH * OW },
       ...(copyIn ? [{ name: 'xs', words: C * Hpp * Wpp }] : []), ...(copyOut ? [{ name: 'ys', words: C * OHs * OWs }] : []),
+      ...(fused ? [{ name: 'kc', words: epiConstWords(epi) }] : []),
     ], t, what);
     const at = (n: string): Placed => placed.find((x) => x.name === n)!;
     const n: TapNest = {
       C: 1, taps, s, Hpp, Wpp, X: copyIn ? at('xs') : at('x'), Wt: at('w'), B: at('b'), Y: copyOut ? at('ys') : at('y'),
       wRow: k * k, wOff: 0, out: { off: 0, row: OWs, lane: 1, plane: OHs * OWs }, OHs, OWs, depthwise: true, nIn, rowOrder: true, nOut: 2,
+      ...(fused ? { epi } : {}),
     };
     const code: string[] = [];
     if (copyIn) {
       code.push(...copyPlanes({ src: at('x'), srcOff: 0, srcRow: W, srcPlane: H * W, dst: at('xs'), dstOff: pad * Wpp + pad, dstRow: Wpp,
         dstPlane: Hpp * Wpp, planes: C, rows: H, cols: W }, t));
     }
+    if (fused) code.push(...epiConstData(epi, 'kc').code);
     const gr = { q: 1, count: C, m0: 0 };
     try { code.push(...tapNest(n, blk, gr, t, true, what)); } catch (e) {
       if ((e as BwvmError).code !== 'DSPLIB_SCHEDULE') throw e;
@@ -89,7 +100,9 @@ export function depthwise(sh: DepthwiseShape, t: TargetDesc, opts: DepthwiseOpti
     if (!best || r.params.staticLines < best.params.staticLines) best = r;
   }
   const { code, placed, params } = best!;
-  const asm = [`// ${what} on ${t.name}: block R=${params.R} P=${params.P}, ${params.nIn} input streams`, ...dataSection(placed), '.text', 'main:',
+  const kc = placed.find((p) => p.name === 'kc');
+  const data = kc ? [...dataSection(placed.filter((p) => p !== kc)), `.org ${kc.addr}`, epiConstData(epi, 'kc').data] : dataSection(placed);
+  const asm = [`// ${what} on ${t.name}: block R=${params.R} P=${params.P}, ${params.nIn} input streams`, ...data, '.text', 'main:',
     ...code.map((l) => (l.endsWith(':') ? l : `    ${l}`)), '    halt', ''].join('\n');
   return {
     name: 'depthwise', dtype, asm, flops: depthwiseFlops(sh), description: `${what} (fp32, NCHW, weights (C,1,k,k), bias)`,

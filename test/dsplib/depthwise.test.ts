@@ -1,6 +1,7 @@
 // depthwise conv kernels on the simulator against the reference Conv with group = C over a sweep
 // (strides 1/2, pads 0..2, odd sizes, channel counts not multiples of 4, 5x5 windows, forced
-// blocks), the useful-FLOP count, a wrong kernel that must be caught, and shape errors.
+// blocks), fused activations (relu, relu6, leaky), the useful-FLOP count, a wrong kernel that must
+// be caught, and shape errors.
 import { describe, expect, it } from 'vitest';
 import { depthwise, type DepthwiseShape } from '../../src/dsplib/index.js';
 import { getTarget } from '../../src/target/index.js';
@@ -9,15 +10,21 @@ import { rand, reference, relError, simulate } from './harness.js';
 
 const T = getTarget('bwdsp104x');
 
-function check(sh: DepthwiseShape, opts: Parameters<typeof depthwise>[2] = {}, asm?: (a: string) => string): number {
+/** The reference activation after the conv (what a fused epilogue must equal). */
+const ACT: Record<string, (v: number, alpha: number) => number> = {
+  none: (v) => v, relu: (v) => Math.max(v, 0), relu6: (v) => Math.min(Math.max(v, 0), 6), leaky: (v, a) => (v < 0 ? a * v : v),
+};
+
+function check(sh: DepthwiseShape, opts: Parameters<typeof depthwise>[2] = {}, asm?: (a: string) => string, scale = 1): number {
   const k0 = depthwise(sh, T, opts);
   const k = asm ? { ...k0, asm: asm(k0.asm) } : k0;
   const kk = sh.k ?? 3;
-  const x = rand(sh.C * sh.H * sh.W, 31), w = rand(sh.C * kk * kk, 32), b = rand(sh.C, 33);
+  const x = rand(sh.C * sh.H * sh.W, 31).map((v) => v * scale), w = rand(sh.C * kk * kk, 32), b = rand(sh.C, 33);
   const { outs } = simulate(k, T, { x, w, b });
-  const ref = reference('Conv', [{ shape: [1, sh.C, sh.H, sh.W], data: x }, { shape: [sh.C, 1, kk, kk], data: w }, { shape: [sh.C], data: b }],
+  const conv = reference('Conv', [{ shape: [1, sh.C, sh.H, sh.W], data: x }, { shape: [sh.C, 1, kk, kk], data: w }, { shape: [sh.C], data: b }],
     { kernel_shape: [kk, kk], strides: [sh.stride, sh.stride], pads: [sh.pad, sh.pad, sh.pad, sh.pad], group: sh.C });
-  return relError(outs.y!, ref);
+  const act = ACT[opts.activation ?? 'none']!, alpha = opts.alpha ?? 0.01;
+  return relError(outs.y!, conv.map((v) => act(v, alpha)));
 }
 
 const SWEEP: Array<[string, DepthwiseShape]> = [
@@ -37,6 +44,25 @@ describe('depthwise vs reference Conv (group = C)', () => {
   it('forced blocks and two input streams agree too', () => {
     expect(check({ C: 5, H: 9, W: 13, stride: 1, pad: 1 }, { block: { R: 3, P: 2 }, nIn: 2 })).toBeLessThanOrEqual(1e-5);
     expect(check({ C: 4, H: 9, W: 13, stride: 2, pad: 1 }, { block: { R: 1, P: 1 }, nIn: 3 })).toBeLessThanOrEqual(1e-5);
+  });
+});
+
+describe('fused activation after the bias', () => {
+  // inputs scaled so that outputs fall on both sides of 0 and of 6
+  it('relu6 clamps both ends (stride 1 and 2, forced blocks)', () => {
+    expect(check({ C: 6, H: 9, W: 11, stride: 1, pad: 1 }, { activation: 'relu6' }, undefined, 8)).toBeLessThanOrEqual(1e-5);
+    expect(check({ C: 5, H: 10, W: 9, stride: 2, pad: 1 }, { activation: 'relu6', block: { R: 2, P: 1 } }, undefined, 8)).toBeLessThanOrEqual(1e-5);
+  });
+  it('relu and leaky', () => {
+    expect(check({ C: 4, H: 8, W: 8, stride: 1, pad: 1 }, { activation: 'relu' })).toBeLessThanOrEqual(1e-5);
+    expect(check({ C: 3, H: 7, W: 9, stride: 1, pad: 1 }, { activation: 'leaky', alpha: 0.2 })).toBeLessThanOrEqual(1e-5);
+  });
+  it('a dropped clamp is caught', () => {
+    const sh: DepthwiseShape = { C: 6, H: 9, W: 11, stride: 1, pad: 1 };
+    const bad = (a: string): string => a.replace(/xyzt fr(\d+) = min\(fr\1, fr62\)/g, 'nop');
+    const asm = depthwise(sh, T, { activation: 'relu6' }).asm;
+    expect(bad(asm)).not.toBe(asm);
+    expect(check(sh, { activation: 'relu6' }, bad, 8)).toBeGreaterThan(1e-3);
   });
 });
 

@@ -3,13 +3,14 @@
 // kernel (BN folded into weights and bias, add and activation in its epilogue), followed (without a
 // residual add) by MaxPool / AveragePool 2x2 stride 2 computed in that epilogue (`poolPays`); Gemm -> Relu is one
 // dense kernel. A node joins a group only when its input is the group's sole, non-output consumer.
-// A grouped Conv (depthwise) is not fused: it runs library mode's depthwise kernel, BN/Clip after it as nodes.
+// A depthwise Conv (group = C = M) [-> Add(constant bias)] [-> BatchNormalization] [-> activation] is one
+// depthwise kernel (BN folded, the activation after the bias); it takes no residual addend or pool.
 import type { Graph, Node } from '../../ir/index.js';
 
 export interface LayerGroup {
   /** Layer (profiler region) name: the first node's name. */
   name: string;
-  kind: 'conv' | 'dense' | 'node';
+  kind: 'conv' | 'dwconv' | 'dense' | 'node';
   nodes: Node[];
   /** Output value of the layer (last node's output). */
   output: string;
@@ -87,15 +88,15 @@ export function fuseLayers(g: Graph, constant: (v: string) => Float32Array | und
   for (const n of g.nodes) {
     if (taken.has(n)) continue;
     const grp: LayerGroup = { name: n.name, kind: 'node', nodes: [n], output: n.outputs[0]! };
-    // a grouped (depthwise) Conv has no conv2d epilogue: it stays one node, lowered by library mode's row
-    if (n.op === 'Conv' && ((n.attrs.group as number | undefined) ?? 1) === 1) {
-      grp.kind = 'conv';
+    if (n.op === 'Conv') {
+      const dw = ((n.attrs.group as number | undefined) ?? 1) !== 1;
+      grp.kind = dw ? 'dwconv' : 'conv';
       let next = soleUser(grp.output);
       const biasOf = (m: Node | undefined): string | undefined => (m?.op === 'Add' ? m.inputs.find((v) => v !== grp.output && constant(v)) : undefined);
       const bias = biasOf(next);
       if (next && bias && isChannelVector(g.initializers.get(bias)?.shape ?? [], (constant(n.inputs[1]!)?.length ?? 0) / perFilter(n, g))) { grp.biasAdd = bias; grp.nodes.push(next); grp.output = next.outputs[0]!; next = soleUser(grp.output); }
       if (next?.op === 'BatchNormalization' && next.inputs.slice(1).every((v) => constant(v))) { grp.bn = next; grp.nodes.push(next); grp.output = next.outputs[0]!; next = soleUser(grp.output); }
-      if (next?.op === 'Add') {
+      if (next?.op === 'Add' && !dw) {
         const other = next.inputs[0] === grp.output ? next.inputs[1] : next.inputs[0];
         if (other && other !== grp.output && !constant(other) && next.inputs.includes(grp.output)) {
           grp.addend = other; grp.nodes.push(next); grp.output = next.outputs[0]!; next = soleUser(grp.output);
@@ -103,7 +104,7 @@ export function fuseLayers(g: Graph, constant: (v: string) => Float32Array | und
       }
       const act = next ? activationOf(next, constant) : undefined;
       if (next && act) { grp.act = act; grp.nodes.push(next); grp.output = next.outputs[0]!; next = soleUser(grp.output); }
-      const pool = next && !grp.addend && poolPays(g, grp.output) ? pool2x2(next) : undefined;
+      const pool = next && !dw && !grp.addend && poolPays(g, grp.output) ? pool2x2(next) : undefined;
       if (next && pool) { grp.pool = pool; grp.nodes.push(next); grp.output = next.outputs[0]!; }
     } else if (n.op === 'Gemm') {
       grp.kind = 'dense';

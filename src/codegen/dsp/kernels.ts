@@ -1,7 +1,8 @@
 // Generated mode's per-layer kernels: a fused layer group -> one shape-exact dsplib kernel and what
 // feeds each of its tensors. Conv groups use conv2d's epilogue (folded BN, residual addend,
-// activation, 2x2 pool) with the blocking chosen by cycles and words (blocking.ts); Gemm groups use dense with bias (+ReLU); any other node reuses library mode's op table.
-import { conv2d, conv2dBlocks, type Conv2dOptions, type Conv2dShape, dense, type DspKernel, foldBatchNorm } from '../../dsplib/index.js';
+// activation, 2x2 pool) with the blocking chosen by cycles and words (blocking.ts); depthwise groups the
+// depthwise kernel (folded BN, fused activation); Gemm groups use dense with bias (+ReLU); any other node reuses library mode's op table.
+import { conv2d, conv2dBlocks, type Conv2dOptions, type Conv2dShape, dense, depthwise, type DspKernel, foldBatchNorm } from '../../dsplib/index.js';
 import type { TargetDesc } from '../../target/index.js';
 import { BwvmError } from '../../util/errors.js';
 import { type ArgSource, type LowerContext, type LoweredCall, loweringFor } from '../library/index.js';
@@ -73,17 +74,9 @@ export function relaid(k: DspKernel, t: TargetDesc, lay: Pick<Conv2dOptions, 'xP
   return r;
 }
 
-function convCall(grp: LayerGroup, c: LowerContext): LoweredCall {
-  const a = c.node.attrs;
-  const [x, w, b] = c.node.inputs;
-  const [, C, H, W] = c.shape(x!), [M, , kH, kW] = c.shape(w!) as [number, number, number, number];
-  const strides = (a.strides as number[] | undefined) ?? [1, 1], pads = (a.pads as number[] | undefined) ?? [0, 0, 0, 0];
-  const dil = (a.dilations as number[] | undefined) ?? [1, 1];
-  if (((a.group as number | undefined) ?? 1) !== 1) bad(c, `group ${String(a.group)}`, 'grouped convolution has no generated-mode kernel yet');
-  if (a.auto_pad && a.auto_pad !== 'NOTSET') bad(c, `auto_pad ${String(a.auto_pad)}`, 'export with explicit pads');
-  if (strides.some((s) => s !== strides[0]) || pads.some((p) => p !== pads[0]) || dil.some((d) => d !== 1)) {
-    bad(c, `strides ${strides} pads ${pads} dilations ${dil}`, 'conv2d takes equal strides, symmetric pads, no dilation');
-  }
+/** A conv group's weights and bias with its constant bias Add and BatchNormalization folded in (M output channels). */
+function foldedWeights(grp: LayerGroup, c: LowerContext, M: number): { wt: Float32Array; bias: Float32Array } {
+  const [, w, b] = c.node.inputs;
   const wt = Float32Array.from(needConst(c, w));
   const bias = b ? Float32Array.from(needConst(c, b)) : new Float32Array(M);
   if (grp.biasAdd) { const add = needConst(c, grp.biasAdd); for (let m = 0; m < M; m++) bias[m]! += add[m]!; }
@@ -96,8 +89,42 @@ function convCall(grp: LayerGroup, c: LowerContext): LoweredCall {
       bias[m] = bias[m]! * scale[m]! + shift[m]!;
     }
   }
+  return { wt, bias };
+}
+
+/** Stride and pad of a conv node: equal strides, symmetric pads, no dilation, explicit pads (else a clear error). */
+function windowOf(c: LowerContext): { stride: number; pad: number } {
+  const a = c.node.attrs;
+  const strides = (a.strides as number[] | undefined) ?? [1, 1], pads = (a.pads as number[] | undefined) ?? [0, 0, 0, 0];
+  const dil = (a.dilations as number[] | undefined) ?? [1, 1];
+  if (a.auto_pad && a.auto_pad !== 'NOTSET') bad(c, `auto_pad ${String(a.auto_pad)}`, 'export with explicit pads');
+  if (strides.some((s) => s !== strides[0]) || pads.some((p) => p !== pads[0]) || dil.some((d) => d !== 1)) {
+    bad(c, `strides ${strides} pads ${pads} dilations ${dil}`, 'conv2d takes equal strides, symmetric pads, no dilation');
+  }
+  return { stride: strides[0]!, pad: pads[0]! };
+}
+
+/** A depthwise group (group = C = M, square window): one depthwise kernel, BN folded, the activation fused. */
+function dwCall(grp: LayerGroup, c: LowerContext): LoweredCall {
+  const [x, w] = c.node.inputs;
+  const [, C, H, W] = c.shape(x!), [M, , kH, kW] = c.shape(w!) as [number, number, number, number];
+  const group = c.node.attrs.group as number;
+  if (group !== C || M !== C) bad(c, `group ${group} with ${C} input and ${M} output channels`, 'generated mode runs depthwise convolution (group = C = M); split other grouped convolutions into per-group Convs + Concat');
+  if (kH !== kW) bad(c, `kernel ${kH}x${kW}`, 'the depthwise kernel takes square windows');
+  const { stride, pad } = windowOf(c);
+  const { wt, bias } = foldedWeights(grp, c, M);
+  const act = grp.act ? { activation: grp.act.kind, ...(grp.act.alpha !== undefined ? { alpha: grp.act.alpha } : {}) } : {};
+  const kernel = depthwise({ C: C!, H: H!, W: W!, k: kH, stride, pad }, c.t, act);
+  return { kernel, args: { x: { value: x! }, w: { constant: wt }, b: { constant: bias }, y: { value: grp.output } } };
+}
+
+function convCall(grp: LayerGroup, c: LowerContext): LoweredCall {
+  const [x, w] = c.node.inputs;
+  const [, C, H, W] = c.shape(x!), [M, , kH, kW] = c.shape(w!) as [number, number, number, number];
+  const { stride, pad } = windowOf(c);
+  const { wt, bias } = foldedWeights(grp, c, M);
   // blocking by cycles and memory words (blocking.ts); library mode keeps conv2d's own choice
-  const shape = { C: C!, H: H!, W: W!, M, kH, kW, stride: strides[0]!, pad: pads[0]! }, opts = epilogueOptions(grp);
+  const shape = { C: C!, H: H!, W: W!, M, kH, kW, stride, pad }, opts = epilogueOptions(grp);
   const { kernel } = conv2dByTraffic(shape, c.t, opts);
   convSpecs.set(kernel, { shape, opts });
   const args: Record<string, ArgSource> = { x: { value: x! }, w: { constant: wt }, b: { constant: bias }, y: { value: grp.output } };
@@ -124,6 +151,7 @@ function denseCall(grp: LayerGroup, c: LowerContext): LoweredCall {
 /** The kernel call of a layer group (or an alias for data-free reshapes). */
 export function layerCall(grp: LayerGroup, c: LowerContext): LoweredCall | { alias: string } {
   if (grp.kind === 'conv') return convCall(grp, c);
+  if (grp.kind === 'dwconv') return dwCall(grp, c);
   if (grp.kind === 'dense') return denseCall(grp, c);
   return loweringFor(c.node).lower(c);
 }
