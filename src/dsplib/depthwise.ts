@@ -7,6 +7,7 @@ import type { TargetDesc } from '../target/index.js';
 import { BwvmError } from '../util/errors.js';
 import { type ConvActivation, epilogueOf, epiConstData, epiConstWords, epiText } from './conv2d-epilogue.js';
 import { copyPlanes } from './copy.js';
+import { dwPipeBlocks, dwPipeNest } from './depthwise-pipe.js';
 import { chooseBlock, tapCandidates } from './deconv-search.js';
 import { type Block, type Tap, type TapNest, tapNest } from './deconv-taps.js';
 import { dataSection, type Placed, placeTensors, staticLines } from './emit.js';
@@ -17,6 +18,13 @@ export interface DepthwiseOptions {
   dtype?: DspDType; block?: { R: number; P: number }; nIn?: number;
   /** Fused activation after the bias (default 'none'); alpha is LeakyRelu's slope. */
   activation?: ConvActivation; alpha?: number;
+  /**
+   * Also try the software-pipelined nest (depthwise-pipe.ts) and keep whichever issues fewer lines
+   * (generated mode; library mode keeps the list-scheduled nest). 'only': the pipelined nest or an error.
+   */
+  pipeline?: boolean | 'only';
+  /** x is already in the zero-bordered layout (C planes of Hpp x Wpp, image at row and column pad): read in place, no copy. */
+  xPadded?: boolean;
 }
 
 const roundUp = (a: number, b: number): number => Math.ceil(a / b) * b;
@@ -57,16 +65,19 @@ export function depthwise(sh: DepthwiseShape, t: TargetDesc, opts: DepthwiseOpti
   const what = `depthwise ${text(sh)}${epiText(epi)}`;
   const taps: Tap[] = [];
   for (let dy = 0; dy < k; dy++) for (let dx = 0; dx < k; dx++) taps.push({ dy, dx });
+  /** nIn > 0: the list-scheduled tap nest with nIn input streams; 0: the pipelined nest (undefined when none fits). */
   const build = (blk: Block, nIn: number) => {
     const OHs = roundUp(OH, blk.R), OWs = roundUp(OW, 4 * blk.P);
     let Hpp = Math.max(H + 2 * pad, (OHs - 1) * s + k), Wpp = Math.max(W + 2 * pad, (OWs - 1) * s + k);
-    const copyIn = Hpp > H || Wpp > W;
-    if (copyIn) Wpp += s === 1 ? (12 - (Wpp % 8)) % 8 : 1 - (Wpp % 2); // quads of neighbouring rows in different banks
+    const bordered = Hpp > H || Wpp > W;
+    if (bordered) Wpp += s === 1 ? (12 - (Wpp % 8)) % 8 : 1 - (Wpp % 2); // quads of neighbouring rows in different banks
     else { Hpp = H; Wpp = W; }
+    // a padded x sits where the scratch copy would (same blocks, so the same bank-aware schedule)
+    const xPadded = bordered && !!opts.xPadded, copyIn = bordered && !xPadded;
     const copyOut = OHs !== OH || OWs !== OW;
     const placed = placeTensors([
-      { name: 'x', words: C * H * W }, { name: 'w', words: C * k * k }, { name: 'b', words: C }, { name: 'y', words: C * OH * OW },
-      ...(copyIn ? [{ name: 'xs', words: C * Hpp * Wpp }] : []), ...(copyOut ? [{ name: 'ys', words: C * OHs * OWs }] : []),
+      ...(xPadded ? [] : [{ name: 'x', words: C * H * W }]), { name: 'w', words: C * k * k }, { name: 'b', words: C }, { name: 'y', words: C * OH * OW },
+      ...(bordered ? [{ name: xPadded ? 'x' : 'xs', words: C * Hpp * Wpp }] : []), ...(copyOut ? [{ name: 'ys', words: C * OHs * OWs }] : []),
       ...(fused ? [{ name: 'kc', words: epiConstWords(epi) }] : []),
     ], t, what);
     const at = (n: string): Placed => placed.find((x) => x.name === n)!;
@@ -82,27 +93,40 @@ export function depthwise(sh: DepthwiseShape, t: TargetDesc, opts: DepthwiseOpti
     }
     if (fused) code.push(...epiConstData(epi, 'kc').code);
     const gr = { q: 1, count: C, m0: 0 };
-    try { code.push(...tapNest(n, blk, gr, t, true, what)); } catch (e) {
-      if ((e as BwvmError).code !== 'DSPLIB_SCHEDULE') throw e;
-      code.push(...tapNest(n, blk, gr, t, false, what));
+    if (nIn === 0) {
+      const nest = dwPipeNest({ C, k, s, Hpp, Wpp, OHs, OWs, X: n.X, Wt: n.Wt, B: n.B, Y: n.Y, epi }, blk.R, blk.P, t);
+      if (!nest) return undefined;
+      code.push(...nest);
+    } else {
+      try { code.push(...tapNest(n, blk, gr, t, true, what)); } catch (e) {
+        if ((e as BwvmError).code !== 'DSPLIB_SCHEDULE') throw e;
+        code.push(...tapNest(n, blk, gr, t, false, what));
+      }
     }
     if (copyOut) {
       code.push(...copyPlanes({ src: at('ys'), srcOff: 0, srcRow: OWs, srcPlane: OHs * OWs, dst: at('y'), dstOff: 0, dstRow: OW, dstPlane: OH * OW,
         planes: C, rows: OH, cols: OW }, t));
     }
-    return { code, placed, params: { R: blk.R, P: blk.P, nIn, Hpp, Wpp, copyIn: copyIn ? 1 : 0, copyOut: copyOut ? 1 : 0, staticLines: staticLines(code) } };
+    return { code, placed, params: { R: blk.R, P: blk.P, nIn, Hpp, Wpp, copyIn: copyIn ? 1 : 0, copyOut: copyOut ? 1 : 0, staticLines: staticLines(code), ...(xPadded ? { xPadded: 1 } : {}) } };
   };
-  const nIns = opts.nIn ? [opts.nIn] : [2, 3];
-  let best: ReturnType<typeof build> | undefined;
-  for (const nIn of nIns) {
-    const blk = opts.block ? { ...opts.block, Q: 1 } : chooseBlock(tapCandidates({ C: 1, M: C, OH, OW, taps, s, maxQ: 1 }, t), (b) => build(b, nIn).params.staticLines, C * OH * OW * k * k < 200_000);
-    const r = build(blk, nIn);
-    if (!best || r.params.staticLines < best.params.staticLines) best = r;
+  type Built = NonNullable<ReturnType<typeof build>>;
+  let best: Built | undefined;
+  const keep = (r: Built | undefined): void => { if (r && (!best || r.params.staticLines < best.params.staticLines)) best = r; };
+  if (opts.pipeline !== 'only') {
+    for (const nIn of opts.nIn ? [opts.nIn] : [2, 3]) {
+      const blk = opts.block ? { ...opts.block, Q: 1 } : chooseBlock(tapCandidates({ C: 1, M: C, OH, OW, taps, s, maxQ: 1 }, t), (b) => build(b, nIn)!.params.staticLines, C * OH * OW * k * k < 200_000);
+      keep(build(blk, nIn));
+    }
+  }
+  if (opts.pipeline) {
+    const blocks = opts.block ? [opts.block] : dwPipeBlocks({ OH, OW, C, k, s }, t).slice(0, 3);
+    for (const b of blocks) keep(build({ ...b, Q: 1 }, 0));
+    if (!best) throw new BwvmError('DSPLIB_SCHEDULE', `${what}: no software-pipelined schedule fits`, { hint: 'use pipeline: true (falls back to the list-scheduled nest)' });
   }
   const { code, placed, params } = best!;
   const kc = placed.find((p) => p.name === 'kc');
   const data = kc ? [...dataSection(placed.filter((p) => p !== kc)), `.org ${kc.addr}`, epiConstData(epi, 'kc').data] : dataSection(placed);
-  const asm = [`// ${what} on ${t.name}: block R=${params.R} P=${params.P}, ${params.nIn} input streams`, ...data, '.text', 'main:',
+  const asm = [`// ${what} on ${t.name}: block R=${params.R} P=${params.P}, ${params.nIn ? `${params.nIn} input streams` : 'software pipelined'}`, ...data, '.text', 'main:',
     ...code.map((l) => (l.endsWith(':') ? l : `    ${l}`)), '    halt', ''].join('\n');
   return {
     name: 'depthwise', dtype, asm, flops: depthwiseFlops(sh), description: `${what} (fp32, NCHW, weights (C,1,k,k), bias)`,

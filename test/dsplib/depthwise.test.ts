@@ -66,6 +66,46 @@ describe('fused activation after the bias', () => {
   });
 });
 
+describe('software-pipelined nest (generated mode)', () => {
+  const PIPE: Array<[string, DepthwiseShape, Parameters<typeof depthwise>[2]]> = [
+    ['3x3 s1 pad 1 odd sizes, relu6', { C: 5, H: 9, W: 11, stride: 1, pad: 1 }, { activation: 'relu6' }],
+    ['3x3 s2 pad 1 odd sizes', { C: 6, H: 9, W: 11, stride: 2, pad: 1 }, {}],
+    ['3x3 s1 pad 0, leaky', { C: 3, H: 8, W: 10, stride: 1, pad: 0 }, { activation: 'leaky', alpha: 0.1 }],
+    ['mobilenet-like 16ch 28x28, relu6', { C: 16, H: 28, W: 28, stride: 1, pad: 1 }, { activation: 'relu6' }],
+    ['forced block R=3 P=2', { C: 4, H: 9, W: 13, stride: 1, pad: 1 }, { block: { R: 3, P: 2 } }],
+  ];
+  it('5x5: no pipelined schedule fits the registers, so pipeline: true keeps the list-scheduled nest', () => {
+    const sh: DepthwiseShape = { C: 3, H: 7, W: 8, k: 5, stride: 1, pad: 2 };
+    expect(() => depthwise(sh, T, { pipeline: 'only' })).toThrow(/no software-pipelined schedule fits/);
+    expect(depthwise(sh, T, { pipeline: true }).params.nIn).toBeGreaterThan(0);
+    expect(check(sh, { pipeline: true })).toBeLessThanOrEqual(1e-5);
+  });
+  it('reads a zero-bordered x in place (xPadded): no copy, same result', () => {
+    const sh: DepthwiseShape = { C: 4, H: 9, W: 10, stride: 1, pad: 1 };
+    for (const pipeline of [false, 'only'] as const) {
+      const k = depthwise(sh, T, { pipeline, xPadded: true });
+      expect(k.params.xPadded).toBe(1);
+      expect(k.params.copyIn).toBe(0);
+      const { Hpp, Wpp } = k.params as { Hpp: number; Wpp: number };
+      const x = rand(sh.C * sh.H * sh.W, 31), w = rand(sh.C * 9, 32), b = rand(sh.C, 33);
+      const xp = new Float32Array(sh.C * Hpp * Wpp);
+      for (let c = 0; c < sh.C; c++) for (let r = 0; r < sh.H; r++) for (let q = 0; q < sh.W; q++) xp[c * Hpp * Wpp + (r + 1) * Wpp + q + 1] = x[(c * sh.H + r) * sh.W + q]!;
+      const { outs } = simulate(k, T, { x: xp, w, b });
+      const ref = reference('Conv', [{ shape: [1, sh.C, sh.H, sh.W], data: x }, { shape: [sh.C, 1, 3, 3], data: w }, { shape: [sh.C], data: b }],
+        { kernel_shape: [3, 3], pads: [1, 1, 1, 1], group: sh.C });
+      expect(relError(outs.y!, ref)).toBeLessThanOrEqual(1e-5);
+    }
+  });
+  for (const [name, sh, o] of PIPE) {
+    it(name, () => {
+      const k = depthwise(sh, T, { ...o, pipeline: 'only' });
+      expect(k.params.nIn).toBe(0);
+      expect(k.asm).toMatch(/software pipelined/);
+      expect(check(sh, { ...o, pipeline: 'only' }, undefined, 8)).toBeLessThanOrEqual(1e-5);
+    });
+  }
+});
+
 describe('FLOPs and the check itself', () => {
   it('counts only taps on real input (padding not counted)', () => {
     // 3x3 pad 1 over 3x3: (2+3+2)^2 = 49 taps on real input per channel

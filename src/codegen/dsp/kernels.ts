@@ -2,7 +2,7 @@
 // feeds each of its tensors. Conv groups use conv2d's epilogue (folded BN, residual addend,
 // activation, 2x2 pool) with the blocking chosen by cycles and words (blocking.ts); depthwise groups the
 // depthwise kernel (folded BN, fused activation); Gemm groups use dense with bias (+ReLU); any other node reuses library mode's op table.
-import { conv2d, conv2dBlocks, type Conv2dOptions, type Conv2dShape, dense, depthwise, type DspKernel, foldBatchNorm } from '../../dsplib/index.js';
+import { conv2d, conv2dBlocks, type Conv2dOptions, type Conv2dShape, dense, depthwise, type DepthwiseOptions, type DepthwiseShape, type DspKernel, foldBatchNorm } from '../../dsplib/index.js';
 import type { TargetDesc } from '../../target/index.js';
 import { BwvmError } from '../../util/errors.js';
 import { type ArgSource, type LowerContext, type LoweredCall, loweringFor } from '../library/index.js';
@@ -50,16 +50,35 @@ export function convBandKernel(grp: LayerGroup, sh: { C: number; Hb: number; Wp:
 
 /** Shape and epilogue of each on-chip conv kernel convCall made (to rebuild it with another tensor layout). */
 const convSpecs = new WeakMap<DspKernel, { shape: Conv2dShape; opts: Conv2dOptions }>();
+/** Shape and options of each depthwise kernel dwCall made (a padded hand-off's consumer reads x in place). */
+const dwSpecs = new WeakMap<DspKernel, { shape: DepthwiseShape; opts: DepthwiseOptions }>();
 const laidCache = new Map<string, DspKernel>();
 
 /** The conv shape of a whole-layer conv2d kernel of a conv group (undefined: not one; `relaid` rebuilds only those). */
 export const groupConvShape = (k: DspKernel): Conv2dShape | undefined => convSpecs.get(k)?.shape;
+
+/** Input geometry of a kernel that can read x in place from a zero-bordered layout (conv or depthwise group), else undefined. */
+export function paddedInput(k: DspKernel): { C: number; H: number; W: number; pad: number } | undefined {
+  const sh = convSpecs.get(k)?.shape ?? dwSpecs.get(k)?.shape;
+  return sh && { C: sh.C, H: sh.H, W: sh.W, pad: sh.pad };
+}
 
 /**
  * Conv kernel `k` (from a conv group) rebuilt with the same blocking, reading x in place from its
  * zero-bordered layout (`xPadded`) and/or storing y into a consumer's layout (`yLayout`).
  */
 export function relaid(k: DspKernel, t: TargetDesc, lay: Pick<Conv2dOptions, 'xPadded' | 'xNearW' | 'yLayout'>): DspKernel {
+  const dw = dwSpecs.get(k);
+  if (dw) {
+    if (lay.yLayout) throw new BwvmError('CODEGEN_DSP_BIND', `${k.name}: a depthwise kernel does not store into another layout`);
+    if (!lay.xPadded) return k;
+    const { R, P, nIn } = k.params as { R: number; P: number; nIn: number };
+    const opts: DepthwiseOptions = { ...dw.opts, block: { R, P }, xPadded: true, ...(nIn ? { nIn, pipeline: false } : { pipeline: 'only' }) };
+    const key = JSON.stringify(['dw', dw.shape, t.name, opts]);
+    let r = laidCache.get(key);
+    if (!r) { r = depthwise(dw.shape, t, opts); laidCache.set(key, r); }
+    return r;
+  }
   const spec = convSpecs.get(k);
   if (!spec) throw new BwvmError('CODEGEN_DSP_BIND', `${k.name}: not a conv group kernel; its layout cannot change`);
   if (!lay.xPadded && !lay.yLayout) return k;
@@ -114,7 +133,9 @@ function dwCall(grp: LayerGroup, c: LowerContext): LoweredCall {
   const { stride, pad } = windowOf(c);
   const { wt, bias } = foldedWeights(grp, c, M);
   const act = grp.act ? { activation: grp.act.kind, ...(grp.act.alpha !== undefined ? { alpha: grp.act.alpha } : {}) } : {};
-  const kernel = depthwise({ C: C!, H: H!, W: W!, k: kH, stride, pad }, c.t, act);
+  const shape = { C: C!, H: H!, W: W!, k: kH, stride, pad }, opts: DepthwiseOptions = { ...act, pipeline: true };
+  const kernel = depthwise(shape, c.t, opts);
+  dwSpecs.set(kernel, { shape, opts });
   return { kernel, args: { x: { value: x! }, w: { constant: wt }, b: { constant: bias }, y: { value: grp.output } } };
 }
 

@@ -1,4 +1,4 @@
-// Generated mode's padded hand-off between conv layers: a conv whose kernel would first copy its
+// Generated mode's padded hand-off between conv layers: a conv (or depthwise) whose kernel would first copy its
 // input into a zero-bordered scratch (pad > 0) reads it in place instead, because the conv producing
 // that input stores straight into the same layout (C planes of Hpp x Wpp words, image at row and
 // column `pad`). The buffer's border (and the kernel's rounding margin) must be zero when the
@@ -9,7 +9,7 @@ import { zeroStores } from './zero.js';
 import type { TargetDesc } from '../../target/index.js';
 import type { LoweredCall } from '../library/index.js';
 import type { LayerGroup } from './fuse.js';
-import { groupConvShape, relaid } from './kernels.js';
+import { groupConvShape, paddedInput, relaid } from './kernels.js';
 
 /** One producer -> consumer hand-off through a zero-bordered buffer. */
 export interface PaddedEdge {
@@ -22,7 +22,7 @@ export interface PaddedEdge {
 }
 
 /**
- * The hand-offs of a program: consumer i is a conv group whose kernel copies its input (pad >= 1), that
+ * The hand-offs of a program: consumer i is a conv or depthwise group whose kernel copies its input (pad >= 1), that
  * input is read by no other step, is no graph input / output or alias, and is the output of a conv group.
  * `kernelOf(i)`: the one kernel step i runs (all its output-channel tiles share it; undefined: banded).
  */
@@ -41,8 +41,8 @@ export function paddedEdges(steps: Array<{ grp: LayerGroup; call: LoweredCall }>
   const edges: PaddedEdge[] = [];
   steps.forEach((s, i) => {
     const k = kernelOf(i), x = s.call.args.x;
-    const sh = k && groupConvShape(k);
-    if (s.grp.kind !== 'conv' || !k || !sh || k.params.copyIn !== 1 || !x || !('value' in x)) return;
+    const sh = k && paddedInput(k);
+    if ((s.grp.kind !== 'conv' && s.grp.kind !== 'dwconv') || !k || !sh || k.params.copyIn !== 1 || !x || !('value' in x)) return;
     const v = x.value, j = producer.get(v);
     if (rootOf(v) !== v || fixed.has(v) || readers.get(v) !== 1 || j === undefined || j >= i) return;
     const p = steps[j]!, pk = kernelOf(j);

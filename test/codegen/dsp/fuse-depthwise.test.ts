@@ -86,6 +86,23 @@ describe('fused depthwise layers on the simulator', () => {
     const { err } = await generatedVsReference(dwGraph(5, 10, 9, 2, { op: 'LeakyRelu', attrs: { alpha: 0.1 } }));
     expect(err).toBeLessThanOrEqual(1e-5);
   });
+  test('a conv feeding a depthwise layer stores into its zero-bordered layout (padded hand-off): no copy in the depthwise kernel', async () => {
+    const g = createGraph({
+      inputs: [{ name: 'x', dtype: 'float32', shape: [1, 3, 10, 9] }], outputs: [{ name: 'y', dtype: 'float32', shape: [] }],
+      nodes: [
+        { name: 'conv', op: 'Conv', inputs: ['x', 'cw'], outputs: ['c0'], attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1] } },
+        { name: 'relu', op: 'Relu', inputs: ['c0'], outputs: ['h'], attrs: {} },
+        { name: 'dw', op: 'Conv', inputs: ['h', 'w'], outputs: ['c'], attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1], group: 8 } },
+        { name: 'act', op: 'Clip', inputs: ['c', 'lo', 'hi'], outputs: ['y'], attrs: {} },
+      ],
+      initializers: new Map([['cw', f32('cw', [8, 3, 3, 3], rand(216, 3))], ['w', f32('w', [8, 1, 3, 3], rand(72, 4).map((v) => 3 * v))],
+        ['lo', f32('lo', [], Float32Array.of(0))], ['hi', f32('hi', [], Float32Array.of(6))]]),
+    });
+    inferShapes(g);
+    const { m, err } = await generatedVsReference(g);
+    expect(err).toBeLessThanOrEqual(1e-5);
+    expect(m.plan.handoffs.map((h) => [h.from, h.to])).toEqual([['conv', 'dw']]);
+  });
   test('a grouped conv that is not depthwise names the problem', () => {
     let e: unknown;
     try { lowerToDsp(dwGraph(4, 6, 6, 1, { op: 'Relu' }, [], 2), T); } catch (x) { e = x; }
