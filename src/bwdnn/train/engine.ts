@@ -1,6 +1,6 @@
 // Training engines: 'reference' (the JavaScript kernels and gradients, the oracle) and 'fast'
-// (the WebAssembly kernels in the forward tape and for the Conv/Gemm/MatMul gradients,
-// reference rows for the rest). Fast engines share one cached runtime per thread count.
+// (the WebAssembly kernels in the forward tape, batch-norm's training forward and the
+// Conv/Gemm/MatMul/BatchNormalization/Relu gradients, reference rows for the rest). Fast engines share one cached runtime per thread count.
 import type { Kernel } from '../reference/kernel.js';
 import { KERNELS } from '../reference/kernels/index.js';
 import { createRuntime, type DnnRuntime } from '../kernels/runtime.js';
@@ -8,6 +8,8 @@ import { fastKernels } from '../kernels/ops.js';
 import type { GradRow } from './grad.js';
 import { GRADS } from './grads/index.js';
 import { fastGrads } from './grads/fast.js';
+import { fastBnForward } from './grads/fast-norm.js';
+import type { bnForward } from './grads/norm.js';
 
 export type EngineName = 'fast' | 'reference';
 
@@ -19,6 +21,8 @@ export interface TrainEngine {
   readonly grads: ReadonlyMap<string, GradRow>;
   /** The WebAssembly runtime of a fast engine. */
   readonly runtime?: DnnRuntime;
+  /** Batch-norm's training-mode forward (batch statistics); default: the reference bnForward. */
+  readonly bnForward?: typeof bnForward;
 }
 
 export interface EngineOptions {
@@ -38,7 +42,7 @@ const shared = new Map<number, DnnRuntime>();
 /** The fast engine on `rt` (one per runtime). */
 export function fastEngine(rt: DnnRuntime): TrainEngine {
   let e = engines.get(rt);
-  if (!e) engines.set(rt, (e = { name: 'fast', kernels: fastKernels(rt), grads: fastGrads(rt), runtime: rt }));
+  if (!e) engines.set(rt, (e = { name: 'fast', kernels: fastKernels(rt), grads: fastGrads(rt), runtime: rt, bnForward: fastBnForward(rt) }));
   return e;
 }
 

@@ -45,7 +45,7 @@ export function forwardTape(g: Graph, feeds: Record<string, Tensor>, training: b
       const X = x[0]!;
       const y = alloc('float32', [...X.shape]);
       const eps = (node.attrs.epsilon as number | undefined) ?? 1e-5, mom = (node.attrs.momentum as number | undefined) ?? 0.9;
-      caches.set(node.name, bnForward(X, x[1]!, x[2]!, x[3]!, x[4]!, eps, mom, true, y.data as Float32Array, (n) => alloc('float32', [n]).data as Float32Array));
+      caches.set(node.name, (engine.bnForward ?? bnForward)(X, x[1]!, x[2]!, x[3]!, x[4]!, eps, mom, true, y.data as Float32Array, (n) => alloc('float32', [n]).data as Float32Array));
       values.set(node.outputs[0]!, y);
       continue;
     }

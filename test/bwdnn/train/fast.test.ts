@@ -1,6 +1,7 @@
 // The fast training engine against the reference engine (the oracle): Gemm/MatMul gradient rows
 // on transpose/alpha/beta sweeps, whole-model parameter gradients of the zoo nets (conv with
-// stride, 1x1 shortcuts, depthwise, BN, pools), engine-independent BN running statistics,
+// stride, 1x1 shortcuts, depthwise, BN, pools), the BN training forward / BN / Relu rows on
+// tensors large enough to split over 2 threads, engine-independent BN running statistics,
 // and bit-identical results under a seed and across 1 and 2 threads.
 import { describe, expect, it } from 'vitest';
 import type { Graph, Node } from '../../../src/ir/types.js';
@@ -13,6 +14,7 @@ import { createTrainStep } from '../../../src/bwdnn/train/step.js';
 import { sgd } from '../../../src/bwdnn/train/optim.js';
 import { evaluate } from '../../../src/bwdnn/train/evaluate.js';
 import { GRADS } from '../../../src/bwdnn/train/grads/index.js';
+import { bnForward } from '../../../src/bwdnn/train/grads/norm.js';
 import { gradContext } from '../../../src/bwdnn/train/grad.js';
 import { rand, relErr } from '../kernels/naive.js';
 
@@ -50,6 +52,40 @@ describe('fast Gemm / MatMul gradient rows vs reference', () => {
       want.forEach((w, i) => expect(relErr(got[i]!, w!), `input ${i}`).toBeLessThan(1e-5));
     }
   });
+});
+
+describe('fast batch-norm and Relu rows vs reference (threaded sizes, odd planes)', () => {
+  const t = (shape: number[], data: Float32Array) => ({ dtype: 'float32' as const, shape, data });
+  for (const shape of [[8, 16, 48, 48], [64, 96, 7, 7]]) {
+    const [N, C] = shape as [number, number];
+    const n = shape.reduce((a, b) => a * b, 1);
+    it(`BatchNormalization forward (training) and gradient, Relu gradient, [${shape}]`, () => {
+      const x = t(shape, rand(n, 21).map((v, i) => 3 * v + (i % 5))); // a mean far from 0
+      const gamma = t([C], rand(C, 22)), beta = t([C], rand(C, 23));
+      const stats = () => [t([C], new Float32Array(C)), t([C], new Float32Array(C).fill(1))] as const;
+      const [m0, v0] = stats(), [m1, v1] = stats();
+      const yRef = new Float32Array(n), yFast = new Float32Array(n);
+      const cRef = bnForward(x, gamma, beta, m0, v0, 1e-5, 0.9, true, yRef);
+      const cFast = fast2.bnForward!(x, gamma, beta, m1, v1, 1e-5, 0.9, true, yFast);
+      expect(relErr(yFast, yRef)).toBeLessThan(1e-5);
+      expect(relErr(cFast.xhat, cRef.xhat)).toBeLessThan(1e-5);
+      expect(relErr(cFast.invStd, cRef.invStd)).toBeLessThan(1e-6);
+      expect(relErr(m1.data, m0.data)).toBeLessThan(1e-6);
+      expect(relErr(v1.data, v0.data)).toBeLessThan(1e-6);
+      const node: Node = { name: 'bn', op: 'BatchNormalization', inputs: ['x', 'g', 'b', 'm', 'v'], outputs: ['y'], attrs: { epsilon: 1e-5 } };
+      const dy = rand(n, 24), need = [true, true, true, false, false];
+      const inputs = [x, gamma, beta, m0, v0];
+      const want = GRADS.get('BatchNormalization')!.grad(gradContext(node, 13, inputs, [t(shape, yRef)], dy, need, cRef));
+      for (const e of [fast1, fast2]) {
+        const got = e.grads.get('BatchNormalization')!.grad(gradContext(node, 13, inputs, [t(shape, yRef)], dy, need, cFast));
+        want.slice(0, 3).forEach((w, i) => expect(relErr(got[i]!, w!), `input ${i}`).toBeLessThan(1e-4));
+      }
+      const relu: Node = { name: 'r', op: 'Relu', inputs: ['x'], outputs: ['y'], attrs: {} };
+      const rWant = GRADS.get('Relu')!.grad(gradContext(relu, 13, [x], [t(shape, yRef)], dy, [true]))[0]!;
+      const rGot = fast2.grads.get('Relu')!.grad(gradContext(relu, 13, [x], [t(shape, yRef)], dy, [true]))[0]!;
+      expect(rGot).toEqual(rWant);
+    });
+  }
 });
 
 describe('fast engine vs reference engine: parameter gradients of whole models', () => {

@@ -1,14 +1,16 @@
 // The fast gradient table: the reference table (GRADS) with the heavy ops (Conv, Gemm,
-// MatMul) replaced by rows on the WebAssembly kernels of one runtime.
+// MatMul) and the per-element ones of every CNN (BatchNormalization, Relu) replaced by rows on the
+// WebAssembly kernels of one runtime.
 import type { DnnRuntime } from '../../kernels/runtime.js';
 import type { GradRow } from '../grad.js';
 import { GRADS } from './index.js';
 import { fastConvGrad } from './fast-conv.js';
 import { fastGemmRow, fastMatmulRow } from './fast-dense.js';
+import { fastBnGrad, fastReluGrad } from './fast-norm.js';
 
 /** op -> (runtime, reference row) -> fast row. */
 export const FAST_GRADS: Record<string, (rt: DnnRuntime, ref: GradRow) => GradRow> = {
-  Conv: fastConvGrad, Gemm: fastGemmRow, MatMul: fastMatmulRow,
+  Conv: fastConvGrad, Gemm: fastGemmRow, MatMul: fastMatmulRow, BatchNormalization: fastBnGrad, Relu: fastReluGrad,
 };
 
 export function fastGrads(rt: DnnRuntime): ReadonlyMap<string, GradRow> {
