@@ -18,17 +18,10 @@ const noKernel = (op: string): never => { throw new BwvmError('EXEC_NO_KERNEL', 
 const isF32 = (t: Tensor | undefined): t is Tensor => !!t && t.dtype === 'float32' && t.data instanceof Float32Array;
 const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
-/** Uploads the inputs, runs fn(pointers, out pointer), downloads into a fresh output tensor, frees. */
+/** Runs fn(input pointers, output pointer) on a fresh output tensor (resident data in place, the rest copied). */
 function onArena(rt: DnnRuntime, ctx: KernelCtx, inputs: (Tensor | undefined)[], fn: (p: number[], y: number) => void): Tensor[] {
   const y = allocOut(ctx);
-  const ptrs = inputs.map((t) => (t ? rt.upload(t.data as Float32Array) : 0));
-  const py = rt.arena.alloc(y.data.length * 4);
-  try {
-    fn(ptrs, py);
-    (y.data as Float32Array).set(rt.f32(py, y.data.length));
-  } finally {
-    for (const p of [...ptrs, py]) if (p) rt.arena.free(p);
-  }
+  rt.scope((s) => fn(inputs.map((t) => (t ? s.input(t.data as Float32Array) : 0)), s.output(y.data as Float32Array)));
   return [y];
 }
 

@@ -1,6 +1,7 @@
 // A bwDNN kernel runtime: the compiled kernel module (plain or relaxed SIMD), its shared
 // memory with an arena, and a thread pool of 1 or 2 threads. Data moves in and out of the
-// memory as Float32Arrays; kernels take arena pointers.
+// memory as Float32Arrays, or lives there (resident arrays: the training tape's buffers), and
+// kernels take arena pointers.
 import { BwvmError } from '../../util/errors.js';
 import { Arena } from '../wasm/arena.js';
 import { loadKernels, type RelaxedChoice, type SimdVariant } from '../wasm/loader.js';
@@ -65,6 +66,52 @@ export class DnnRuntime {
 
   download(ptr: number, len: number): Float32Array { return this.f32(ptr, len).slice(); }
 
+  private readonly residents = new WeakMap<Float32Array, number>();
+
+  /**
+   * A zeroed array of n floats living in the arena: kernels read and write it in place (no upload or
+   * download). A plain array when the arena is full (the kernels then copy it as any other).
+   */
+  allocResident(n: number): Float32Array {
+    let ptr: number;
+    try { ptr = this.arena.alloc(Math.max(4, 4 * n)); } catch { return new Float32Array(n); }
+    const a = this.f32(ptr, n);
+    a.fill(0);
+    this.residents.set(a, ptr);
+    return a;
+  }
+
+  /** Returns a resident array's block to the arena (ignored for other arrays); the array must not be used again. */
+  freeResident(a: Float32Array): void {
+    const p = this.residents.get(a);
+    if (p === undefined) return;
+    this.residents.delete(a);
+    this.arena.free(p);
+  }
+
+  /** The arena pointer of a resident array (undefined for others). */
+  residentPtr(a: Float32Array): number | undefined { return this.residents.get(a); }
+
+  /**
+   * Runs fn with pointers to its data: inputs in place when resident, else uploaded; outputs written in
+   * place when resident, else through a block copied into the array when fn returns; every block freed.
+   */
+  scope<T>(fn: (s: ArenaScope) => T): T {
+    const blocks: number[] = [], back: Array<[number, Float32Array]> = [];
+    const own = (p: number): number => { blocks.push(p); return p; };
+    try {
+      const r = fn({
+        input: (d) => this.residents.get(d) ?? own(this.upload(d)),
+        output: (o) => { const p = this.residents.get(o); if (p !== undefined) return p; const q = own(this.arena.alloc(Math.max(4, 4 * o.length))); back.push([q, o]); return q; },
+        scratch: (n) => own(this.arena.alloc(Math.max(4, 4 * n))),
+      });
+      for (const [p, o] of back) o.set(this.f32(p, o.length));
+      return r;
+    } finally {
+      for (const p of blocks) this.arena.free(p);
+    }
+  }
+
   /** Runs one kernel split into per-thread argument lists (share 0 on the calling thread). */
   parallel(kernel: ParallelKernel, shares: (number[] | null)[]): void {
     this.pool.run(this.exports, kernel, shares);
@@ -82,6 +129,16 @@ export class DnnRuntime {
   }
 
   close(): void { this.pool.close(); }
+}
+
+/** Pointers of one kernel call's data (DnnRuntime.scope). */
+export interface ArenaScope {
+  /** Pointer of data a kernel reads. */
+  input(data: Float32Array): number;
+  /** Pointer a kernel writes `out` through (the array holds the result once the scope's function returns). */
+  output(out: Float32Array): number;
+  /** A scratch block of n floats. */
+  scratch(n: number): number;
 }
 
 export function createRuntime(opts: RuntimeOptions = {}): DnnRuntime {

@@ -1,5 +1,6 @@
 // Activation buffer pool for executors: hands out zeroed typed arrays, takes them back after a
-// value's last use and reuses same-size buffers; tracks live and peak bytes.
+// value's last use and reuses same-size buffers; tracks live and peak bytes. Float32 buffers may
+// come from another allocator (the kernels' arena: resident arrays), returned by dispose().
 import type { DType, TypedData } from '../../ir/types.js';
 import { allocData, dtypeBytes } from '../../ir/dtype.js';
 
@@ -12,7 +13,15 @@ export interface PoolStats {
   reuses: number;
 }
 
+export interface PoolAllocator {
+  /** A zeroed float32 buffer of n elements. */
+  f32(n: number): Float32Array;
+  /** Gives one back for good (dispose). */
+  freeF32(a: Float32Array): void;
+}
+
 export class BufferPool {
+  constructor(private readonly allocator?: PoolAllocator) {}
   private free = new Map<string, TypedData[]>();
   private live = new Set<TypedData>();
   readonly stats: PoolStats = { peakBytes: 0, liveBytes: 0, allocations: 0, reuses: 0 };
@@ -28,7 +37,7 @@ export class BufferPool {
       if (buf instanceof BigInt64Array) buf.fill(0n);
       else (buf as Float32Array).fill(0);
     } else {
-      buf = allocData(dt, n);
+      buf = dt === 'float32' && this.allocator ? this.allocator.f32(n) : allocData(dt, n);
       this.stats.allocations++;
     }
     this.live.add(buf);
@@ -47,4 +56,11 @@ export class BufferPool {
   }
 
   owns(buf: TypedData): boolean { return this.live.has(buf); }
+
+  /** Returns every float32 buffer (live or free) to the allocator; the pool and its buffers must not be used again. */
+  dispose(): void {
+    if (!this.allocator) return;
+    for (const b of [...this.live, ...[...this.free.values()].flat()]) if (b instanceof Float32Array) this.allocator.freeF32(b);
+    this.live.clear(); this.free.clear();
+  }
 }

@@ -25,6 +25,8 @@ export interface TrainStepOptions extends EngineOptions {
   optimizer?: Optimizer;
   /** Training-mode forward (BN batch statistics); default true. */
   training?: boolean;
+  /** Tape and gradient buffers in the fast engine's arena (default true; ignored on the reference engine). */
+  resident?: boolean;
 }
 
 export interface TrainStepper {
@@ -33,6 +35,8 @@ export interface TrainStepper {
   readonly order: Node[];
   /** Forward + backward + update on a batch x [N, ...] with integer labels, learning rate lr. */
   step(x: Tensor, labels: ArrayLike<number>, lr: number): StepResult;
+  /** Frees the step's buffers (arena-resident on a fast engine); the stepper and the grads it returned must not be used again. */
+  dispose(): void;
 }
 
 /** A stepper over g's trainable parameters; the weights of g are updated in place. */
@@ -44,9 +48,13 @@ export function createTrainStep(g: Graph, o: TrainStepOptions = {}): TrainSteppe
   const engine = trainEngine(o);
   const order = topoSort(g);
   const input = g.inputs[0]!.name, output = g.outputs[0]!.name;
-  const pool = new BufferPool();
-  return {
+  // on a fast engine the tape and gradient buffers live in the kernels' arena (no copies in and out)
+  const rt = engine.runtime, resident = rt && (o.resident ?? true);
+  const pool = resident ? new BufferPool({ f32: (n) => rt.allocResident(n), freeF32: (a) => rt.freeResident(a) }) : new BufferPool();
+  let disposed = false;
+  const stepper: TrainStepper = {
     engine, params, order,
+    dispose() { if (!disposed) { disposed = true; pool.dispose(); released.unregister(stepper); } },
     step(x, labels, lr) {
       const tape = forwardTape(g, { [input]: x }, o.training ?? true, order, engine, pool);
       const owned = [...tape.values].filter(([k]) => !g.initializers.has(k) && k !== input).map(([, t]) => t);
@@ -63,9 +71,15 @@ export function createTrainStep(g: Graph, o: TrainStepOptions = {}): TrainSteppe
       return { loss: r.loss, correct: r.correct, grads };
     },
   };
+  if (resident) released.register(stepper, pool, stepper);
+  return stepper;
 }
+
+/** Arena buffers of steppers dropped without dispose() go back when the stepper is collected. */
+const released = new FinalizationRegistry<BufferPool>((pool) => pool.dispose());
 
 /** One step on g (a fresh stepper: plain SGD without momentum state). */
 export function trainStep(g: Graph, x: Tensor, labels: ArrayLike<number>, lr: number, o: TrainStepOptions = {}): StepResult {
-  return createTrainStep(g, { optimizer: sgd({ momentum: 0 }), ...o }).step(x, labels, lr);
+  // the grads outlive the stepper: plain (not arena) buffers
+  return createTrainStep(g, { optimizer: sgd({ momentum: 0 }), ...o, resident: false }).step(x, labels, lr);
 }

@@ -62,31 +62,35 @@ export async function train(g: Graph, ds: Dataset, o: TrainOptions = {}): Promis
   const stepper = createTrainStep(g, { ...o, optimizer: opt });
   const step0 = start * perEpoch; // global step of this call's first step
   const history: TrainHistory = { epochs: [], steps: 0, interrupted: false, params: [...stepper.params.values()].reduce((a, p) => a + p.data.length, 0) };
-  for (let epoch = start; epoch < epochs && step0 + history.steps < totalSteps; epoch++) {
-    const t0 = performance.now();
-    let lossSum = 0, correct = 0, seen = 0, lr = lr0;
-    for (const b of batches(ds, { batchSize: bs, shuffle: true, seed: seed * 1000 + epoch, ...(o.augment ? { augment: o.augment } : {}) })) {
-      if (o.signal?.aborted || step0 + history.steps >= totalSteps) break;
-      lr = learningRate({ name: o.schedule ?? 'constant', lr: lr0, totalSteps, stepsPerEpoch: perEpoch, stepSize: o.stepSize ?? 1, gamma: o.gamma ?? 0.1 }, step0 + history.steps);
-      const x = { dtype: 'float32' as const, shape: [b.size, ...ds.shape], data: b.images };
-      const r = stepper.step(x, b.labels, lr);
-      history.steps++;
-      lossSum += r.loss * b.size;
-      correct += r.correct;
-      seen += b.size;
-      o.onStep?.({ epoch, step: step0 + history.steps, totalSteps, loss: r.loss, accuracy: r.correct / b.size, lr });
-      await tick();
+  try {
+    for (let epoch = start; epoch < epochs && step0 + history.steps < totalSteps; epoch++) {
+      const t0 = performance.now();
+      let lossSum = 0, correct = 0, seen = 0, lr = lr0;
+      for (const b of batches(ds, { batchSize: bs, shuffle: true, seed: seed * 1000 + epoch, ...(o.augment ? { augment: o.augment } : {}) })) {
+        if (o.signal?.aborted || step0 + history.steps >= totalSteps) break;
+        lr = learningRate({ name: o.schedule ?? 'constant', lr: lr0, totalSteps, stepsPerEpoch: perEpoch, stepSize: o.stepSize ?? 1, gamma: o.gamma ?? 0.1 }, step0 + history.steps);
+        const x = { dtype: 'float32' as const, shape: [b.size, ...ds.shape], data: b.images };
+        const r = stepper.step(x, b.labels, lr);
+        history.steps++;
+        lossSum += r.loss * b.size;
+        correct += r.correct;
+        seen += b.size;
+        o.onStep?.({ epoch, step: step0 + history.steps, totalSteps, loss: r.loss, accuracy: r.correct / b.size, lr });
+        await tick();
+      }
+      if (o.signal?.aborted) { history.interrupted = true; break; }
+      const rec: EpochRecord = { epoch, loss: lossSum / Math.max(1, seen), accuracy: correct / Math.max(1, seen), lr, seconds: (performance.now() - t0) / 1000 };
+      if (o.validation) {
+        const v = await evaluate(g, o.validation, { ...(o.signal ? { signal: o.signal } : {}), forward: async (x) => forwardLogits(g, stepper, x) });
+        rec.valAccuracy = v.accuracy;
+        rec.valLoss = v.loss;
+      }
+      history.epochs.push(rec);
+      o.onEpoch?.(rec);
+      await o.onCheckpoint?.(epoch + 1, opt.state());
     }
-    if (o.signal?.aborted) { history.interrupted = true; break; }
-    const rec: EpochRecord = { epoch, loss: lossSum / Math.max(1, seen), accuracy: correct / Math.max(1, seen), lr, seconds: (performance.now() - t0) / 1000 };
-    if (o.validation) {
-      const v = await evaluate(g, o.validation, { ...(o.signal ? { signal: o.signal } : {}), forward: async (x) => forwardLogits(g, stepper, x) });
-      rec.valAccuracy = v.accuracy;
-      rec.valLoss = v.loss;
-    }
-    history.epochs.push(rec);
-    o.onEpoch?.(rec);
-    await o.onCheckpoint?.(epoch + 1, opt.state());
+  } finally {
+    stepper.dispose();
   }
   return history;
 }

@@ -14,29 +14,14 @@ export function fastConvGrad(rt: DnnRuntime, ref: GradRow): GradRow {
     if (X.shape.length !== 4 || !isF32(X.data) || !isF32(Wt.data)) return ref.grad(c);
     const g = convGeometryOf(X.shape, Wt.shape, c.node, c.attr<number>('group'));
     if (c.need[0] && !convInputGradSupported(g)) return ref.grad(c);
-    const blocks: number[] = [];
-    const up = (d: Float32Array) => { const p = rt.upload(d); blocks.push(p); return p; };
-    const out = (n: number) => { const p = rt.arena.alloc(n * 4); blocks.push(p); return p; };
-    try {
-      const pdy = up(c.dy);
-      let dx: Float32Array | undefined, dw: Float32Array | undefined;
-      if (c.need[0]) {
-        const pdx = out(X.data.length);
-        convInputGradPtr(rt, g, pdy, up(Wt.data), pdx);
-        dx = c.alloc(X.data.length);
-        dx.set(rt.f32(pdx, dx.length));
-      }
-      if (c.need[1]) {
-        const pdw = out(Wt.data.length);
-        convWeightGradPtr(rt, g, up(X.data), pdy, pdw);
-        dw = c.alloc(Wt.data.length);
-        dw.set(rt.f32(pdw, dw.length));
-      }
-      const db = B && c.need[2] ? convBiasGrad(c.dy, g.N, g.Cout) : undefined;
-      return [dx, dw, db];
-    } finally {
-      for (const p of blocks) rt.arena.free(p);
-    }
+    const dx = c.need[0] ? c.alloc(X.data.length) : undefined, dw = c.need[1] ? c.alloc(Wt.data.length) : undefined;
+    rt.scope((s) => {
+      const pdy = s.input(c.dy);
+      if (dx) convInputGradPtr(rt, g, pdy, s.input(Wt.data as Float32Array), s.output(dx));
+      if (dw) convWeightGradPtr(rt, g, s.input(X.data as Float32Array), pdy, s.output(dw));
+    });
+    const db = B && c.need[2] ? convBiasGrad(c.dy, g.N, g.Cout) : undefined;
+    return [dx, dw, db];
   };
   return { trainable: ref.trainable, grad };
 }

@@ -11,14 +11,6 @@ import { type BnCache, bnForward } from './norm.js';
 
 const isF32 = (t: Tensor | undefined): boolean => t?.data instanceof Float32Array;
 
-/** Runs fn with arena blocks it allocates through `take`, freeing them all afterwards. */
-function withBlocks<T>(rt: DnnRuntime, fn: (take: (n: number, data?: Float32Array) => number) => T): T {
-  const blocks: number[] = [];
-  try {
-    return fn((n, data) => { const p = data ? rt.upload(data) : rt.arena.alloc(4 * n); blocks.push(p); return p; });
-  } finally { for (const p of blocks) rt.arena.free(p); }
-}
-
 /** bnForward (same contract) with the statistics and the normalisation on the kernels. */
 export function fastBnForward(rt: DnnRuntime): typeof bnForward {
   return (x, gamma, beta, mean, variance, eps, momentum, training, y, alloc = (n) => new Float32Array(n)) => {
@@ -26,8 +18,9 @@ export function fastBnForward(rt: DnnRuntime): typeof bnForward {
     const [N, C] = x.shape as [number, number];
     const HW = x.data.length / (N * C), M = N * HW;
     const g = f32(gamma), b = f32(beta), rm = f32(mean), rv = f32(variance);
-    return withBlocks(rt, (take): BnCache => {
-      const px = take(x.data.length, x.data as Float32Array);
+    const xhat = alloc(x.data.length);
+    return rt.scope((s): BnCache => {
+      const px = s.input(x.data as Float32Array);
       const st = bnStatsPtr(rt, px, N, C, HW);
       const invStd = new Float32Array(C), scale = new Float32Array(C), shift = new Float32Array(C);
       for (let c = 0; c < C; c++) {
@@ -37,12 +30,9 @@ export function fastBnForward(rt: DnnRuntime): typeof bnForward {
         const is = 1 / Math.sqrt(v + eps);
         invStd[c] = is; scale[c] = is; shift[c] = -mu * is;
       }
-      const ph = take(x.data.length), py = take(x.data.length);
-      channelAffinePtr(rt, px, ph, N, C, HW, take(C, scale), take(C, shift));
-      channelAffinePtr(rt, ph, py, N, C, HW, take(C, g), take(C, b));
-      const xhat = alloc(x.data.length);
-      xhat.set(rt.f32(ph, xhat.length));
-      y.set(rt.f32(py, y.length));
+      const ph = s.output(xhat);
+      channelAffinePtr(rt, px, ph, N, C, HW, s.input(scale), s.input(shift));
+      channelAffinePtr(rt, ph, s.output(y), N, C, HW, s.input(g), s.input(b));
       return { xhat, invStd, training: true };
     });
   };
@@ -58,8 +48,9 @@ export function fastBnGrad(rt: DnnRuntime, ref: GradRow): GradRow {
       const [N, C] = X.shape as [number, number];
       const HW = X.data.length / (N * C), M = N * HW;
       const gamma = f32(c.x[1]!);
-      return withBlocks(rt, (take) => {
-        const pdy = take(c.dy.length, c.dy), ph = take(cache.xhat.length, cache.xhat);
+      const dx = c.need[0] ? c.alloc(X.data.length) : undefined;
+      return rt.scope((s) => {
+        const pdy = s.input(c.dy), ph = s.input(cache.xhat);
         const sums = bnGradSumsPtr(rt, pdy, ph, N, C, HW);
         const dg = new Float32Array(C), db = new Float32Array(C);
         const sa = new Float32Array(C), sb = new Float32Array(C), t = new Float32Array(C);
@@ -68,13 +59,7 @@ export function fastBnGrad(rt: DnnRuntime, ref: GradRow): GradRow {
           db[ch] = sdy; dg[ch] = sdyx;
           sa[ch] = k; sb[ch] = (-k * sdyx) / M; t[ch] = (-k * sdy) / M;
         }
-        let dx: Float32Array | undefined;
-        if (c.need[0]) {
-          const pdx = take(X.data.length);
-          affine2Ptr(rt, pdy, ph, pdx, N, C, HW, take(C, sa), take(C, sb), take(C, t));
-          dx = c.alloc(X.data.length);
-          dx.set(rt.f32(pdx, dx.length));
-        }
+        if (dx) affine2Ptr(rt, pdy, ph, s.output(dx), N, C, HW, s.input(sa), s.input(sb), s.input(t));
         return [dx, c.need[1] ? dg : undefined, c.need[2] ? db : undefined];
       });
     },
@@ -88,13 +73,9 @@ export function fastReluGrad(rt: DnnRuntime, ref: GradRow): GradRow {
     grad: (c) => {
       const X = c.x[0];
       if (!c.need[0] || !isF32(X)) return ref.grad(c);
-      return withBlocks(rt, (take) => {
-        const n = c.dy.length, pdx = take(n);
-        reluGradPtr(rt, take(n, X!.data as Float32Array), take(n, c.dy), pdx, n);
-        const dx = c.alloc(n);
-        dx.set(rt.f32(pdx, n));
-        return [dx];
-      });
+      const n = c.dy.length, dx = c.alloc(n);
+      rt.scope((s) => reluGradPtr(rt, s.input(X!.data as Float32Array), s.input(c.dy), s.output(dx), n));
+      return [dx];
     },
   };
 }
