@@ -1,5 +1,6 @@
 // Training kernels on arena pointers (the fast engine's batch-norm and ReLU rows): ReLU gradient,
-// per-channel batch statistics and gradient sums (f64 per channel), the two-input per-channel affine;
+// per-channel batch statistics and gradient sums (f64 per channel), the two-input per-channel affine,
+// the 2x2 stride-2 max-pool gradient;
 // split across threads by channel or plane when the tensor is large enough to pay for a fork-join.
 import type { DnnRuntime } from './runtime.js';
 import { splitRange } from './runtime.js';
@@ -34,4 +35,9 @@ function perChannel(rt: DnnRuntime, k: 'bnStats' | 'bnGradSums', N: number, C: n
 /** y[n,c,:] = a[n,c,:]*sa[c] + b[n,c,:]*sb[c] + t[c] (sa, sb, t: arena pointers to C floats). */
 export function affine2Ptr(rt: DnnRuntime, a: number, b: number, y: number, N: number, C: number, HW: number, sa: number, sb: number, t: number): void {
   rt.parallel('affine2', splitRange(N * C, parts(rt, N * C * HW)).map(([s, e]) => (e <= s ? null : [a, b, y, C, HW, sa, sb, t, s, e])));
+}
+
+/** MaxPool 2x2 stride 2 gradient over `planes` planes of H x W (dx written whole: zeros but each window's first maximum). */
+export function maxPool2x2GradPtr(rt: DnnRuntime, x: number, dy: number, dx: number, planes: number, H: number, W: number, OH: number, OW: number): void {
+  rt.parallel('maxPool2x2Grad', splitRange(planes, Math.min(planes, parts(rt, planes * H * W))).map(([s, e]) => (e <= s ? null : [x, dy, dx, H, W, OH, OW, s, e])));
 }

@@ -88,6 +88,23 @@ describe('fast batch-norm and Relu rows vs reference (threaded sizes, odd planes
   }
 });
 
+describe('fast MaxPool 2x2/2 gradient vs reference (first maximum, ties, odd sizes, 2 threads)', () => {
+  const t = (shape: number[], data: Float32Array) => ({ dtype: 'float32' as const, shape, data });
+  for (const shape of [[16, 32, 28, 28], [5, 7, 9, 11], [64, 32, 7, 7]]) {
+    it(`[${shape}]`, () => {
+      const n = shape.reduce((a, b) => a * b, 1);
+      // values on a coarse grid: many windows hold ties (the first maximum must win)
+      const x = t(shape, rand(n, 31).map((v) => Math.round(v * 2) / 2));
+      const [, , H, W] = shape as [number, number, number, number];
+      const OH = Math.floor(H / 2), OW = Math.floor(W / 2), m = (n / (H * W)) * OH * OW;
+      const node: Node = { name: 'p', op: 'MaxPool', inputs: ['x'], outputs: ['y'], attrs: { kernel_shape: [2, 2], strides: [2, 2] } };
+      const dy = rand(m, 32), y = t([shape[0]!, shape[1]!, OH, OW], new Float32Array(m));
+      const want = GRADS.get('MaxPool')!.grad(gradContext(node, 13, [x], [y], dy, [true]))[0]!;
+      for (const e of [fast1, fast2]) expect(e.grads.get('MaxPool')!.grad(gradContext(node, 13, [x], [y], dy, [true]))[0]!).toEqual(want);
+    });
+  }
+});
+
 describe('fast engine vs reference engine: parameter gradients of whole models', () => {
   const models: [string, Graph, number][] = [
     ['lenet5', zooModel('lenet5', { seed: 1 }), 4],
