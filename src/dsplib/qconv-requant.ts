@@ -30,39 +30,38 @@ export const limbInit = (op: OpFn, Z: number, U: number): Op[] => {
  * r.A; |v| < 2^46): x = rndsh(v*M0, n) before the zero point (rows of requantRow; Z/U set by limbInit).
  */
 export function requant16Ops(op: OpFn, r: Limb16, c: (row: number) => Reg): Op[] {
-  const P = (k: number): Reg => ({ p: k });
-  const { vq, A, Z, U: Uq, w1, w2, x } = r, tt = w1;
-  const ops: Op[] = [op('pack16', w1, P(vq), P(A))]; // lanes (V1, V0)
-  // t = floor(V0*m0 / 2^16); inner = floor((V1*m0 + V0*m1 + t) / 2^16) (into tt)
-  ops.push(op('mac16', Z, P(w1), c(QROW.M0H)), op('mac16', Uq, P(w1), c(QROW.MW)), op('rndsh16', tt, P(Z), P(Z + 1)));
-  ops.push(op('mac16', Uq, P(tt), P(ONE)), op('rndsh16', tt, P(Uq), P(Uq + 1)));
-  // V2 = (vq + 2^15) >> 16, lanes (V2, V1); T pair (in A) = (V2*m1 + cx)*2^16 + cl + V2*m0 + V1*m1 + inner
-  ops.push(op('iadd2', w2, P(vq), P(K8000)), op('shri16', w2, P(w2)), op('imul', x, P(w2), c(QROW.M1)), op('pack16', w2, P(w2), P(vq)), op('iadd2', x, P(x), c(QROW.CX)));
-  ops.push(op('shri16', A + 1, P(x)), op('shli16', A, P(x), P(A + 1)), op('or2', A, P(A), c(QROW.CL)));
-  ops.push(op('mac16', A, P(w2), c(QROW.MW)), op('mac16', A, P(tt), P(ONE)));
-  // e <= 15: (sat32(T) + 2^(e-1)) >> e; e >= 16: floor((T + 2^(e-1)) / 2^16) >> (e - 16); MA selects
-  ops.push(op('rndsh0', x, P(A), P(A + 1)), op('rndsh16', w1, P(A), P(A + 1)), op('adds2', x, P(x), c(QROW.RND)));
-  ops.push(op('xor2', x, P(x), P(w1)), op('and2', x, P(x), c(QROW.MA)), op('xor2', x, P(x), P(w1)), op('ishr', x, P(x), c(QROW.SH)));
-  return ops;
+  return requant16(op, { vq: r.vq, A: r.A, Z: r.Z, U: r.U, t: r.w1, v2: r.w2, y: r.x, lanes: r.w2, x: r.x, w: r.w1 }, c);
 }
 
 /**
  * requant16Ops with short register lives (qconv's pass rotates each kind of register on its own, so
  * more vectors are in flight): pairs A (the loaded accumulator, then T), Z, U; singles s0 (vq, then
- * the lanes (V2, V1)), s1 (w1 / tt), and x, w (the two rounded forms of T, to the end). The raw V2
- * goes to A's high word once vq is read from the pair; the T limb sum is formed in Z once its rndsh
- * has read it. The result is in x.
+ * the lanes (V2, V1)), s1 (w1 / tt), and x, w (the two rounded forms of T, to the end). vq is rounded
+ * from the loaded pair first; the raw V2 goes to A's high word once vq is read from the pair; the T
+ * limb sum is formed in Z once its rndsh has read it. The result is in x.
  */
 export function requant16Rot(op: OpFn, r: { A: number; Z: number; U: number; s0: number; s1: number; x: number; w: number }, c: (row: number) => Reg): Op[] {
+  const round = op('rndsh16', r.s0, { p: r.A }, { p: r.A + 1 }); // vq = round(v / 2^16)
+  return [round, ...requant16(op, { vq: r.s0, A: r.A, Z: r.Z, U: r.U, t: r.s1, v2: r.A + 1, y: r.Z, lanes: r.s0, x: r.x, w: r.w }, c)];
+}
+
+/**
+ * The int16 limb requantization over a register map: vq and A as in requant16Ops; t holds w1 then
+ * tt; v2 the raw V2; y the limb sum V2*m1 + cx; lanes the packed (V2, V1); x the result and w the
+ * second rounded form of T.
+ */
+function requant16(op: OpFn, m: { vq: number; A: number; Z: number; U: number; t: number; v2: number; y: number; lanes: number; x: number; w: number }, c: (row: number) => Reg): Op[] {
   const P = (k: number): Reg => ({ p: k });
-  const { A, Z, U: Uq, s0: vq, s1: w1, x, w } = r, tt = w1, w2 = A + 1, y = Z;
-  const ops: Op[] = [op('rndsh16', vq, P(A), P(A + 1)), op('pack16', w1, P(vq), P(A))]; // vq = round(v / 2^16); lanes (V1, V0)
-  ops.push(op('mac16', Z, P(w1), c(QROW.M0H)), op('mac16', Uq, P(w1), c(QROW.MW)), op('rndsh16', tt, P(Z), P(Z + 1)));
-  ops.push(op('mac16', Uq, P(tt), P(ONE)), op('rndsh16', tt, P(Uq), P(Uq + 1)));
-  // V2 into A's high word; y (in Z) = V2*m1 + cx; lanes (V2, V1) into vq's register
-  ops.push(op('iadd2', w2, P(vq), P(K8000)), op('shri16', w2, P(w2)), op('imul', y, P(w2), c(QROW.M1)), op('pack16', vq, P(w2), P(vq)), op('iadd2', y, P(y), c(QROW.CX)));
+  const { vq, A, Z, U, t, v2, y, lanes, x, w } = m;
+  const ops: Op[] = [op('pack16', t, P(vq), P(A))]; // lanes (V1, V0)
+  // t = floor(V0*m0 / 2^16); inner = floor((V1*m0 + V0*m1 + t) / 2^16) (into t)
+  ops.push(op('mac16', Z, P(t), c(QROW.M0H)), op('mac16', U, P(t), c(QROW.MW)), op('rndsh16', t, P(Z), P(Z + 1)));
+  ops.push(op('mac16', U, P(t), P(ONE)), op('rndsh16', t, P(U), P(U + 1)));
+  // V2 = (vq + 2^15) >> 16, lanes (V2, V1); T pair (in A) = (V2*m1 + cx)*2^16 + cl + V2*m0 + V1*m1 + inner
+  ops.push(op('iadd2', v2, P(vq), P(K8000)), op('shri16', v2, P(v2)), op('imul', y, P(v2), c(QROW.M1)), op('pack16', lanes, P(v2), P(vq)), op('iadd2', y, P(y), c(QROW.CX)));
   ops.push(op('shri16', A + 1, P(y)), op('shli16', A, P(y), P(A + 1)), op('or2', A, P(A), c(QROW.CL)));
-  ops.push(op('mac16', A, P(vq), c(QROW.MW)), op('mac16', A, P(tt), P(ONE)));
+  ops.push(op('mac16', A, P(lanes), c(QROW.MW)), op('mac16', A, P(t), P(ONE)));
+  // e <= 15: (sat32(T) + 2^(e-1)) >> e; e >= 16: floor((T + 2^(e-1)) / 2^16) >> (e - 16); MA selects
   ops.push(op('rndsh0', x, P(A), P(A + 1)), op('rndsh16', w, P(A), P(A + 1)), op('adds2', x, P(x), c(QROW.RND)));
   ops.push(op('xor2', x, P(x), P(w)), op('and2', x, P(x), c(QROW.MA)), op('xor2', x, P(x), P(w)), op('ishr', x, P(x), c(QROW.SH)));
   return ops;
