@@ -9,8 +9,11 @@ import { BwvmError } from '../../util/errors.js';
 /** Below this many elements an element-wise kernel runs on one thread. */
 const PARALLEL_MIN_ELEMENTS = 1 << 18;
 
+/** Threads an element-wise kernel over n elements uses (one below PARALLEL_MIN_ELEMENTS: the fork-join would not pay). */
+export const elementThreads = (rt: DnnRuntime, n: number): number => (n >= PARALLEL_MIN_ELEMENTS ? rt.threads : 1);
+
 function chunks(rt: DnnRuntime, n: number): [number, number][] {
-  return splitRange(n, n >= PARALLEL_MIN_ELEMENTS ? rt.threads : 1, 16);
+  return splitRange(n, elementThreads(rt, n), 16);
 }
 
 export function activationPtr(rt: DnnRuntime, x: number, y: number, n: number, spec: ActivationSpec): void {
@@ -29,7 +32,7 @@ export interface BatchNormParams { gamma: Float32Array; beta: Float32Array; mean
 export function batchNormPtr(rt: DnnRuntime, x: number, y: number, N: number, C: number, HW: number,
   p: { gamma: number; beta: number; mean: number; variance: number; eps: number }, spec?: ActivationSpec): void {
   const [act, alpha] = activationCode(spec);
-  const T = N * C * HW >= PARALLEL_MIN_ELEMENTS ? rt.threads : 1;
+  const T = elementThreads(rt, N * C * HW);
   rt.parallel('batchNorm', splitRange(N * C, T).map(([s, e]) => (e <= s ? null :
     [x, y, C, HW, p.gamma, p.beta, p.mean, p.variance, p.eps, act, alpha, s, e])));
 }
@@ -38,7 +41,7 @@ export function batchNormPtr(rt: DnnRuntime, x: number, y: number, N: number, C:
 export function channelAffinePtr(rt: DnnRuntime, x: number, y: number, N: number, C: number, HW: number,
   scale: number, shift: number, spec?: ActivationSpec): void {
   const [act, alpha] = activationCode(spec);
-  const T = N * C * HW >= PARALLEL_MIN_ELEMENTS ? rt.threads : 1;
+  const T = elementThreads(rt, N * C * HW);
   rt.parallel('channelAffine', splitRange(N * C, T).map(([s, e]) => (e <= s ? null : [x, y, C, HW, scale, shift, act, alpha, s, e])));
 }
 

@@ -89,9 +89,6 @@ export class DnnRuntime {
     this.arena.free(p);
   }
 
-  /** The arena pointer of a resident array (undefined for others). */
-  residentPtr(a: Float32Array): number | undefined { return this.residents.get(a); }
-
   /**
    * Runs fn with pointers to its data: inputs in place when resident, else uploaded; outputs written in
    * place when resident, else through a block copied into the array when fn returns; every block freed.
@@ -103,7 +100,6 @@ export class DnnRuntime {
       const r = fn({
         input: (d) => this.residents.get(d) ?? own(this.upload(d)),
         output: (o) => { const p = this.residents.get(o); if (p !== undefined) return p; const q = own(this.arena.alloc(Math.max(4, 4 * o.length))); back.push([q, o]); return q; },
-        scratch: (n) => own(this.arena.alloc(Math.max(4, 4 * n))),
       });
       for (const [p, o] of back) o.set(this.f32(p, o.length));
       return r;
@@ -137,8 +133,6 @@ export interface ArenaScope {
   input(data: Float32Array): number;
   /** Pointer a kernel writes `out` through (the array holds the result once the scope's function returns). */
   output(out: Float32Array): number;
-  /** A scratch block of n floats. */
-  scratch(n: number): number;
 }
 
 export function createRuntime(opts: RuntimeOptions = {}): DnnRuntime {

@@ -1,13 +1,10 @@
-// Training kernels on arena pointers (the fast engine's batch-norm and ReLU rows): ReLU gradient,
-// per-channel batch statistics and gradient sums (f64 per channel), the two-input per-channel affine,
-// the 2x2 stride-2 max-pool gradient;
-// split across threads by channel or plane when the tensor is large enough to pay for a fork-join.
+// Training kernels on arena pointers (the fast engine's batch-norm, ReLU and max-pool rows): ReLU
+// gradient, per-channel batch statistics and gradient sums (f64 per channel), the two-input
+// per-channel affine and the 2x2 stride-2 max-pool gradient, split across threads by channel or
+// plane when the tensor is large enough to pay for a fork-join (eltwise.ts's threshold).
+import { elementThreads as parts } from './eltwise.js';
 import type { DnnRuntime } from './runtime.js';
 import { splitRange } from './runtime.js';
-
-/** Below this many elements a kernel runs on one thread. */
-const PARALLEL_MIN_ELEMENTS = 1 << 18;
-const parts = (rt: DnnRuntime, n: number): number => (n >= PARALLEL_MIN_ELEMENTS ? rt.threads : 1);
 
 /** dx = x > 0 ? dy : 0 over n floats. */
 export function reluGradPtr(rt: DnnRuntime, x: number, dy: number, dx: number, n: number): void {

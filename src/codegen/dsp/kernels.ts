@@ -132,8 +132,7 @@ function dwCall(grp: LayerGroup, c: LowerContext): LoweredCall {
   if (kH !== kW) bad(c, `kernel ${kH}x${kW}`, 'the depthwise kernel takes square windows');
   const { stride, pad } = windowOf(c);
   const { wt, bias } = foldedWeights(grp, c, M);
-  const act = grp.act ? { activation: grp.act.kind, ...(grp.act.alpha !== undefined ? { alpha: grp.act.alpha } : {}) } : {};
-  const shape = { C: C!, H: H!, W: W!, k: kH, stride, pad }, opts: DepthwiseOptions = { ...act, pipeline: true };
+  const shape = { C: C!, H: H!, W: W!, k: kH, stride, pad }, opts: DepthwiseOptions = { ...epilogueOptions(grp), pipeline: true };
   const kernel = depthwise(shape, c.t, opts);
   dwSpecs.set(kernel, { shape, opts });
   return { kernel, args: { x: { value: x! }, w: { constant: wt }, b: { constant: bias }, y: { value: grp.output } } };
