@@ -25,8 +25,8 @@ describe('shipped zoo checkpoints', () => {
     expect(r.gitCommit).toMatch(/^[0-9a-f]{7,}$/);
   });
 
-  // the issue's aims on the full 10,000-image test split; 200 bundled test images as a check that the loaded weights are the trained ones
-  for (const [name, full] of [['vgg_small', 0.9327], ['resnet20', 0.9389]] as const) {
+  // the issue's aims on the full 10,000-image test split (plain20 has none; it meets 0.925 anyway); 200 bundled test images as a check that the loaded weights are the trained ones
+  for (const [name, full] of [['vgg_small', 0.9327], ['resnet20', 0.9389], ['plain20', 0.9317]] as const) {
     it(`${name} is shipped, meets its aim (0.925) and its loaded weights classify the bundled test images`, async () => {
       const ck = shippedCheckpoint(name)!;
       expect(ck, `fixtures/zoo/${name}.bwvm`).toBeDefined();
