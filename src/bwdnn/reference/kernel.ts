@@ -11,11 +11,15 @@ export interface KernelCtx extends OpContext {
   out(i: number): { dtype: DType; shape: number[] };
   /** A zeroed output tensor from the executor's buffer pool. */
   alloc(dtype: DType, shape: number[]): Tensor;
+  /** An output tensor with unspecified contents, for kernels that write every element
+   * (skips clearing a reused buffer); executors without one fall back to alloc. */
+  allocUninit?(dtype: DType, shape: number[]): Tensor;
 }
 
 export type Kernel = (x: (Tensor | undefined)[], ctx: KernelCtx) => Tensor[];
 
-export function kernelContext(node: Node, def: OpDef, opset: number, x: (Tensor | undefined)[], alloc: KernelCtx['alloc']): KernelCtx {
+export function kernelContext(node: Node, def: OpDef, opset: number, x: (Tensor | undefined)[], alloc: KernelCtx['alloc'],
+  allocUninit?: KernelCtx['alloc']): KernelCtx {
   const fail = (code: string, msg: string): never => {
     throw new BwvmError(code, `node '${node.name}' (${node.op}): ${msg}`, { details: { node: node.name, op: node.op } });
   };
@@ -43,12 +47,19 @@ export function kernelContext(node: Node, def: OpDef, opset: number, x: (Tensor 
       return outs[i] ?? fail('IR_SHAPE', `no output ${i}`);
     },
     alloc,
+    ...(allocUninit ? { allocUninit } : {}),
   };
   return ctx;
 }
 
 /** Allocate output i with the row-inferred shape. */
 export const allocOut = (ctx: KernelCtx, i = 0): Tensor => { const o = ctx.out(i); return ctx.alloc(o.dtype, o.shape); };
+
+/** Output i with unspecified contents: only for kernels that write all of it. */
+export const allocOutUninit = (ctx: KernelCtx, i = 0): Tensor => {
+  const o = ctx.out(i);
+  return (ctx.allocUninit ?? ctx.alloc)(o.dtype, o.shape);
+};
 
 /** Read element i as a number (int64 included). */
 export const getN = (t: Tensor, i: number): number => Number(t.data[i]!);

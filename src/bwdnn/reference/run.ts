@@ -64,7 +64,8 @@ export function runDetailed(g: Graph, feeds: Record<string, Tensor>, opts: RunOp
       if (!v) throw new BwvmError('EXEC_VALUE', `node '${node.name}' (${node.op}): input '${n}' has not been computed`);
       return v;
     });
-    const ctx = kernelContext(node, def, g.opset, x, (dt, shape) => ({ dtype: dt, shape, data: pool.alloc(dt, shape.reduce((a, b) => a * b, 1)) }));
+    const ctx = kernelContext(node, def, g.opset, x, (dt, shape) => ({ dtype: dt, shape, data: pool.alloc(dt, shape.reduce((a, b) => a * b, 1)) }),
+      (dt, shape) => ({ dtype: dt, shape, data: pool.allocUninit(dt, shape.reduce((a, b) => a * b, 1)) }));
     const outs = kernel(x, ctx);
     node.outputs.forEach((o, i) => { if (o && outs[i]) values.set(o, outs[i]!); });
     // buffers of outputs nobody asked for are returned straight away (e.g. Dropout masks)

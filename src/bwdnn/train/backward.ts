@@ -79,7 +79,8 @@ export function backward(tape: Tape, seeds: Record<string, Float32Array>, params
   const stats = o.stats;
   const live = () => {
     let b = 0;
-    for (const [k, t] of tape.values) if (!g.initializers.has(k)) b += t.data.byteLength;
+    const seen = new Set<unknown>(); // a fused BN's output and its Relu's share one buffer
+    for (const [k, t] of tape.values) if (!g.initializers.has(k) && !seen.has(t.data)) { seen.add(t.data); b += t.data.byteLength; }
     for (const t of grads.values()) b += t.byteLength;
     return b;
   };

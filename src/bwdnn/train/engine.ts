@@ -23,6 +23,9 @@ export interface TrainEngine {
   readonly runtime?: DnnRuntime;
   /** Batch-norm's training-mode forward (batch statistics); default: the reference bnForward. */
   readonly bnForward?: typeof bnForward;
+  /** The tape runs a training-mode BatchNormalization and the Relu that alone reads it as one
+   * bnForward (relu: true). The reference engine does not, so it stays the unfused oracle. */
+  readonly fuseBnRelu?: boolean;
 }
 
 export interface EngineOptions {
@@ -42,7 +45,7 @@ const shared = new Map<number, DnnRuntime>();
 /** The fast engine on `rt` (one per runtime). */
 export function fastEngine(rt: DnnRuntime): TrainEngine {
   let e = engines.get(rt);
-  if (!e) engines.set(rt, (e = { name: 'fast', kernels: fastKernels(rt), grads: fastGrads(rt), runtime: rt, bnForward: fastBnForward(rt) }));
+  if (!e) engines.set(rt, (e = { name: 'fast', kernels: fastKernels(rt), grads: fastGrads(rt), runtime: rt, bnForward: fastBnForward(rt), fuseBnRelu: true }));
   return e;
 }
 

@@ -23,6 +23,8 @@ export interface GradCtx {
   cache?: unknown;
   /** A zeroed gradient buffer of n floats (from the step's buffer pool when there is one). */
   alloc(n: number): Float32Array;
+  /** A gradient buffer of n floats with unspecified contents, for kernels that write all of it. */
+  allocUninit(n: number): Float32Array;
 }
 
 export type GradKernel = (c: GradCtx) => (Float32Array | undefined)[];
@@ -39,6 +41,7 @@ export function gradContext(node: Node, opset: number, x: (Tensor | undefined)[]
   return {
     node, opset, x, y, dy, need, cache,
     alloc: (n) => (pool ? (pool.alloc('float32', n) as Float32Array) : new Float32Array(n)),
+    allocUninit: (n) => (pool ? (pool.allocUninit('float32', n) as Float32Array) : new Float32Array(n)),
     attr<T extends AttrValue>(name: string): T {
       const v = node.attrs[name] ?? def.attrs[name]?.default;
       if (v === undefined) throw new BwvmError('IR_ATTR', `node '${node.name}' (${node.op}): missing attribute '${name}'`);

@@ -27,6 +27,8 @@ export interface TrainStepOptions extends EngineOptions {
   training?: boolean;
   /** Tape and gradient buffers in the fast engine's arena (default true; ignored on the reference engine). */
   resident?: boolean;
+  /** Debugging: reused buffers that kernels are trusted to overwrite in full start as NaN (BufferPool poison). */
+  poison?: boolean;
 }
 
 export interface TrainStepper {
@@ -50,7 +52,9 @@ export function createTrainStep(g: Graph, o: TrainStepOptions = {}): TrainSteppe
   const input = g.inputs[0]!.name, output = g.outputs[0]!.name;
   // on a fast engine the tape and gradient buffers live in the kernels' arena (no copies in and out)
   const rt = engine.runtime, resident = rt && (o.resident ?? true);
-  const pool = resident ? new BufferPool({ f32: (n) => rt.allocResident(n), freeF32: (a) => rt.freeResident(a) }) : new BufferPool();
+  const poolOptions = { poison: o.poison ?? false };
+  const pool = resident ? new BufferPool({ f32: (n) => rt.allocResident(n), freeF32: (a) => rt.freeResident(a) }, poolOptions)
+    : new BufferPool(undefined, poolOptions);
   let disposed = false;
   const stepper: TrainStepper = {
     engine, params, order,

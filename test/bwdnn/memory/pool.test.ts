@@ -33,6 +33,23 @@ describe('BufferPool', () => {
     expect(p.stats).toEqual({ peakBytes: 32, liveBytes: 16, allocations: 2, reuses: 1 });
   });
 
+  it('allocUninit hands a reused buffer back as it was; with poison, as NaN; fresh ones are zero', () => {
+    const p = new BufferPool();
+    const a = p.allocUninit('float32', 3) as Float32Array;
+    expect([...a]).toEqual([0, 0, 0]);
+    a.set([1, 2, 3]);
+    p.release('float32', a);
+    expect(p.allocUninit('float32', 3)).toBe(a);
+    expect([...a]).toEqual([1, 2, 3]);
+    p.release('float32', a);
+    expect([...(p.alloc('float32', 3) as Float32Array)]).toEqual([0, 0, 0]);
+    const q = new BufferPool(undefined, { poison: true });
+    const b = q.allocUninit('float32', 2) as Float32Array;
+    q.release('float32', b);
+    expect([...(q.allocUninit('float32', 2) as Float32Array)].every(Number.isNaN)).toBe(true);
+    expect(q.stats.reuses).toBe(1);
+  });
+
   it('lastUses / releaseSchedule', () => {
     const nodes = [relu('r0', 'x', 'a'), relu('r1', 'a', 'b'), { name: 'add', op: 'Add', inputs: ['a', 'b'], outputs: ['c'], attrs: {} }];
     expect([...lastUses(nodes)]).toEqual([['x', 0], ['a', 2], ['b', 2]]);

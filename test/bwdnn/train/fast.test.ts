@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Graph, Node } from '../../../src/ir/types.js';
 import { zooModel } from '../../../src/bwdnn/zoo/index.js';
-import { forwardTape } from '../../../src/bwdnn/train/tape.js';
+import { bnReluPairs, forwardTape } from '../../../src/bwdnn/train/tape.js';
 import { backward, trainableParams } from '../../../src/bwdnn/train/backward.js';
 import { softmaxCrossEntropy } from '../../../src/bwdnn/train/loss.js';
 import { trainEngine } from '../../../src/bwdnn/train/engine.js';
@@ -138,17 +138,62 @@ describe('evaluate on the fast engine', () => {
   });
 });
 
+describe('BatchNormalization + Relu fused in the fast training tape', () => {
+  it('pairs a BN only with a Relu that alone reads it, never a graph output', () => {
+    const vgg = zooModel('vgg_small', { seed: 1, width: 0.25 });
+    const pairs = bnReluPairs(vgg, vgg.nodes);
+    expect(pairs.size).toBe(vgg.nodes.filter((n) => n.op === 'BatchNormalization').length);
+    for (const [bn, r] of pairs) expect(r.inputs[0]).toBe(bn.outputs[0]);
+    // resnet20: the BN of each block's second conv feeds the residual Add, not a Relu
+    const res = zooModel('resnet20', { seed: 1, width: 0.25, input: [3, 16, 16] });
+    const resPairs = bnReluPairs(res, res.nodes), bns = res.nodes.filter((n) => n.op === 'BatchNormalization');
+    expect(resPairs.size).toBeGreaterThan(0);
+    expect(resPairs.size).toBeLessThan(bns.length);
+    // a second reader, or the BN output being a graph output, keeps them apart
+    const bn = [...pairs.keys()][0]!;
+    const twice = { ...vgg, nodes: [...vgg.nodes, { name: 'extra', op: 'Relu', inputs: [bn.outputs[0]!], outputs: ['extra_out'], attrs: {} }] };
+    expect(bnReluPairs(twice, twice.nodes).has(bn)).toBe(false);
+    const exposed = { ...vgg, outputs: [...vgg.outputs, { name: bn.outputs[0]!, dtype: 'float32' as const, shape: [] }] };
+    expect(bnReluPairs(exposed, exposed.nodes).has(bn)).toBe(false);
+  });
+
+  it('the fused tape gives the unfused Relu outputs; the reference engine does not fuse', () => {
+    const g = zooModel('vgg_small', { seed: 2, width: 0.25 });
+    const x = { input: { dtype: 'float32' as const, shape: [2, 1, 28, 28], data: rand(2 * 784, 4) } };
+    const relus = g.nodes.filter((n) => n.op === 'Relu');
+    const bnStats = g.nodes.filter((n) => n.op === 'BatchNormalization').flatMap((n) => [n.inputs[3]!, n.inputs[4]!]);
+    const saved = bnStats.map((k) => (g.initializers.get(k)!.data as Float32Array).slice());
+    const a = forwardTape(g, x, true, undefined, fast2);
+    bnStats.forEach((k, i) => (g.initializers.get(k)!.data as Float32Array).set(saved[i]!));
+    const b = forwardTape(g, x, true);
+    for (const r of relus) expect(relErr(a.values.get(r.outputs[0]!)!.data as Float32Array, b.values.get(r.outputs[0]!)!.data as Float32Array), r.name).toBeLessThan(1e-5);
+    const bn = g.nodes.find((n) => n.op === 'BatchNormalization')!;
+    const relu = relus.find((r) => r.inputs[0] === bn.outputs[0])!;
+    expect(a.values.get(bn.outputs[0]!)).toBe(a.values.get(relu.outputs[0]!));
+    expect(b.values.get(bn.outputs[0]!)).not.toBe(b.values.get(relu.outputs[0]!));
+    expect(Math.min(...(b.values.get(bn.outputs[0]!)!.data as Float32Array))).toBeLessThan(0);
+  });
+});
+
 describe('fast engine determinism', () => {
-  it('the pooled stepper (buffers recycled across steps) equals a plain loop without a pool', () => {
-    const make = () => zooModel('resnet20', { seed: 6, width: 0.25, input: [3, 16, 16] });
-    const x = { dtype: 'float32' as const, shape: [4, 3, 16, 16], data: rand(4 * 768, 12) };
+  // recycled buffers are not cleared for kernels that write their whole output; poisoned with NaN
+  // here, so any kernel that leaves part of its output unwritten turns the weights into NaN
+  it.each([
+    ['resnet20', { seed: 6, width: 0.25, input: [3, 16, 16] }],
+    ['vgg_small', { seed: 6, width: 0.25, input: [3, 18, 18] }],
+    ['mobilenet', { seed: 6, width: 0.25, input: [3, 16, 16] }],
+  ] as const)('the pooled stepper (recycled buffers poisoned) equals a plain loop without a pool: %s', (name, opts) => {
+    const make = () => zooModel(name, { ...opts, input: [...opts.input] });
+    const [C, H, W] = opts.input;
+    const x = { dtype: 'float32' as const, shape: [4, C, H, W], data: rand(4 * C * H * W, 12) };
     const labels = (i: number) => [0, 1, 2, 3].map((j) => (j + i) % 10);
-    const a = make(), s = createTrainStep(a, { engine: fast1, optimizer: sgd({ momentum: 0.9 }) });
+    const a = make(), s = createTrainStep(a, { engine: fast2, optimizer: sgd({ momentum: 0.9 }), poison: true });
     for (let i = 0; i < 3; i++) s.step(x, labels(i), 0.05);
+    s.dispose();
     const b = make(), names = trainableParams(b), opt = sgd({ momentum: 0.9 });
     const params = new Map(names.map((k) => [k, b.initializers.get(k)!]));
     for (let i = 0; i < 3; i++) {
-      const tape = forwardTape(b, { input: x }, true, undefined, fast1);
+      const tape = forwardTape(b, { input: x }, true, undefined, fast2);
       const loss = softmaxCrossEntropy(tape.values.get(b.outputs[0]!.name)!.data as Float32Array, labels(i), 4);
       opt.step(params, backward(tape, { [b.outputs[0]!.name]: loss.grad }, names), 0.05);
     }

@@ -14,7 +14,7 @@ export function fastConvGrad(rt: DnnRuntime, ref: GradRow): GradRow {
     if (X.shape.length !== 4 || !isF32(X.data) || !isF32(Wt.data)) return ref.grad(c);
     const g = convGeometryOf(X.shape, Wt.shape, c.node, c.attr<number>('group'));
     if (c.need[0] && !convInputGradSupported(g)) return ref.grad(c);
-    const dx = c.need[0] ? c.alloc(X.data.length) : undefined, dw = c.need[1] ? c.alloc(Wt.data.length) : undefined;
+    const dx = c.need[0] ? c.allocUninit(X.data.length) : undefined, dw = c.need[1] ? c.allocUninit(Wt.data.length) : undefined;
     rt.scope((s) => {
       const pdy = s.input(c.dy);
       if (dx) convInputGradPtr(rt, g, pdy, s.input(Wt.data as Float32Array), s.output(dx));

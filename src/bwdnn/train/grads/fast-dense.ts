@@ -19,7 +19,7 @@ function fastGemmGrad(rt: DnnRuntime, ref: GradRow, matmul: boolean): GradRow {
     const blocks: number[] = [];
     const up = (d: Float32Array) => { const p = rt.upload(d); blocks.push(p); return p; };
     const take = (p: number, n: number) => {
-      const r = c.alloc(n);
+      const r = c.allocUninit(n);
       r.set(rt.f32(p, n));
       if (alpha !== 1) for (let i = 0; i < n; i++) r[i] *= alpha;
       return r;

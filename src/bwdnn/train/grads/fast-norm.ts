@@ -11,10 +11,11 @@ import { type BnCache, bnForward } from './norm.js';
 
 const isF32 = (t: Tensor | undefined): boolean => t?.data instanceof Float32Array;
 
-/** bnForward (same contract) with the statistics and the normalisation on the kernels. */
+/** bnForward (same contract) with the statistics and the normalisation on the kernels; a fused
+ * ReLU runs in the second affine's store (no separate activation pass). */
 export function fastBnForward(rt: DnnRuntime): typeof bnForward {
-  return (x, gamma, beta, mean, variance, eps, momentum, training, y, alloc = (n) => new Float32Array(n)) => {
-    if (!training || !isF32(x) || x.shape.length < 2) return bnForward(x, gamma, beta, mean, variance, eps, momentum, training, y, alloc);
+  return (x, gamma, beta, mean, variance, eps, momentum, training, y, alloc = (n) => new Float32Array(n), relu = false) => {
+    if (!training || !isF32(x) || x.shape.length < 2) return bnForward(x, gamma, beta, mean, variance, eps, momentum, training, y, alloc, relu);
     const [N, C] = x.shape as [number, number];
     const HW = x.data.length / (N * C), M = N * HW;
     const g = f32(gamma), b = f32(beta), rm = f32(mean), rv = f32(variance);
@@ -32,7 +33,7 @@ export function fastBnForward(rt: DnnRuntime): typeof bnForward {
       }
       const ph = s.output(xhat);
       channelAffinePtr(rt, px, ph, N, C, HW, s.input(scale), s.input(shift));
-      channelAffinePtr(rt, ph, s.output(y), N, C, HW, s.input(g), s.input(b));
+      channelAffinePtr(rt, ph, s.output(y), N, C, HW, s.input(g), s.input(b), relu ? 'relu' : undefined);
       return { xhat, invStd, training: true };
     });
   };
@@ -48,7 +49,7 @@ export function fastBnGrad(rt: DnnRuntime, ref: GradRow): GradRow {
       const [N, C] = X.shape as [number, number];
       const HW = X.data.length / (N * C), M = N * HW;
       const gamma = f32(c.x[1]!);
-      const dx = c.need[0] ? c.alloc(X.data.length) : undefined;
+      const dx = c.need[0] ? c.allocUninit(X.data.length) : undefined;
       return rt.scope((s) => {
         const pdy = s.input(c.dy), ph = s.input(cache.xhat);
         const sums = bnGradSumsPtr(rt, pdy, ph, N, C, HW);
@@ -73,7 +74,7 @@ export function fastReluGrad(rt: DnnRuntime, ref: GradRow): GradRow {
     grad: (c) => {
       const X = c.x[0];
       if (!c.need[0] || !isF32(X)) return ref.grad(c);
-      const n = c.dy.length, dx = c.alloc(n);
+      const n = c.dy.length, dx = c.allocUninit(n);
       rt.scope((s) => reluGradPtr(rt, s.input(X!.data as Float32Array), s.input(c.dy), s.output(dx), n));
       return [dx];
     },

@@ -17,7 +17,7 @@ export function fastMaxPoolGrad(rt: DnnRuntime, ref: GradRow): GradRow {
       const [OH, OW] = g.out as [number, number];
       const plain = k[0] === 2 && k[1] === 2 && g.strides.every((s) => s === 2) && g.dilations.every((d) => d === 1) && g.pads.every((p) => p === 0);
       if (!plain || 2 * OH > H || 2 * OW > W) return ref.grad(c);
-      const dx = c.alloc(X.data.length);
+      const dx = c.allocUninit(X.data.length);
       rt.scope((s) => maxPool2x2GradPtr(rt, s.input(X.data as Float32Array), s.input(c.dy), s.output(dx), N * C, H, W, OH, OW));
       return [dx];
     },

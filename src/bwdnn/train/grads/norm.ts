@@ -6,9 +6,10 @@ import { f32, type GradCtx, type GradRow } from '../grad.js';
 
 export interface BnCache { xhat: Float32Array; invStd: Float32Array; training: boolean }
 
-/** y = gamma * (x - mean) / sqrt(var + eps) + beta over N, H, W per channel; returns the cache. */
+/** y = gamma * (x - mean) / sqrt(var + eps) + beta over N, H, W per channel (then max(y, 0)
+ * with `relu`: a following ReLU fused); returns the cache. */
 export function bnForward(x: Tensor, gamma: Tensor, beta: Tensor, mean: Tensor, variance: Tensor, eps: number, momentum: number, training: boolean, y: Float32Array,
-  alloc: (n: number) => Float32Array = (n) => new Float32Array(n)): BnCache {
+  alloc: (n: number) => Float32Array = (n) => new Float32Array(n), relu = false): BnCache {
   const [N, C] = x.shape as [number, number];
   const plane = x.data.length / (N * C), M = N * plane;
   const xd = f32(x), g = f32(gamma), b = f32(beta), rm = f32(mean), rv = f32(variance);
@@ -31,7 +32,8 @@ export function bnForward(x: Tensor, gamma: Tensor, beta: Tensor, mean: Tensor, 
       const j = (n * C + c) * plane + i;
       const h = (xd[j]! - mu) * is;
       xhat[j] = h;
-      y[j] = g[c]! * h + b[c]!;
+      const v = g[c]! * h + b[c]!;
+      y[j] = relu ? Math.max(v, 0) : v;
     }
   }
   return { xhat, invStd, training };
