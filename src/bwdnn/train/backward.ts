@@ -92,11 +92,12 @@ export function backward(tape: Tape, seeds: Record<string, Float32Array>, params
   const recycle = (b: Float32Array) => { if (tape.pool && !seedBufs.has(b)) tape.pool.release('float32', b); };
   const drop = (names: string[]) => { if (o.release) for (const v of names) tape.values.delete(v); };
   drop(plan.releaseFirst);
+  const accumulate = tape.engine.accumulate;
   const add = (name: string, gr: Float32Array) => {
     const prev = grads.get(name);
     if (!prev) { grads.set(name, gr); note(); return; }
     note(gr.byteLength);
-    for (let i = 0; i < gr.length; i++) prev[i] += gr[i]!;
+    if (accumulate) accumulate(prev, gr); else for (let i = 0; i < gr.length; i++) prev[i] += gr[i]!;
     recycle(gr);
   };
   for (let k = tape.order.length - 1; k >= 0; k--) {
@@ -109,10 +110,21 @@ export function backward(tape: Tape, seeds: Record<string, Float32Array>, params
       const x = node.inputs.map((i) => (i ? tape.values.get(i) : undefined));
       const y = node.outputs.map((out) => tape.values.get(out)!);
       const gs = row.grad(gradContext(node, g.opset, x, y, dy, want, tape.caches.get(node.name), tape.pool));
-      node.inputs.forEach((name, i) => { const gr = gs[i]; if (name && want[i] && gr) add(name, gr); });
+      // a row may hand dy itself on as one input's gradient (a pass-through): then dy is not
+      // recycled below; a caller's seed or a graph output's gradient is copied instead
+      let passed = false;
+      node.inputs.forEach((name, i) => {
+        let gr = gs[i];
+        if (!name || !want[i] || !gr) return;
+        if (gr === dy) {
+          if (passed || seedBufs.has(dy) || g.outputs.some((go) => go.name === node.outputs[0])) gr = dy.slice();
+          else passed = true;
+        }
+        add(name, gr);
+      });
       for (const out of node.outputs) {
         const gr = out && !g.outputs.some((go) => go.name === out) ? grads.get(out) : undefined;
-        if (gr) { grads.delete(out); recycle(gr); }
+        if (gr) { grads.delete(out); if (!(passed && gr === dy)) recycle(gr); }
       }
     }
     drop(plan.releaseAfter[k]!);

@@ -1,10 +1,11 @@
 // Training engines: 'reference' (the JavaScript kernels and gradients, the oracle) and 'fast'
 // (the WebAssembly kernels in the forward tape, batch-norm's training forward and the
-// Conv/Gemm/MatMul/BatchNormalization/Relu gradients, reference rows for the rest). Fast engines share one cached runtime per thread count.
+// Conv/Gemm/MatMul/BatchNormalization/Relu gradients, gradient accumulation, reference rows for the rest). Fast engines share one cached runtime per thread count.
 import type { Kernel } from '../reference/kernel.js';
 import { KERNELS } from '../reference/kernels/index.js';
 import { createRuntime, type DnnRuntime } from '../kernels/runtime.js';
 import { fastKernels } from '../kernels/ops.js';
+import { binaryPtr } from '../kernels/eltwise.js';
 import type { GradRow } from './grad.js';
 import { GRADS } from './grads/index.js';
 import { fastGrads } from './grads/fast.js';
@@ -26,6 +27,8 @@ export interface TrainEngine {
   /** The tape runs a training-mode BatchNormalization and the Relu that alone reads it as one
    * bnForward (relu: true). The reference engine does not, so it stays the unfused oracle. */
   readonly fuseBnRelu?: boolean;
+  /** into += from (gradients of a value read by several nodes, e.g. a residual fork); default: a JavaScript loop. */
+  readonly accumulate?: (into: Float32Array, from: Float32Array) => void;
 }
 
 export interface EngineOptions {
@@ -45,7 +48,11 @@ const shared = new Map<number, DnnRuntime>();
 /** The fast engine on `rt` (one per runtime). */
 export function fastEngine(rt: DnnRuntime): TrainEngine {
   let e = engines.get(rt);
-  if (!e) engines.set(rt, (e = { name: 'fast', kernels: fastKernels(rt), grads: fastGrads(rt), runtime: rt, bnForward: fastBnForward(rt), fuseBnRelu: true }));
+  if (!e) {
+    const accumulate = (into: Float32Array, from: Float32Array) =>
+      rt.scope((sc) => binaryPtr(rt, 'add', sc.input(into), sc.input(from), sc.output(into), into.length));
+    engines.set(rt, (e = { name: 'fast', kernels: fastKernels(rt), grads: fastGrads(rt), runtime: rt, bnForward: fastBnForward(rt), fuseBnRelu: true, accumulate }));
+  }
   return e;
 }
 

@@ -13,7 +13,8 @@ export interface GradCtx {
   x: (Tensor | undefined)[];
   /** Forward outputs. */
   y: Tensor[];
-  /** dLoss/dOutput0, same length as y[0]. */
+  /** dLoss/dOutput0, same length as y[0]. A row may return dy itself as one input's gradient
+   * (a pass-through, no copy); backward then hands the buffer on. It must not write into dy. */
   dy: Float32Array;
   /** need[i]: whether input i's gradient is wanted (skip work otherwise). */
   need: boolean[];

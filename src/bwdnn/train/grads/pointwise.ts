@@ -33,8 +33,9 @@ function binary(op: 'Add' | 'Sub' | 'Mul' | 'Div'): GradRow {
       const A = c.x[0]!, B = c.x[1]!, out = c.y[0]!.shape;
       if (A.dtype !== 'float32' || B.dtype !== 'float32') throw new BwvmError('TRAIN_UNSUPPORTED', `node '${c.node.name}': ${op} gradient needs float32 operands`);
       if (op === 'Add' && same(A.shape, out) && same(B.shape, out)) { // residual adds: dy passes through
-        const pass = (k: number) => { if (!c.need[k]) return undefined; const d = c.alloc(c.dy.length); d.set(c.dy); return d; };
-        return [pass(0), pass(1)];
+        // the first wanted input takes dy itself (backward hands the buffer on), the other a copy
+        const copy = () => { const d = c.allocUninit(c.dy.length); d.set(c.dy); return d; };
+        return c.need[0] ? [c.dy, c.need[1] ? copy() : undefined] : [undefined, c.need[1] ? c.dy : undefined];
       }
       const ia = broadcastIndex(A.shape, out), ib = broadcastIndex(B.shape, out);
       const a = f32(A), b = f32(B), dy = c.dy;
