@@ -2,4 +2,4 @@
 export { BufferPool } from './pool.js';
 export type { PoolStats } from './pool.js';
 export { lastUses, releaseSchedule } from './lifetime.js';
-export { trainingStepMemory, type TrainingStepMemory } from './training.js';
+export { trainingStepMemory, type TrainingStepMemory, type TrainingStepMemoryOptions } from './training.js';

@@ -79,9 +79,11 @@ export function backward(tape: Tape, seeds: Record<string, Float32Array>, params
   const stats = o.stats;
   const live = () => {
     let b = 0;
-    const seen = new Set<unknown>(); // a fused BN's output and its Relu's share one buffer
+    // a buffer counts once: a fused BN's output and its Relu's share one, and a passed-through dy
+    // is briefly both its node's output gradient and an input's
+    const seen = new Set<unknown>();
     for (const [k, t] of tape.values) if (!g.initializers.has(k) && !seen.has(t.data)) { seen.add(t.data); b += t.data.byteLength; }
-    for (const t of grads.values()) b += t.byteLength;
+    for (const t of grads.values()) if (!seen.has(t)) { seen.add(t); b += t.byteLength; }
     return b;
   };
   const note = (extra = 0) => { if (stats) stats.peakBytes = Math.max(stats.peakBytes, live() + extra); };
@@ -96,7 +98,7 @@ export function backward(tape: Tape, seeds: Record<string, Float32Array>, params
   const add = (name: string, gr: Float32Array) => {
     const prev = grads.get(name);
     if (!prev) { grads.set(name, gr); note(); return; }
-    note(gr.byteLength);
+    if (stats) note([...grads.values()].includes(gr) ? 0 : gr.byteLength);
     if (accumulate) accumulate(prev, gr); else for (let i = 0; i < gr.length; i++) prev[i] += gr[i]!;
     recycle(gr);
   };

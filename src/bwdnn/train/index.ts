@@ -5,7 +5,7 @@ export { GRADS } from './grads/index.js';
 export type { GradRow, GradKernel, GradCtx } from './grad.js';
 export { forwardTape, type Tape } from './tape.js';
 export { backward, backwardPlan, trainableParams, type BackwardPlan, type BackwardOptions } from './backward.js';
-export { trainingStepMemory, type TrainingStepMemory } from '../memory/training.js';
+export { trainingStepMemory, type TrainingStepMemory, type TrainingStepMemoryOptions } from '../memory/training.js';
 export { softmaxCrossEntropy, type LossResult } from './loss.js';
 export { sgd, adam, type Optimizer, type OptimizerState, type SgdOptions, type AdamOptions } from './optim.js';
 export { learningRate, type ScheduleName, type ScheduleOptions } from './schedule.js';

@@ -1,6 +1,7 @@
 // Training-step memory: the analytic figures of trainingStepMemory against a hand computation on
 // a tiny graph, and against what backward() measures (tape activations + live gradients) on
-// the tiny graph and on lenet5, with both engines.
+// the tiny graph, lenet5, vgg_small (BN + ReLU fused on the fast engine) and resnet20 (residual
+// Adds pass their gradient through), with both engines.
 import { describe, expect, it } from 'vitest';
 import { createGraph } from '../../../src/ir/graph.js';
 import { inferShapes } from '../../../src/ir/infer.js';
@@ -10,7 +11,7 @@ import { forwardTape } from '../../../src/bwdnn/train/tape.js';
 import { backward, trainableParams } from '../../../src/bwdnn/train/backward.js';
 import { softmaxCrossEntropy } from '../../../src/bwdnn/train/loss.js';
 import { trainEngine } from '../../../src/bwdnn/train/engine.js';
-import { zooModel } from '../../../src/bwdnn/zoo/index.js';
+import { zooModel, type ZooOptions } from '../../../src/bwdnn/zoo/index.js';
 import { Rng } from '../../../src/bwdnn/zoo/rng.js';
 
 /** input [N,1,4,4] -> Conv 1->2 3x3 pad 1 (no bias) -> Relu -> Flatten -> Gemm 32->3 (transB, bias) */
@@ -66,6 +67,19 @@ describe('trainingStepMemory', () => {
       const g = zooModel('lenet5', { seed: 1 });
       expect(measured(g, 8, engine)).toBe(trainingStepMemory(g, 8).backwardPeakBytes);
     }
+  });
+
+  // vgg_small: BN + ReLU share one buffer on the fast engine; resnet20: residual Adds hand dy on
+  it.each<[string, ZooOptions]>([
+    ['vgg_small', { seed: 1, width: 0.25 }],
+    ['resnet20', { seed: 1, width: 0.25, input: [3, 16, 16] }],
+  ])('is what backward measures on %s, with both engines', (name, opts) => {
+    const g = zooModel(name, opts);
+    for (const engine of ['reference', 'fast'] as const) {
+      expect(measured(g, 4, engine), engine).toBe(trainingStepMemory(g, 4, { engine }).backwardPeakBytes);
+    }
+    expect(trainingStepMemory(g, 4).savedBytes).toBe(trainingStepMemory(g, 4, { engine: 'fast' }).savedBytes);
+    if (name === 'vgg_small') expect(trainingStepMemory(g, 4).savedBytes).toBeLessThan(trainingStepMemory(g, 4, { engine: 'reference' }).savedBytes);
   });
 
   it('scales with the batch and leaves the graph untouched', () => {
