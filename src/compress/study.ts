@@ -42,6 +42,10 @@ export interface StudyOptions {
   signal?: AbortSignal;
   /** Evaluation engine (default: bwdnn's WebAssembly kernels), e.g. onnxruntime or the reference. */
   evaluate?(g: Graph, ds: Dataset): Promise<{ accuracy: number; loss: number }>;
+  /** auto's curves are measured with this many fine-tune steps at each point (the study's schedule
+   * and batch at a constant rate, BN recalibrated first): recoverability instead of immediate loss.
+   * The other strategies keep the plain curves. Default 0: auto uses the plain curves too. */
+  autoRecoverSteps?: number;
   onRow?(r: StudyRow, done: number, total: number): void;
   onSensitivity?(model: string, r: SensitivityResult): void;
 }
@@ -77,17 +81,27 @@ export async function runStudy(o: StudyOptions): Promise<StudyRow[]> {
     const scores = groupScores(base, groups, criterion, { data: o.train });
     const baseEval = await acc(base, o.test);
     const needCurves = o.strategies.some((s) => s === 'auto' || s === 'proportional');
-    const curves = needCurves ? await sensitivity(base, groups, {
+    const measure = (recoverSteps: number) => sensitivity(base, groups, {
       keeps: o.keeps ?? [0.25, 0.5, 0.75], criterion, scores, signal: o.signal,
       evaluate: async (g) => { const e = await acc(g, o.val); return { accuracy: e.accuracy, loss: e.loss }; },
       recalibrate: (g) => recalibrateBn(g, calib),
-    }) : undefined;
+      ...(recoverSteps > 0 ? {
+        recover: async (g: Graph) => { await train(g, o.train, { ...o.finetune, epochs: 1, maxSteps: recoverSteps, schedule: 'constant', seed: 1, ...(o.signal ? { signal: o.signal } : {}) }); },
+        recovery: `${recoverSteps} fine-tune steps`,
+      } : {}),
+    });
+    const recoverSteps = o.autoRecoverSteps ?? 0;
+    const plainNeeded = o.strategies.includes('proportional') || (o.strategies.includes('auto') && recoverSteps === 0);
+    const curves = needCurves && plainNeeded ? await measure(0) : undefined;
     if (curves) o.onSensitivity?.(name, curves);
+    const autoCurves = o.strategies.includes('auto') && recoverSteps > 0 ? await measure(recoverSteps) : curves;
+    if (autoCurves && autoCurves !== curves) o.onSensitivity?.(name, autoCurves);
     const original = modelCosts(base);
     for (const budget of o.flops) {
       const limits = resolveBudgets({ flops: budget }, original, base);
       for (const strategy of o.strategies) {
-        const plan = allocate(base, groups, { strategy, limits, scores, simd: o.simd ?? 1, minKeep: o.minKeep ?? 0.1, ...(curves ? { curves } : {}) });
+        const use = strategy === 'auto' ? autoCurves : curves;
+        const plan = allocate(base, groups, { strategy, limits, scores, simd: o.simd ?? 1, minKeep: o.minKeep ?? 0.1, ...(use ? { curves: use } : {}) });
         for (const seed of o.seeds) {
           o.signal?.throwIfAborted();
           const t0 = performance.now();

@@ -6,6 +6,9 @@ import { zooModel } from '../../src/bwdnn/zoo/index.js';
 import { fashionMnist, slice } from '../../src/bwdnn/data/index.js';
 import { train } from '../../src/bwdnn/train/index.js';
 import { runStudy, studyVerdict, summarizeStudy } from '../../src/compress/study.js';
+import { sensitivity, type SensitivityResult } from '../../src/compress/sensitivity.js';
+import { analyzeGroups } from '../../src/compress/groups.js';
+import { groupScores } from '../../src/compress/scores.js';
 
 const all = fashionMnist({ split: 'train', subset: 'bundled', normalize: 'standard' });
 const trainSet = slice(all, 0, 1000);
@@ -45,4 +48,46 @@ describe('compression study', () => {
     expect(v[0]!.autoWins).toBe(v[0]!.auto > v[0]!.bestBaseline);
     expect(['uniform', 'deep']).toContain(v[0]!.baseline);
   }, 180_000);
+
+  it('measures auto\'s curves after a short fine-tune per point (autoRecoverSteps); proportional keeps the plain ones', async () => {
+    const base = zooModel('lenet5', { seed: 6 });
+    await train(base, trainSet, { epochs: 1, batchSize: 32, seed: 1, lr: 0.03 });
+    const w0 = Float32Array.from(base.initializers.values().next().value!.data as Float32Array);
+    const curves: SensitivityResult[] = [];
+    const common = { models: ['lenet5'], base: () => base, flops: [0.5], seeds: [1], train: trainSet, val, test,
+      finetune: { epochs: 1, batchSize: 32, lr: 0.01, maxSteps: 2 }, simd: 4, keeps: [0.5], onSensitivity: (_: string, r: SensitivityResult) => { curves.push(r); } };
+    const rows = await runStudy({ ...common, strategies: ['proportional', 'auto'], autoRecoverSteps: 3 });
+    expect(rows.map((r) => r.strategy)).toEqual(['proportional', 'auto']);
+    expect(curves.map((c) => c.recovery)).toEqual([undefined, '3 fine-tune steps']);
+    // the recovered base is the fine-tuned unpruned model: a different validation loss
+    expect(curves[1]!.base.loss).not.toBe(curves[0]!.base.loss);
+    expect(curves[1]!.curves.length).toBe(curves[0]!.curves.length);
+    expect(Float32Array.from(base.initializers.values().next().value!.data as Float32Array)).toEqual(w0);
+    // auto alone with recovery measures only the recovered curves
+    curves.length = 0;
+    await runStudy({ ...common, strategies: ['auto'], autoRecoverSteps: 3 });
+    expect(curves.map((c) => c.recovery)).toEqual(['3 fine-tune steps']);
+  }, 180_000);
+
+  it('sensitivity runs recover on every pruned point and on a copy of the base; a resume needs the same recovery', async () => {
+    const g = zooModel('lenet5', { seed: 2 });
+    const groups = analyzeGroups(g), scores = groupScores(g, groups, 'l1');
+    const seen: string[] = [];
+    const o = {
+      keeps: [0.5], criterion: 'l1', scores,
+      evaluate: async (m: typeof g) => ({ accuracy: 0, loss: m.initializers.size }),
+      recover: (m: typeof g) => { seen.push(m === g ? 'base itself' : 'copy'); }, recovery: 'test',
+    };
+    const r = await sensitivity(g, groups, o);
+    const open = groups.filter((x) => !x.locked).length;
+    expect(seen).toHaveLength(open + 1);
+    expect(seen).not.toContain('base itself');
+    expect(r.recovery).toBe('test');
+    const again = await sensitivity(g, groups, { ...o, resume: r });
+    expect(again).toBe(r);
+    seen.length = 0;
+    const fresh = await sensitivity(g, groups, { ...o, recovery: 'other', resume: r });
+    expect(fresh).not.toBe(r);
+    expect(seen).toHaveLength(open + 1);
+  });
 });
