@@ -48,6 +48,25 @@ describe('compression magics', () => {
     expect((await run(exec, '%compress --model lenet5 --flops 0.5 --strategy uniform --progressive 2')).outcome.traceback!.join('\n')).toMatch(/--progressive works with --strategy auto/);
   }, 240_000);
 
+  it('sensitivity after a short fine-tune per point (--recover-steps): recomputed, labelled, the model untouched', async () => {
+    const { exec } = makeExecutor();
+    await run(exec, '%load_model lenet5 --no-graph');
+    await run(exec, '%dataset fashion-mnist --subset bundled');
+    const m = exec.session.store.get(MODELS, 'lenet5')!;
+    const w0 = Float32Array.from(m.graph.initializers.values().next().value!.data as Float32Array);
+    await run(exec, '%sensitivity --ratios 0.5 --samples 64');
+    const plain = exec.session.results.sensitivity as { recovery?: string; base: { loss: number } };
+    const r = await run(exec, '%sensitivity --ratios 0.5 --samples 64 --recover-steps 3');
+    expect(r.outcome.status, r.outcome.traceback?.join('\n')).toBe('ok');
+    const rec = exec.session.results.sensitivity as { recovery?: string; base: { loss: number }; curves: unknown[] };
+    expect(plain.recovery).toBeUndefined();
+    expect(rec.recovery).toBe('3 fine-tune steps');
+    expect(rec.base.loss).not.toBe(plain.base.loss);
+    expect(rec.curves).toHaveLength(4);
+    expect(Float32Array.from(m.graph.initializers.values().next().value!.data as Float32Array)).toEqual(w0);
+    expect((await run(exec, '%sensitivity --recover-steps 2.5')).outcome.traceback!.join('\n')).toMatch(/whole number of SGD steps/);
+  }, 240_000);
+
   it('errors: auto without curves, infeasible budget, unknown strategy', async () => {
     const { exec } = makeExecutor();
     await run(exec, '%load_model lenet5 --no-graph');
