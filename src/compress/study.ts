@@ -16,6 +16,8 @@ import { modelCosts } from './costs.js';
 import { resolveBudgets } from './budgets.js';
 import { recalibrateBn } from './recalibrate.js';
 import { sensitivity, type SensitivityResult } from './sensitivity.js';
+import { progressiveCompress } from './progressive.js';
+import { BwvmError } from '../util/errors.js';
 import { groupScores } from './scores.js';
 import type { Criterion } from './criteria.js';
 
@@ -46,6 +48,10 @@ export interface StudyOptions {
    * and batch at a constant rate, BN recalibrated first): recoverability instead of immediate loss.
    * The other strategies keep the plain curves. Default 0: auto uses the plain curves too. */
   autoRecoverSteps?: number;
+  /** auto runs progressively (progressive.ts): `stages` allocations on re-measured (plain)
+   * curves with `steps` fine-tune steps between stages. Those steps come out of its final
+   * fine-tune, so every strategy trains the same number of steps in all. */
+  autoProgressive?: { stages: number; steps: number };
   onRow?(r: StudyRow, done: number, total: number): void;
   onSensitivity?(model: string, r: SensitivityResult): void;
 }
@@ -53,6 +59,8 @@ export interface StudyOptions {
 export interface StudyRow {
   model: string; strategy: Strategy; budget: number; seed: number;
   baseAccuracy: number; accuracyBefore: number; accuracyAfter: number; lossAfter: number;
+  /** SGD steps of this row's final fine-tune (progressive auto: minus its steps between stages). */
+  finetuneSteps: number;
   flops: number; params: number; peakActivation: number;
   seconds: number;
 }
@@ -61,6 +69,10 @@ export interface StudySummary {
   model: string; budget: number; strategy: Strategy; n: number;
   meanAfter: number; stdAfter: number; meanBefore: number; flops: number; params: number; peakActivation: number;
 }
+
+/** Steps of the study's fine-tune: its epochs over the training split, capped by maxSteps. */
+const finetuneSteps = (o: StudyOptions): number =>
+  Math.min((o.finetune.epochs ?? 1) * Math.ceil(o.train.n / (o.finetune.batchSize ?? 32)), o.finetune.maxSteps ?? Infinity);
 
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 const std = (v: number[]) => { const m = mean(v); return v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1)) : 0; };
@@ -90,30 +102,51 @@ export async function runStudy(o: StudyOptions): Promise<StudyRow[]> {
         recovery: `${recoverSteps} fine-tune steps`,
       } : {}),
     });
-    const recoverSteps = o.autoRecoverSteps ?? 0;
-    const plainNeeded = o.strategies.includes('proportional') || (o.strategies.includes('auto') && recoverSteps === 0);
+    const recoverSteps = o.autoRecoverSteps ?? 0, prog = o.autoProgressive;
+    if (prog && recoverSteps > 0) throw new BwvmError('STUDY_AUTO_MODE', 'autoProgressive and autoRecoverSteps are two ways of running auto: give one', { hint: 'unset BWVM_STUDY_AUTO_RECOVER or BWVM_STUDY_AUTO_PROGRESSIVE' });
+    const plainNeeded = o.strategies.includes('proportional') || (o.strategies.includes('auto') && recoverSteps === 0 && !prog);
     const curves = needCurves && plainNeeded ? await measure(0) : undefined;
     if (curves) o.onSensitivity?.(name, curves);
-    const autoCurves = o.strategies.includes('auto') && recoverSteps > 0 ? await measure(recoverSteps) : curves;
+    const autoCurves = o.strategies.includes('auto') && recoverSteps > 0 ? await measure(recoverSteps) : prog ? undefined : curves;
     if (autoCurves && autoCurves !== curves) o.onSensitivity?.(name, autoCurves);
     const original = modelCosts(base);
     for (const budget of o.flops) {
       const limits = resolveBudgets({ flops: budget }, original, base);
       for (const strategy of o.strategies) {
-        const use = strategy === 'auto' ? autoCurves : curves;
-        const plan = allocate(base, groups, { strategy, limits, scores, simd: o.simd ?? 1, minKeep: o.minKeep ?? 0.1, ...(use ? { curves: use } : {}) });
+        const progressive = strategy === 'auto' && prog;
+        let pruned: Graph, steps = Infinity;
+        if (progressive) {
+          const res = await progressiveCompress(base, {
+            limits, stages: prog.stages, simd: o.simd ?? 1, minKeep: o.minKeep ?? 0.1, ...(o.signal ? { signal: o.signal } : {}),
+            scores: (g, gs) => groupScores(g, gs, criterion, { data: o.train }),
+            measure: (g, gs, sc) => sensitivity(g, gs, {
+              keeps: o.keeps ?? [0.25, 0.5, 0.75], criterion, scores: sc, signal: o.signal,
+              evaluate: async (x) => { const e = await acc(x, o.val); return { accuracy: e.accuracy, loss: e.loss }; },
+              recalibrate: (x) => recalibrateBn(x, calib),
+            }),
+            finetune: async (g, stage) => { await train(g, o.train, { ...o.finetune, epochs: 1, maxSteps: prog.steps, schedule: 'constant', seed: 100 + stage, ...(o.signal ? { signal: o.signal } : {}) }); },
+            recalibrate: (g) => recalibrateBn(g, calib),
+          });
+          pruned = res.graph;
+          steps = finetuneSteps(o) - (prog.stages - 1) * prog.steps;
+          if (steps < 1) throw new BwvmError('STUDY_AUTO_MODE', `progressive auto's ${prog.stages - 1} x ${prog.steps} steps between stages use up the whole fine-tune (${finetuneSteps(o)} steps)`, { hint: 'fewer stages or steps between them' });
+        } else {
+          const use = strategy === 'auto' ? autoCurves : curves;
+          const plan = allocate(base, groups, { strategy, limits, scores, simd: o.simd ?? 1, minKeep: o.minKeep ?? 0.1, ...(use ? { curves: use } : {}) });
+          pruned = applyPruning(base, groups, plan.keep);
+        }
         for (const seed of o.seeds) {
           o.signal?.throwIfAborted();
           const t0 = performance.now();
-          const g = cloneGraph(applyPruning(base, groups, plan.keep));
+          const g = cloneGraph(pruned);
           recalibrateBn(g, calib);
           const before = await acc(g, o.test);
-          await train(g, o.train, { ...o.finetune, seed, ...(o.signal ? { signal: o.signal } : {}) });
+          const ft = await train(g, o.train, { ...o.finetune, seed, ...(Number.isFinite(steps) ? { maxSteps: Math.min(steps, o.finetune.maxSteps ?? Infinity) } : {}), ...(o.signal ? { signal: o.signal } : {}) });
           const after = await acc(g, o.test);
           const c = modelCosts(g);
           const row: StudyRow = {
             model: name, strategy, budget, seed, baseAccuracy: baseEval.accuracy,
-            accuracyBefore: before.accuracy, accuracyAfter: after.accuracy, lossAfter: after.loss,
+            accuracyBefore: before.accuracy, accuracyAfter: after.accuracy, lossAfter: after.loss, finetuneSteps: ft.steps,
             flops: c.flops / original.flops, params: c.params / original.params, peakActivation: c.peakActivationBytes / original.peakActivationBytes,
             seconds: (performance.now() - t0) / 1000,
           };

@@ -90,4 +90,17 @@ describe('compression study', () => {
     expect(fresh).not.toBe(r);
     expect(seen).toHaveLength(open + 1);
   });
+
+  it('progressive auto (autoProgressive): staged, within budget, its steps between stages taken out of the final fine-tune', async () => {
+    const base = zooModel('lenet5', { seed: 7 });
+    await train(base, trainSet, { epochs: 1, batchSize: 32, seed: 1, lr: 0.03 });
+    const common = { models: ['lenet5'], base: () => base, flops: [0.5], seeds: [1], train: trainSet, val, test, simd: 4, keeps: [0.5],
+      finetune: { epochs: 1, batchSize: 32, lr: 0.01, maxSteps: 6 } };
+    const rows = await runStudy({ ...common, strategies: ['uniform', 'auto'], autoProgressive: { stages: 2, steps: 2 } });
+    expect(rows.map((r) => [r.strategy, r.finetuneSteps])).toEqual([['uniform', 6], ['auto', 4]]);
+    expect(rows[1]!.flops).toBeLessThanOrEqual(0.5 + 1e-9);
+    expect(rows[1]!.params).toBeLessThan(1);
+    await expect(runStudy({ ...common, strategies: ['auto'], autoProgressive: { stages: 4, steps: 2 } })).rejects.toThrow(/use up the whole fine-tune/);
+    await expect(runStudy({ ...common, strategies: ['auto'], autoProgressive: { stages: 2, steps: 2 }, autoRecoverSteps: 3 })).rejects.toThrow(/give one/);
+  }, 180_000);
 });
