@@ -93,15 +93,17 @@ export async function runStudy(o: StudyOptions): Promise<StudyRow[]> {
     const scores = groupScores(base, groups, criterion, { data: o.train });
     const baseEval = await acc(base, o.test);
     const needCurves = o.strategies.some((s) => s === 'auto' || s === 'proportional');
-    const measure = (recoverSteps: number) => sensitivity(base, groups, {
-      keeps: o.keeps ?? [0.25, 0.5, 0.75], criterion, scores, signal: o.signal,
-      evaluate: async (g) => { const e = await acc(g, o.val); return { accuracy: e.accuracy, loss: e.loss }; },
-      recalibrate: (g) => recalibrateBn(g, calib),
-      ...(recoverSteps > 0 ? {
-        recover: async (g: Graph) => { await train(g, o.train, { ...o.finetune, epochs: 1, maxSteps: recoverSteps, schedule: 'constant', seed: 1, ...(o.signal ? { signal: o.signal } : {}) }); },
-        recovery: `${recoverSteps} fine-tune steps`,
-      } : {}),
+    // a short fine-tune at the study's batch and peak rate (sensitivity recovery, progressive stages)
+    const shortFinetune = async (g: Graph, steps: number, seed: number) => {
+      await train(g, o.train, { ...o.finetune, epochs: 1, maxSteps: steps, schedule: 'constant', seed, ...(o.signal ? { signal: o.signal } : {}) });
+    };
+    const measureOn = (g: Graph, gs: typeof groups, sc: typeof scores, recoverSteps = 0) => sensitivity(g, gs, {
+      keeps: o.keeps ?? [0.25, 0.5, 0.75], criterion, scores: sc, signal: o.signal,
+      evaluate: async (x) => { const e = await acc(x, o.val); return { accuracy: e.accuracy, loss: e.loss }; },
+      recalibrate: (x) => recalibrateBn(x, calib),
+      ...(recoverSteps > 0 ? { recover: (x: Graph) => shortFinetune(x, recoverSteps, 1), recovery: `${recoverSteps} fine-tune steps` } : {}),
     });
+    const measure = (recoverSteps: number) => measureOn(base, groups, scores, recoverSteps);
     const recoverSteps = o.autoRecoverSteps ?? 0, prog = o.autoProgressive;
     if (prog && recoverSteps > 0) throw new BwvmError('STUDY_AUTO_MODE', 'autoProgressive and autoRecoverSteps are two ways of running auto: give one', { hint: 'unset BWVM_STUDY_AUTO_RECOVER or BWVM_STUDY_AUTO_PROGRESSIVE' });
     const plainNeeded = o.strategies.includes('proportional') || (o.strategies.includes('auto') && recoverSteps === 0 && !prog);
@@ -119,12 +121,8 @@ export async function runStudy(o: StudyOptions): Promise<StudyRow[]> {
           const res = await progressiveCompress(base, {
             limits, stages: prog.stages, simd: o.simd ?? 1, minKeep: o.minKeep ?? 0.1, ...(o.signal ? { signal: o.signal } : {}),
             scores: (g, gs) => groupScores(g, gs, criterion, { data: o.train }),
-            measure: (g, gs, sc) => sensitivity(g, gs, {
-              keeps: o.keeps ?? [0.25, 0.5, 0.75], criterion, scores: sc, signal: o.signal,
-              evaluate: async (x) => { const e = await acc(x, o.val); return { accuracy: e.accuracy, loss: e.loss }; },
-              recalibrate: (x) => recalibrateBn(x, calib),
-            }),
-            finetune: async (g, stage) => { await train(g, o.train, { ...o.finetune, epochs: 1, maxSteps: prog.steps, schedule: 'constant', seed: 100 + stage, ...(o.signal ? { signal: o.signal } : {}) }); },
+            measure: (g, gs, sc) => measureOn(g, gs, sc),
+            finetune: (g, stage) => shortFinetune(g, prog.steps, 100 + stage),
             recalibrate: (g) => recalibrateBn(g, calib),
           });
           pruned = res.graph;
