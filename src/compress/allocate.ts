@@ -1,7 +1,8 @@
 // Per-layer pruning ratios under hard budgets. Handcrafted baselines (AMC's): uniform, shallow
 // (early layers cut harder), deep (late layers cut harder); proportional to sensitivity (as NNI);
 // and `auto`: a multiple-choice knapsack over the measured sensitivity curves solved greedily
-// on marginal loss per unit of budget saved. Channel counts are rounded to the SIMD width.
+// on marginal loss per unit of budget saved, then refilled up to the budget. Channel counts are
+// rounded to the SIMD width.
 import type { Graph } from '../ir/types.js';
 import { topoSort } from '../ir/graph.js';
 import { BwvmError } from '../util/errors.js';
@@ -158,5 +159,29 @@ function autoCounts(order: ChannelGroup[], o: AllocOptions, simd: number, minKee
     if (!best) break;
     counts.set(best.id, best.k);
   }
-  return counts;
+  return meets(counts) ? refill(order, options, counts, o.curves, meets, pressure) : counts;
+}
+
+/** The greedy stops at the first plan within budget, usually with some budget left (its last
+ * step can overshoot by a whole grid step). Give channels back while every budget still holds:
+ * each step takes the next larger option of the group with the largest estimated loss recovered
+ * per unit of budget spent, until no group can grow. The result is maximal: no single group can
+ * take its next option without breaking a budget. */
+function refill(order: ChannelGroup[], options: Map<number, number[]>, counts: Map<number, number>, curves: SensitivityResult, meets: (c: Map<number, number>) => boolean, pressure: (c: Map<number, number>) => number): Map<number, number> {
+  for (;;) {
+    const now = pressure(counts);
+    let best: { id: number; k: number; score: number } | undefined;
+    for (const x of order) {
+      const cur = counts.get(x.id)!;
+      const next = options.get(x.id)!.filter((k) => k > cur).at(-1);
+      if (next === undefined) continue;
+      const trial = new Map(counts).set(x.id, next);
+      if (!meets(trial)) continue;
+      const gain = Math.max(1e-6, lossAt(curves, x.id, cur / x.size) - lossAt(curves, x.id, next / x.size));
+      const score = gain / Math.max(1e-12, pressure(trial) - now);
+      if (!best || score > best.score) best = { id: x.id, k: next, score };
+    }
+    if (!best) return counts;
+    counts.set(best.id, best.k);
+  }
 }

@@ -97,6 +97,33 @@ describe('sensitivity and auto allocation', () => {
     }
   });
 
+  it('auto uses the budget it is given: no group can grow by one SIMD step without breaking a budget', () => {
+    // the greedy alone stopped at the first feasible plan (0.491-0.498 of the FLOPs at a 0.5 budget
+    // on the zoo networks); the refill gives back channels while every budget holds
+    const { g, groups, scores } = setup('resnet20', 0.25);
+    const open = groups.filter((x) => !x.locked);
+    const curves: SensitivityResult = {
+      model: g.name, criterion: 'l1', base: { accuracy: 0.9, loss: 0.3 }, keeps: [0.25, 0.5, 0.75], complete: true,
+      curves: open.map((x, i) => ({ group: x.id, layer: x.producers[0]!, size: x.size, points: [0.25, 0.5, 0.75].map((keep) => ({ keep, channels: Math.round(x.size * keep), accuracy: 0.8, loss: 0.3 + (1 - keep) ** 2 * (0.1 + 0.07 * (i % 4)) })) })),
+    };
+    for (const budget of [{ flops: 0.5 }, { flops: 0.6, params: 0.45 }]) {
+      const limits = resolveBudgets(budget, modelCosts(g), g);
+      const p = allocate(g, groups, { strategy: 'auto', limits, scores, curves, simd: 4 });
+      expect(p.budgets.every((b) => b.ok)).toBe(true);
+      let grown = 0;
+      for (const x of open) {
+        const c = p.counts.get(x.id)!;
+        if (c >= x.size) continue;
+        grown++;
+        const plan = new Map(open.map((y) => [y.id, [...Array(y.id === x.id ? Math.min(x.size, c + 4) : p.counts.get(y.id)!).keys()]]));
+        const pc = modelCosts(applyPruning(g, groups, plan));
+        const over = (Object.keys(limits) as (keyof typeof limits)[]).some((b) => (b === 'flops' ? pc.flops : pc.params) > limits[b]!);
+        expect(over, `group ${x.id} at ${c} of ${x.size} could grow to ${c + 4} within ${JSON.stringify(budget)}`).toBe(true);
+      }
+      expect(grown).toBeGreaterThan(0);
+    }
+  });
+
   it('knows every strategy the issue names', () => {
     expect([...STRATEGIES].sort()).toEqual(['auto', 'deep', 'proportional', 'shallow', 'uniform']);
   });
