@@ -11,7 +11,7 @@ import { evaluate } from '../bwdnn/train/evaluate.js';
 import { train, trainEngine, type TrainOptions } from '../bwdnn/train/index.js';
 import { analyzeGroups } from './groups.js';
 import { applyPruning } from './prune.js';
-import { allocate, type Strategy } from './allocate.js';
+import { allocate, orderedGroups, type Strategy } from './allocate.js';
 import { modelCosts } from './costs.js';
 import { resolveBudgets } from './budgets.js';
 import { recalibrateBn } from './recalibrate.js';
@@ -20,6 +20,7 @@ import { progressiveCompress } from './progressive.js';
 import { BwvmError } from '../util/errors.js';
 import { groupScores } from './scores.js';
 import type { Criterion } from './criteria.js';
+import { mean, sampleStd as std, welch } from '../util/stats.js';
 
 export interface StudyOptions {
   models: string[];
@@ -61,6 +62,8 @@ export interface StudyRow {
   baseAccuracy: number; accuracyBefore: number; accuracyAfter: number; lossAfter: number;
   /** SGD steps of this row's final fine-tune (progressive auto: minus its steps between stages). */
   finetuneSteps: number;
+  /** Channels kept per prunable group (execution order): the plan this row fine-tuned. */
+  kept: { layer: string; channels: number; kept: number }[];
   flops: number; params: number; peakActivation: number;
   seconds: number;
 }
@@ -74,8 +77,12 @@ export interface StudySummary {
 const finetuneSteps = (o: StudyOptions): number =>
   Math.min((o.finetune.epochs ?? 1) * Math.ceil(o.train.n / (o.finetune.batchSize ?? 32)), o.finetune.maxSteps ?? Infinity);
 
-const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-const std = (v: number[]) => { const m = mean(v); return v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1)) : 0; };
+/** Channels each prunable group of `base` keeps in `pruned` (matched by the group's first producer,
+ * whose name pruning keeps), in execution order. */
+export function keptChannels(base: Graph, pruned: Graph): { layer: string; channels: number; kept: number }[] {
+  const after = new Map(analyzeGroups(pruned).map((x) => [x.producers[0]!, x.size]));
+  return orderedGroups(base, analyzeGroups(base)).map((x) => ({ layer: x.producers[0]!, channels: x.size, kept: after.get(x.producers[0]!) ?? x.size }));
+}
 
 export async function runStudy(o: StudyOptions): Promise<StudyRow[]> {
   const rows: StudyRow[] = [];
@@ -133,6 +140,7 @@ export async function runStudy(o: StudyOptions): Promise<StudyRow[]> {
           const plan = allocate(base, groups, { strategy, limits, scores, simd: o.simd ?? 1, minKeep: o.minKeep ?? 0.1, ...(use ? { curves: use } : {}) });
           pruned = applyPruning(base, groups, plan.keep);
         }
+        const kept = keptChannels(base, pruned);
         for (const seed of o.seeds) {
           o.signal?.throwIfAborted();
           const t0 = performance.now();
@@ -144,7 +152,7 @@ export async function runStudy(o: StudyOptions): Promise<StudyRow[]> {
           const c = modelCosts(g);
           const row: StudyRow = {
             model: name, strategy, budget, seed, baseAccuracy: baseEval.accuracy,
-            accuracyBefore: before.accuracy, accuracyAfter: after.accuracy, lossAfter: after.loss, finetuneSteps: ft.steps,
+            accuracyBefore: before.accuracy, accuracyAfter: after.accuracy, lossAfter: after.loss, finetuneSteps: ft.steps, kept,
             flops: c.flops / original.flops, params: c.params / original.params, peakActivation: c.peakActivationBytes / original.peakActivationBytes,
             seconds: (performance.now() - t0) / 1000,
           };
@@ -170,14 +178,27 @@ export function summarizeStudy(rows: StudyRow[]): StudySummary[] {
   });
 }
 
-/** Per model at one budget: did auto's mean accuracy after fine-tuning beat every other strategy's? */
-export function studyVerdict(summary: StudySummary[], budget: number): { model: string; autoWins: boolean; auto: number; bestBaseline: number; baseline: string }[] {
+export interface StudyVerdict {
+  model: string;
+  /** The issue's criterion: auto's mean accuracy after fine-tuning is above every baseline's. */
+  autoWins: boolean;
+  auto: number; bestBaseline: number; baseline: string;
+  /** auto - best baseline, and Welch's two-sided p-value of that difference over the seeds (NaN
+   * with one seed): a margin with p >= 0.05 is within the seed-to-seed spread. */
+  margin: number; p: number;
+}
+
+/** Per model at one budget: did auto's mean accuracy after fine-tuning beat every other strategy's,
+ * and by how much relative to the spread over seeds? */
+export function studyVerdict(summary: StudySummary[], budget: number): StudyVerdict[] {
   const models = [...new Set(summary.map((s) => s.model))];
   return models.flatMap((model) => {
     const at = summary.filter((s) => s.model === model && Math.abs(s.budget - budget) < 1e-9);
     const auto = at.find((s) => s.strategy === 'auto');
     const others = at.filter((s) => s.strategy !== 'auto').sort((a, b) => b.meanAfter - a.meanAfter);
     if (!auto || !others.length) return [];
-    return [{ model, autoWins: auto.meanAfter > others[0]!.meanAfter, auto: auto.meanAfter, bestBaseline: others[0]!.meanAfter, baseline: others[0]!.strategy }];
+    const best = others[0]!;
+    const t = welch({ mean: auto.meanAfter, std: auto.stdAfter, n: auto.n }, { mean: best.meanAfter, std: best.stdAfter, n: best.n });
+    return [{ model, autoWins: auto.meanAfter > best.meanAfter, auto: auto.meanAfter, bestBaseline: best.meanAfter, baseline: best.strategy, margin: t.diff, p: t.p }];
   });
 }

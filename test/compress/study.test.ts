@@ -9,6 +9,9 @@ import { runStudy, studyVerdict, summarizeStudy } from '../../src/compress/study
 import { sensitivity, type SensitivityResult } from '../../src/compress/sensitivity.js';
 import { analyzeGroups } from '../../src/compress/groups.js';
 import { groupScores } from '../../src/compress/scores.js';
+import { applyPruning } from '../../src/compress/prune.js';
+import { orderedGroups } from '../../src/compress/allocate.js';
+import { modelCosts } from '../../src/compress/costs.js';
 
 const all = fashionMnist({ split: 'train', subset: 'bundled', normalize: 'standard' });
 const trainSet = slice(all, 0, 1000);
@@ -35,6 +38,14 @@ describe('compression study', () => {
       expect(r.accuracyAfter).toBeGreaterThanOrEqual(0);
       expect(r.accuracyAfter).toBeLessThanOrEqual(1);
     }
+    // each row records its plan: re-pruning the base to those channel counts gives the row's FLOPs
+    const groups = orderedGroups(base, analyzeGroups(base));
+    for (const r of rows) {
+      expect(r.kept.map((k) => k.layer)).toEqual(groups.map((x) => x.producers[0]));
+      expect(r.kept.some((k) => k.kept < k.channels)).toBe(true);
+      const plan = new Map(groups.map((x, i) => [x.id, [...Array(r.kept[i]!.kept).keys()]]));
+      expect(modelCosts(applyPruning(base, analyzeGroups(base), plan)).flops / modelCosts(base).flops).toBeCloseTo(r.flops, 12);
+    }
     // fine-tuning pruned copies never touches the base model
     expect(Float32Array.from(base.initializers.values().next().value!.data as Float32Array)).toEqual(w0);
     // different seeds give different fine-tunes
@@ -46,6 +57,9 @@ describe('compression study', () => {
     const v = studyVerdict(s, 0.5);
     expect(v).toHaveLength(1);
     expect(v[0]!.autoWins).toBe(v[0]!.auto > v[0]!.bestBaseline);
+    expect(v[0]!.margin).toBeCloseTo(v[0]!.auto - v[0]!.bestBaseline, 12);
+    expect(v[0]!.p).toBeGreaterThanOrEqual(0);
+    expect(v[0]!.p).toBeLessThanOrEqual(1);
     expect(['uniform', 'deep']).toContain(v[0]!.baseline);
   }, 180_000);
 
