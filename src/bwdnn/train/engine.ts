@@ -11,6 +11,7 @@ import { GRADS } from './grads/index.js';
 import { fastGrads } from './grads/fast.js';
 import { fastBnForward } from './grads/fast-norm.js';
 import type { bnForward } from './grads/norm.js';
+import { BwvmError } from '../../util/errors.js';
 
 export type EngineName = 'fast' | 'reference';
 
@@ -34,7 +35,7 @@ export interface TrainEngine {
 export interface EngineOptions {
   /** Default 'fast'. */
   engine?: EngineName | TrainEngine;
-  /** Threads of the fast engine's shared runtime: 1 or 2 (default 2). */
+  /** Threads of the fast engine's shared runtime: 1 or 2 (default 2, or BWVM_THREADS). */
   threads?: number;
   /** Run the fast engine on this runtime instead of a shared one. */
   runtime?: DnnRuntime;
@@ -56,8 +57,19 @@ export function fastEngine(rt: DnnRuntime): TrainEngine {
   return e;
 }
 
+/** The fast engine's default thread count: 2, or BWVM_THREADS (1 or 2) when set, e.g. 1 to run two
+ * jobs side by side on a 2-core machine. Results do not depend on it (the kernels split work, not
+ * reductions). */
+export function defaultThreads(env: Record<string, string | undefined> = process.env): number {
+  const v = env.BWVM_THREADS;
+  if (v === undefined || v.trim() === '') return 2;
+  const n = Number(v);
+  if (n !== 1 && n !== 2) throw new BwvmError('bwdnn.threads', `BWVM_THREADS must be 1 or 2, got '${v}'`, { hint: 'unset BWVM_THREADS (2 threads) or set it to 1' });
+  return n;
+}
+
 /** A process-wide runtime with `threads` threads (its workers are unref'd: they do not keep Node alive). */
-export function sharedRuntime(threads = 2): DnnRuntime {
+export function sharedRuntime(threads = defaultThreads()): DnnRuntime {
   let rt = shared.get(threads);
   if (!rt) shared.set(threads, (rt = createRuntime({ threads })));
   return rt;
@@ -67,5 +79,5 @@ export function trainEngine(o: EngineOptions = {}): TrainEngine {
   const e = o.engine ?? 'fast';
   if (typeof e !== 'string') return e;
   if (e === 'reference') return REFERENCE_ENGINE;
-  return fastEngine(o.runtime ?? sharedRuntime(o.threads ?? 2));
+  return fastEngine(o.runtime ?? sharedRuntime(o.threads ?? defaultThreads()));
 }

@@ -12,5 +12,5 @@ export { learningRate, type ScheduleName, type ScheduleOptions } from './schedul
 export { train, type TrainOptions, type TrainHistory, type EpochRecord, type StepProgress } from './trainer.js';
 export { evaluate, type Evaluation, type EvaluateOptions } from './evaluate.js';
 export { createTrainStep, trainStep, type TrainStepper, type TrainStepOptions, type StepResult } from './step.js';
-export { trainEngine, fastEngine, sharedRuntime, REFERENCE_ENGINE, type TrainEngine, type EngineName, type EngineOptions } from './engine.js';
+export { trainEngine, fastEngine, sharedRuntime, defaultThreads, REFERENCE_ENGINE, type TrainEngine, type EngineName, type EngineOptions } from './engine.js';
 export { FAST_GRADS, fastGrads } from './grads/fast.js';
