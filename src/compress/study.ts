@@ -53,6 +53,10 @@ export interface StudyOptions {
    * curves with `steps` fine-tune steps between stages. Those steps come out of its final
    * fine-tune, so every strategy trains the same number of steps in all. */
   autoProgressive?: { stages: number; steps: number };
+  /** Rows of an earlier, interrupted run of the same study (same data, fine-tune and auto mode):
+   * a (model, budget, strategy, seed) found here is passed on as is, not run again, and a model
+   * whose rows are all here is not even measured. */
+  resume?: StudyRow[];
   onRow?(r: StudyRow, done: number, total: number): void;
   onSensitivity?(model: string, r: SensitivityResult): void;
 }
@@ -98,8 +102,12 @@ export async function runStudy(o: StudyOptions): Promise<StudyRow[]> {
     const groups = analyzeGroups(base);
     const criterion = o.criterion ?? 'l1';
     const scores = groupScores(base, groups, criterion, { data: o.train });
-    const baseEval = await acc(base, o.test);
-    const needCurves = o.strategies.some((s) => s === 'auto' || s === 'proportional');
+    let baseAccuracy: number | undefined;
+    const baseAcc = async () => (baseAccuracy ??= (await acc(base, o.test)).accuracy);
+    const previous = (strategy: Strategy, budget: number, seed: number) =>
+      o.resume?.find((r) => r.model === name && r.strategy === strategy && r.budget === budget && r.seed === seed);
+    const toRun = o.strategies.filter((st) => o.flops.some((b) => o.seeds.some((seed) => !previous(st, b, seed))));
+    const needCurves = toRun.some((s) => s === 'auto' || s === 'proportional');
     // a short fine-tune at the study's batch and peak rate (sensitivity recovery, progressive stages)
     const shortFinetune = async (g: Graph, steps: number, seed: number) => {
       await train(g, o.train, { ...o.finetune, epochs: 1, maxSteps: steps, schedule: 'constant', seed, ...(o.signal ? { signal: o.signal } : {}) });
@@ -113,15 +121,18 @@ export async function runStudy(o: StudyOptions): Promise<StudyRow[]> {
     const measure = (recoverSteps: number) => measureOn(base, groups, scores, recoverSteps);
     const recoverSteps = o.autoRecoverSteps ?? 0, prog = o.autoProgressive;
     if (prog && recoverSteps > 0) throw new BwvmError('STUDY_AUTO_MODE', 'autoProgressive and autoRecoverSteps are two ways of running auto: give one', { hint: 'unset BWVM_STUDY_AUTO_RECOVER or BWVM_STUDY_AUTO_PROGRESSIVE' });
-    const plainNeeded = o.strategies.includes('proportional') || (o.strategies.includes('auto') && recoverSteps === 0 && !prog);
+    const plainNeeded = toRun.includes('proportional') || (toRun.includes('auto') && recoverSteps === 0 && !prog);
     const curves = needCurves && plainNeeded ? await measure(0) : undefined;
     if (curves) o.onSensitivity?.(name, curves);
-    const autoCurves = o.strategies.includes('auto') && recoverSteps > 0 ? await measure(recoverSteps) : prog ? undefined : curves;
+    const autoCurves = toRun.includes('auto') && recoverSteps > 0 ? await measure(recoverSteps) : prog ? undefined : curves;
     if (autoCurves && autoCurves !== curves) o.onSensitivity?.(name, autoCurves);
     const original = modelCosts(base);
     for (const budget of o.flops) {
       const limits = resolveBudgets({ flops: budget }, original, base);
       for (const strategy of o.strategies) {
+        const emit = (row: StudyRow) => { rows.push(row); o.onRow?.(row, rows.length, total); };
+        const done = o.seeds.map((seed) => previous(strategy, budget, seed));
+        if (done.every((r) => r !== undefined)) { done.forEach((r) => emit(r!)); continue; }
         const progressive = strategy === 'auto' && prog;
         let pruned: Graph, steps = Infinity;
         if (progressive) {
@@ -141,8 +152,10 @@ export async function runStudy(o: StudyOptions): Promise<StudyRow[]> {
           pruned = applyPruning(base, groups, plan.keep);
         }
         const kept = keptChannels(base, pruned);
-        for (const seed of o.seeds) {
+        for (const [i, seed] of o.seeds.entries()) {
+          if (done[i]) { emit(done[i]!); continue; }
           o.signal?.throwIfAborted();
+          const base0 = await baseAcc();
           const t0 = performance.now();
           const g = cloneGraph(pruned);
           recalibrateBn(g, calib);
@@ -151,13 +164,12 @@ export async function runStudy(o: StudyOptions): Promise<StudyRow[]> {
           const after = await acc(g, o.test);
           const c = modelCosts(g);
           const row: StudyRow = {
-            model: name, strategy, budget, seed, baseAccuracy: baseEval.accuracy,
+            model: name, strategy, budget, seed, baseAccuracy: base0,
             accuracyBefore: before.accuracy, accuracyAfter: after.accuracy, lossAfter: after.loss, finetuneSteps: ft.steps, kept,
             flops: c.flops / original.flops, params: c.params / original.params, peakActivation: c.peakActivationBytes / original.peakActivationBytes,
             seconds: (performance.now() - t0) / 1000,
           };
-          rows.push(row);
-          o.onRow?.(row, rows.length, total);
+          emit(row);
         }
       }
     }

@@ -63,6 +63,31 @@ describe('compression study', () => {
     expect(['uniform', 'deep']).toContain(v[0]!.baseline);
   }, 180_000);
 
+  it('resumes an interrupted study from its rows: done rows are passed on, the rest run as in one go', async () => {
+    const base = zooModel('lenet5', { seed: 8 });
+    await train(base, trainSet, { epochs: 1, batchSize: 32, seed: 1, lr: 0.03 });
+    const common = { models: ['lenet5'], base: () => base, strategies: ['uniform', 'auto'] as ('uniform' | 'auto')[], flops: [0.5], seeds: [1, 2],
+      train: trainSet, val, test, finetune: { epochs: 1, batchSize: 32, lr: 0.01, maxSteps: 2 }, simd: 4, keeps: [0.5] };
+    const whole = await runStudy(common);
+    const ctl = new AbortController();
+    const partial: typeof whole = [];
+    await expect(runStudy({ ...common, signal: ctl.signal, onRow: (r) => { partial.push(r); if (partial.length === 3) ctl.abort(); } })).rejects.toThrow();
+    expect(partial).toHaveLength(3);
+    let measured = 0;
+    const order: string[] = [];
+    const resumed = await runStudy({ ...common, resume: partial, onSensitivity: () => { measured++; }, onRow: (r, done, total) => order.push(`${r.strategy}/${r.seed} ${done}/${total}`) });
+    expect(order).toEqual(['uniform/1 1/4', 'uniform/2 2/4', 'auto/1 3/4', 'auto/2 4/4']);
+    expect(resumed.slice(0, 3)).toEqual(partial);
+    const strip = (r: (typeof whole)[number]) => ({ ...r, seconds: 0 });
+    expect(resumed.map(strip)).toEqual(whole.map(strip));
+    expect(measured).toBe(1); // auto/2 still needed the curves
+    // all rows done: nothing is measured or run
+    measured = 0;
+    const again = await runStudy({ ...common, resume: resumed, onSensitivity: () => { measured++; } });
+    expect(again).toEqual(resumed);
+    expect(measured).toBe(0);
+  }, 180_000);
+
   it('measures auto\'s curves after a short fine-tune per point (autoRecoverSteps); proportional keeps the plain ones', async () => {
     const base = zooModel('lenet5', { seed: 6 });
     await train(base, trainSet, { epochs: 1, batchSize: 32, seed: 1, lr: 0.03 });
