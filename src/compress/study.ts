@@ -9,7 +9,7 @@ import { cloneGraph } from '../ir/graph.js';
 import type { Dataset } from '../bwdnn/data/dataset.js';
 import { evaluate } from '../bwdnn/train/evaluate.js';
 import { train, trainEngine, type TrainOptions } from '../bwdnn/train/index.js';
-import { analyzeGroups } from './groups.js';
+import { analyzeGroups, type ChannelGroup } from './groups.js';
 import { applyPruning } from './prune.js';
 import { allocate, orderedGroups, type Strategy } from './allocate.js';
 import { modelCosts } from './costs.js';
@@ -81,11 +81,11 @@ export interface StudySummary {
 const finetuneSteps = (o: StudyOptions): number =>
   Math.min((o.finetune.epochs ?? 1) * Math.ceil(o.train.n / (o.finetune.batchSize ?? 32)), o.finetune.maxSteps ?? Infinity);
 
-/** Channels each prunable group of `base` keeps in `pruned` (matched by the group's first producer,
- * whose name pruning keeps), in execution order. */
-export function keptChannels(base: Graph, pruned: Graph): { layer: string; channels: number; kept: number }[] {
+/** Channels each prunable group of `base` (its `groups`) keeps in `pruned` (matched by the group's
+ * first producer, whose name pruning keeps), in execution order. */
+export function keptChannels(base: Graph, groups: ChannelGroup[], pruned: Graph): { layer: string; channels: number; kept: number }[] {
   const after = new Map(analyzeGroups(pruned).map((x) => [x.producers[0]!, x.size]));
-  return orderedGroups(base, analyzeGroups(base)).map((x) => ({ layer: x.producers[0]!, channels: x.size, kept: after.get(x.producers[0]!) ?? x.size }));
+  return orderedGroups(base, groups).map((x) => ({ layer: x.producers[0]!, channels: x.size, kept: after.get(x.producers[0]!) ?? x.size }));
 }
 
 export async function runStudy(o: StudyOptions): Promise<StudyRow[]> {
@@ -151,7 +151,7 @@ export async function runStudy(o: StudyOptions): Promise<StudyRow[]> {
           const plan = allocate(base, groups, { strategy, limits, scores, simd: o.simd ?? 1, minKeep: o.minKeep ?? 0.1, ...(use ? { curves: use } : {}) });
           pruned = applyPruning(base, groups, plan.keep);
         }
-        const kept = keptChannels(base, pruned);
+        const kept = keptChannels(base, groups, pruned);
         for (const [i, seed] of o.seeds.entries()) {
           if (done[i]) { emit(done[i]!); continue; }
           o.signal?.throwIfAborted();
