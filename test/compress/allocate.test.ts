@@ -98,8 +98,8 @@ describe('sensitivity and auto allocation', () => {
   });
 
   it('auto uses the budget it is given: no group can grow by one SIMD step without breaking a budget', () => {
-    // the greedy alone stopped at the first feasible plan (0.491-0.498 of the FLOPs at a 0.5 budget
-    // on the zoo networks); the refill gives back channels while every budget holds
+    // the greedy alone stops at the first feasible plan, which can leave a grid step of budget
+    // unused (here it left group 14 at 12 of 16); the refill gives channels back while every budget holds
     const { g, groups, scores } = setup('resnet20', 0.25);
     const open = groups.filter((x) => !x.locked);
     const curves: SensitivityResult = {
