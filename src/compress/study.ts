@@ -20,7 +20,7 @@ import { progressiveCompress } from './progressive.js';
 import { BwvmError } from '../util/errors.js';
 import { groupScores } from './scores.js';
 import type { Criterion } from './criteria.js';
-import { mean, sampleStd as std, welch } from '../util/stats.js';
+import { mean, pairedT, sampleStd as std, welch } from '../util/stats.js';
 
 export interface StudyOptions {
   models: string[];
@@ -75,6 +75,8 @@ export interface StudyRow {
 export interface StudySummary {
   model: string; budget: number; strategy: Strategy; n: number;
   meanAfter: number; stdAfter: number; meanBefore: number; flops: number; params: number; peakActivation: number;
+  /** Accuracy after fine-tuning per seed (seed -> accuracy), for tests that pair strategies by seed. */
+  afterBySeed: Record<number, number>;
 }
 
 /** Steps of the study's fine-tune: its epochs over the training split, capped by maxSteps. */
@@ -186,6 +188,7 @@ export function summarizeStudy(rows: StudyRow[]): StudySummary[] {
       model: r0.model, budget: r0.budget, strategy: r0.strategy, n: rs.length,
       meanAfter: mean(rs.map((r) => r.accuracyAfter)), stdAfter: std(rs.map((r) => r.accuracyAfter)), meanBefore: mean(rs.map((r) => r.accuracyBefore)),
       flops: mean(rs.map((r) => r.flops)), params: mean(rs.map((r) => r.params)), peakActivation: mean(rs.map((r) => r.peakActivation)),
+      afterBySeed: Object.fromEntries(rs.map((r) => [r.seed, r.accuracyAfter])),
     };
   });
 }
@@ -198,6 +201,10 @@ export interface StudyVerdict {
   /** auto - best baseline, and Welch's two-sided p-value of that difference over the seeds (NaN
    * with one seed): a margin with p >= 0.05 is within the seed-to-seed spread. */
   margin: number; p: number;
+  /** The paired t-test's p-value of the same comparison over the seeds both ran: a seed fixes the
+   * fine-tune's data order for every strategy, so pairing by seed removes that shared part of the
+   * spread (NaN below two common seeds). */
+  pairedP: number;
 }
 
 /** Per model at one budget: did auto's mean accuracy after fine-tuning beat every other strategy's,
@@ -211,6 +218,8 @@ export function studyVerdict(summary: StudySummary[], budget: number): StudyVerd
     if (!auto || !others.length) return [];
     const best = others[0]!;
     const t = welch({ mean: auto.meanAfter, std: auto.stdAfter, n: auto.n }, { mean: best.meanAfter, std: best.stdAfter, n: best.n });
-    return [{ model, autoWins: auto.meanAfter > best.meanAfter, auto: auto.meanAfter, bestBaseline: best.meanAfter, baseline: best.strategy, margin: t.diff, p: t.p }];
+    const common = Object.keys(auto.afterBySeed).filter((k) => k in best.afterBySeed).map(Number);
+    const paired = pairedT(common.map((k) => auto.afterBySeed[k]!), common.map((k) => best.afterBySeed[k]!));
+    return [{ model, autoWins: auto.meanAfter > best.meanAfter, auto: auto.meanAfter, bestBaseline: best.meanAfter, baseline: best.strategy, margin: t.diff, p: t.p, pairedP: paired.p }];
   });
 }

@@ -1,5 +1,6 @@
-// Small-sample statistics for experiment reports: mean, sample standard deviation, and Welch's
-// two-sample t-test (unequal variances) with the Student t distribution's two-sided p-value.
+// Small-sample statistics for experiment reports: mean, sample standard deviation, Welch's
+// two-sample t-test (unequal variances) and the paired t-test, with the Student t distribution's
+// two-sided p-value.
 
 export const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
 
@@ -67,4 +68,19 @@ export function welch(a: SampleStats, b: SampleStats): WelchResult {
   const df = (va + vb) ** 2 / (va ** 2 / (a.n - 1) + vb ** 2 / (b.n - 1));
   const t = diff / se;
   return { diff, se, t, df, p: tTwoSided(t, df) };
+}
+
+/** Paired t-test of mean(a - b) over matched pairs (a[i] with b[i], e.g. two methods run on the same
+ * seed). Pairing removes what a pair shares (the seed's data order), so it sees smaller differences
+ * than Welch's test when the pairs are correlated. NaN p below two pairs; with identical
+ * differences, p is 0 for a nonzero mean difference and 1 for none. */
+export function pairedT(a: number[], b: number[]): WelchResult {
+  if (a.length !== b.length) throw new Error(`pairedT: ${a.length} values against ${b.length}; pairs must match one to one`);
+  const d = a.map((x, i) => x - b[i]!);
+  const n = d.length, diff = n ? mean(d) : NaN;
+  if (n < 2) return { diff, se: NaN, t: NaN, df: NaN, p: NaN };
+  const se = sampleStd(d) / Math.sqrt(n);
+  if (se === 0) return { diff, se, t: diff === 0 ? 0 : Math.sign(diff) * Infinity, df: n - 1, p: diff === 0 ? 1 : 0 };
+  const t = diff / se;
+  return { diff, se, t, df: n - 1, p: tTwoSided(t, n - 1) };
 }

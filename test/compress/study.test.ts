@@ -6,6 +6,7 @@ import { zooModel } from '../../src/bwdnn/zoo/index.js';
 import { fashionMnist, slice } from '../../src/bwdnn/data/index.js';
 import { train } from '../../src/bwdnn/train/index.js';
 import { runStudy, studyVerdict, summarizeStudy } from '../../src/compress/study.js';
+import { pairedT } from '../../src/util/stats.js';
 import { sensitivity, type SensitivityResult } from '../../src/compress/sensitivity.js';
 import { analyzeGroups } from '../../src/compress/groups.js';
 import { groupScores } from '../../src/compress/scores.js';
@@ -60,6 +61,9 @@ describe('compression study', () => {
     expect(v[0]!.margin).toBeCloseTo(v[0]!.auto - v[0]!.bestBaseline, 12);
     expect(v[0]!.p).toBeGreaterThanOrEqual(0);
     expect(v[0]!.p).toBeLessThanOrEqual(1);
+    // the paired p uses the same seeds' accuracies of auto and the best baseline
+    const seedAcc = (st: string) => [1, 2].map((seed) => rows.find((r) => r.strategy === st && r.seed === seed)!.accuracyAfter);
+    expect(v[0]!.pairedP).toBe(pairedT(seedAcc('auto'), seedAcc(v[0]!.baseline)).p);
     expect(['uniform', 'deep']).toContain(v[0]!.baseline);
   }, 180_000);
 

@@ -1,7 +1,7 @@
 // Welch's t-test and the Student t tail against values computed with scipy 1.10
-// (stats.t.sf, stats.beta.cdf, stats.ttest_ind_from_stats(..., equal_var=False)).
+// (stats.t.sf, stats.beta.cdf, stats.ttest_ind_from_stats(..., equal_var=False), stats.ttest_rel).
 import { describe, expect, it } from 'vitest';
-import { incompleteBeta, mean, sampleStd, tTwoSided, welch } from '../../src/util/stats.js';
+import { incompleteBeta, mean, pairedT, sampleStd, tTwoSided, welch } from '../../src/util/stats.js';
 
 describe('stats', () => {
   it('mean and sample standard deviation', () => {
@@ -32,5 +32,21 @@ describe('stats', () => {
     expect(welch({ mean: 1, std: 0, n: 3 }, { mean: 0.5, std: 0, n: 3 }).p).toBe(0);
     expect(welch({ mean: 1, std: 0, n: 3 }, { mean: 1, std: 0, n: 3 }).p).toBe(1);
     expect(welch({ mean: 1, std: 0, n: 1 }, { mean: 0.5, std: 0.1, n: 3 }).p).toBeNaN();
+  });
+
+  it("the paired t-test matches scipy's ttest_rel", () => {
+    const a = pairedT([0.9263, 0.9281, 0.9268], [0.9274, 0.9283, 0.9275]);
+    expect(a.t).toBeCloseTo(-2.5607375986578775, 8);
+    expect(a.p).toBeCloseTo(0.12462378093518628, 8);
+    expect(a.df).toBe(2);
+    const b = pairedT([0.91, 0.93, 0.92, 0.95, 0.9], [0.9, 0.925, 0.921, 0.94, 0.899]);
+    expect(b.t).toBeCloseTo(2.214037213850238, 8);
+    expect(b.p).toBeCloseTo(0.09121527940332651, 8);
+    expect(b.diff).toBeCloseTo(0.005, 12);
+    // a shared offset per pair is what pairing removes: Welch sees noise, the paired test a constant gap
+    expect(pairedT([1.1, 2.1, 3.1], [1, 2, 3]).p).toBe(0);
+    expect(pairedT([1, 2], [1, 2]).p).toBe(1);
+    expect(pairedT([1], [0]).p).toBeNaN();
+    expect(() => pairedT([1, 2], [1])).toThrow(/pairs must match/);
   });
 });
