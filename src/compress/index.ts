@@ -12,3 +12,4 @@ export * from './taylor.js';
 export * from './scores.js';
 export * from './progressive.js';
 export * from './study.js';
+export * from './study-ranks.js';
