@@ -24,17 +24,20 @@ import type { BudgetUse, ChannelGroup, SensitivityResult } from '../compress/ind
 import type { Tensor } from '../ir/types.js';
 import type { Dataset } from '../bwdnn/data/dataset.js';
 import { cycleModelFor, describeCycleModel, type CycleModel } from '../session/cycle-model.js';
+import { planWithinSimulatedCycles, roundText, simulatedResolution } from '../session/exact-cycles.js';
 import { compressJoint } from './verb-compress-joint.js';
 
 export const COMPRESS_SUMMARY = 'prune a model to hard budgets (FLOPs, params, bytes, activations, DSP cycles) and write it';
-export const COMPRESS_USAGE = `usage: bwvm compress MODEL -o OUT.onnx|OUT.bwvm [--flops F] [--params P] [--bytes B] [--activation A] [--cycles C]
+export const COMPRESS_USAGE = `usage: bwvm compress MODEL -o OUT.onnx|OUT.bwvm [--flops F] [--params P] [--bytes B] [--activation A] [--cycles C [--exact-cycles]]
                      [--strategy ${STRATEGIES.join('|')}|joint] [--bits 32,16,8] [--criterion l1|l2|bn|taylor|random] [--target T]
                      [--ratios 0.25:0.75:0.25] [--samples 200]
 
 MODEL is a model file (ONNX, Keras .h5, TF.js model.json, .bwvm) or a zoo name (lenet5, vgg_small, ...).
 Budgets in (0,1) are fractions of the original model; larger values are absolute (120k, 2M).
 --cycles budgets DSP cycles in library mode on --target, estimated by a cycle model calibrated on
-5 simulations of the model (within ~1 % on lenet5, ~7 % on vgg_small).
+5 simulations of the model (within ~1 % on lenet5, ~7 % on vgg_small). --exact-cycles holds the
+budget on the simulator: fractions are of the simulated cycles, and the plan is simulated and
+re-planned against a tighter estimate while it is over (not with joint).
 auto, proportional and joint measure per-layer sensitivity first on the bundled Fashion-MNIST subset;
 joint also measures each layer's int16/int8 sensitivity and writes the mixed-precision model (QDQ).`;
 
@@ -46,7 +49,7 @@ export async function compressVerb(argv: string[]): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, options: {
-      output: { type: 'string', short: 'o' }, flops: { type: 'string' }, cycles: { type: 'string' }, bits: { type: 'string', default: '32,16,8' }, params: { type: 'string' }, bytes: { type: 'string' }, activation: { type: 'string' },
+      output: { type: 'string', short: 'o' }, flops: { type: 'string' }, cycles: { type: 'string' }, 'exact-cycles': { type: 'boolean' }, bits: { type: 'string', default: '32,16,8' }, params: { type: 'string' }, bytes: { type: 'string' }, activation: { type: 'string' },
       strategy: { type: 'string', default: 'uniform' }, criterion: { type: 'string', default: 'l1' }, target: { type: 'string', default: 'bwdsp104x' },
       ratios: { type: 'string', default: '0.25:0.75:0.25' }, samples: { type: 'string', default: '200' }, help: { type: 'boolean', short: 'h' },
     } });
@@ -61,6 +64,9 @@ export async function compressVerb(argv: string[]): Promise<number> {
     const g = await load(positionals[0]!);
     const strategy = v.strategy as Strategy | 'joint';
     if (strategy !== 'joint' && !STRATEGIES.includes(strategy)) throw new Error(`unknown strategy '${v.strategy}' (strategies: ${STRATEGIES.join(', ')}, joint)`);
+    const exact = !!v['exact-cycles'];
+    if (exact && v.cycles === undefined) throw new Error('--exact-cycles needs a cycle budget: add --cycles 0.5 (a fraction of the simulated cycles) or --cycles N');
+    if (exact && strategy === 'joint') throw new Error("--exact-cycles works with single-stage pruning strategies, not 'joint': drop --exact-cycles");
     let cm: CycleModel | undefined;
     if (v.cycles !== undefined) {
       cm = await cycleModelFor(g, v.target, { onRun: (d, n) => process.stderr.write(`\rcycle model: simulation ${d}/${n}   ${d === n ? '\n' : ''}`) });
@@ -69,7 +75,8 @@ export async function compressVerb(argv: string[]): Promise<number> {
     const target = await resolveTarget(v.target!);
     const input: Partial<Record<BudgetName, string>> = {};
     for (const b of ['flops', 'params', 'bytes', 'activation', 'cycles'] as const) if (v[b] !== undefined) input[b] = v[b]!;
-    if (strategy !== 'joint') resolveBudgets(input, modelCosts(g), g, cm?.cost); // budget errors before any measuring
+    const cycleCost = exact && cm ? simulatedResolution(cm, g) : cm?.cost;
+    if (strategy !== 'joint') resolveBudgets(input, modelCosts(g), g, cycleCost); // budget errors before any measuring
     const groups = analyzeGroups(g);
     const train = fashionMnist({ split: 'train', subset: 'bundled', normalize: 'standard' });
     const criterion = v.criterion as Criterion;
@@ -81,9 +88,14 @@ export async function compressVerb(argv: string[]): Promise<number> {
     const curves = strategy === 'auto' || strategy === 'proportional' || strategy === 'joint' ? await measureCurves(g, groups, scores, calib, val, v.ratios!, v.criterion!) : undefined;
     const out = resolve(v.output);
     if (strategy === 'joint') return await compressJoint({ g, groups, scores, curves: curves!, calib, val, input, bits: v.bits!, simd: target.macros, out, ...(cm ? { cycleModel: cm } : {}) });
-    const limits = resolveBudgets(input, modelCosts(g), g, cm?.cost);
-    const plan = allocate(g, groups, { strategy, limits, scores, simd: target.macros, ...(curves ? { curves } : {}), ...(cm ? { cycles: cm.cost } : {}) });
-    const pruned = applyPruning(g, groups, plan.keep);
+    const limits = resolveBudgets(input, modelCosts(g), g, cycleCost);
+    const planAt = (lim: typeof limits) => {
+      const p = allocate(g, groups, { strategy, limits: lim, scores, simd: target.macros, ...(curves ? { curves } : {}), ...(cm ? { cycles: cm.cost } : {}) });
+      return { plan: p, graph: applyPruning(g, groups, p.keep) };
+    };
+    const { plan, graph: pruned } = exact && cm
+      ? await planWithinSimulatedCycles({ limits, cm, target, plan: planAt, onRound: (x, budget) => process.stderr.write(roundText(x, budget, target.name) + '\n') })
+      : planAt(limits);
     recalibrateBn(pruned, calib);
     mkdirSync(dirname(out), { recursive: true });
     if (out.endsWith('.bwvm')) saveNative(pruned, out); else writeFileSync(out, exportOnnx(pruned, { producer: 'bwvm compress' }));

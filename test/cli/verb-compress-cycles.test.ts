@@ -10,7 +10,7 @@ import { importOnnxFile } from '../../src/frontend/onnx/import.js';
 import { zooModel } from '../../src/bwdnn/zoo/index.js';
 import { fashionMnist, slice } from '../../src/bwdnn/data/index.js';
 import { evaluate } from '../../src/bwdnn/train/evaluate.js';
-import { cycleModel } from '../../src/session/cycle-model.js';
+import { cycleModel, simulateLayers } from '../../src/session/cycle-model.js';
 import { getTarget } from '../../src/target/index.js';
 
 function capture() {
@@ -40,6 +40,19 @@ describe('bwvm compress --cycles / --strategy joint', () => {
     const nt = await verb(['lenet5', '--cycles', '0.5', '--target', 'nope', '-o', join(dir, 'x.onnx')]);
     expect(nt.code).toBe(1);
     expect(nt.err).toMatch(/cycle budget needs a DSP target to simulate on: unknown target 'nope'.*--target bwdsp104x\|bwdsp100/s);
+  }, 240_000);
+
+  it('--exact-cycles: the written model simulates within the budget (a fraction of the simulated cycles)', async () => {
+    const r = await verb(['lenet5', '--cycles', '0.6', '--exact-cycles', '--strategy', 'uniform', '-o', join(dir, 'e.onnx')]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/estimate \d+, simulated \d+ on bwdsp104x \(within the budget of \d+\)/);
+    const cm = await cycleModel(zooModel('lenet5'), getTarget('bwdsp104x'));
+    expect((await simulateLayers(importOnnxFile(join(dir, 'e.onnx')), getTarget('bwdsp104x'))).total).toBeLessThanOrEqual(0.6 * cm.original);
+    const no = await verb(['lenet5', '--flops', '0.5', '--exact-cycles', '-o', join(dir, 'x.onnx')]);
+    expect(no.code).toBe(1);
+    expect(no.err).toMatch(/--exact-cycles needs a cycle budget/);
+    const joint = await verb(['lenet5', '--cycles', '0.5', '--exact-cycles', '--strategy', 'joint', '-o', join(dir, 'x.onnx')]);
+    expect(joint.err).toMatch(/--exact-cycles works with single-stage pruning strategies, not 'joint'/);
   }, 240_000);
 
   it('joint: channels + int16/int8 layers meet a 30 % cycle budget; the written QDQ model runs', async () => {

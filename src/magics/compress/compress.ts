@@ -13,6 +13,7 @@ import { MODEL_FLAG } from '../model/common.js';
 import type { Graph } from '../../ir/types.js';
 import { progressivePlan } from './progressive.js';
 import { cycleModelFor, describeCycleModel, simulateLayers, type CycleModel } from '../../session/cycle-model.js';
+import { planWithinSimulatedCycles, roundText, simulatedResolution, type ExactCyclesResult } from '../../session/exact-cycles.js';
 import { jointCompress, jointView, parseJointBits } from './joint.js';
 import { PLANS, SENSITIVITY, criterionOf, evalData, groupsOf, scoresFor } from './common.js';
 
@@ -46,7 +47,7 @@ export const compressMagic: MagicSpec = {
   name: 'compress',
   kind: 'line',
   summary: 'prune a model physically to hard budgets with a per-layer allocation strategy',
-  usage: '%compress --flops 0.5 [--params ..] [--bytes ..] [--activation ..] [--onchip target|BYTES] [--cycles 0.5|N] --strategy auto|uniform|shallow|deep|proportional|joint [--bits 32,16,8] [--target T] [--criterion l1] [--name NEW] [--progressive STAGES] [--verify-cycles]',
+  usage: '%compress --flops 0.5 [--params ..] [--bytes ..] [--activation ..] [--onchip target|BYTES] [--cycles 0.5|N] --strategy auto|uniform|shallow|deep|proportional|joint [--bits 32,16,8] [--target T] [--criterion l1] [--name NEW] [--progressive STAGES] [--verify-cycles | --exact-cycles]',
   flags: [
     MODEL_FLAG,
     ...BUDGET_NAMES.filter((b) => b !== 'onchip' && b !== 'cycles').map((b) => ({ name: b, type: 'string' as const, help: `${b} budget: a fraction of the original (0.5) or an absolute amount (120k, 2M)` })),
@@ -56,6 +57,7 @@ export const compressMagic: MagicSpec = {
     { name: 'bits', type: 'list', help: 'joint only: allowed precisions per layer (32 = float)', default: ['32', '16', '8'] },
     { name: 'samples', type: 'number', help: 'joint only: test images for the bit sensitivity and the accuracy check', default: 200 },
     { name: 'verify-cycles', type: 'boolean', help: 'with --cycles: simulate the compressed model and show simulated vs estimated cycles' },
+    { name: 'exact-cycles', type: 'boolean', help: 'with --cycles: the budget must hold on the simulator (fractions are of the simulated cycles): simulate the plan and re-plan against a tighter estimate while it is over' },
     { name: 'target', type: 'string', help: 'target preset or JSON file (SIMD width, on-chip memory)', default: 'bwdsp104x' },
     { name: 'criterion', type: 'string', help: 'channel importance: l1, l2, bn, taylor (gradients on 256 training images), random', default: 'l1' },
     { name: 'min-keep', type: 'number', help: 'never keep less than this fraction of a layer', default: 0.1 },
@@ -68,6 +70,11 @@ export const compressMagic: MagicSpec = {
     const m = getModel(ctx.session, args.str('model'));
     const strategy = (args.str('strategy') ?? 'auto') as Strategy | 'joint';
     if (strategy !== 'joint' && !STRATEGIES.includes(strategy)) throw new BwvmError('compress-strategy', `unknown strategy '${strategy}'`, { hint: `strategies: ${STRATEGIES.join(', ')}, joint` });
+    const exact = args.bool('exact-cycles');
+    if (exact && args.str('cycles') === undefined) throw new BwvmError('compress-exact-cycles', '--exact-cycles needs a cycle budget', { hint: 'add --cycles 0.5 (a fraction of the simulated cycles) or --cycles N' });
+    if (exact && (strategy === 'joint' || args.num('progressive') !== undefined)) {
+      throw new BwvmError('compress-exact-cycles', `--exact-cycles works with single-stage pruning strategies, not ${strategy === 'joint' ? "'joint'" : '--progressive'}`, { hint: 'drop --exact-cycles (use --verify-cycles to compare estimate and simulation)' });
+    }
     if ((strategy === 'auto' || strategy === 'proportional' || strategy === 'joint') && !ctx.session.store.get(SENSITIVITY, m.name)) {
       throw new BwvmError('compress-no-curves', `strategy '${strategy}' needs the sensitivity curves of '${m.name}'`, { hint: `run %sensitivity --model ${m.name} first, or use --strategy uniform|shallow|deep` });
     }
@@ -96,7 +103,8 @@ export const compressMagic: MagicSpec = {
     }
     const original = modelCosts(m.graph);
     const cycles = cm?.cost;
-    const limits = resolveBudgets(input, original, m.graph, cycles);
+    // with --exact-cycles a fraction is of the simulated cycles, which the calibration already ran
+    const limits = resolveBudgets(input, original, m.graph, exact && cm ? simulatedResolution(cm, m.graph) : cycles);
     const groups = groupsOf(m.graph);
     const criterion = criterionOf(args.str('criterion'));
     const curves = ctx.session.store.get(SENSITIVITY, m.name);
@@ -106,11 +114,20 @@ export const compressMagic: MagicSpec = {
     const stages = args.num('progressive');
     if (stages !== undefined && strategy !== 'auto') throw new BwvmError('compress-progressive', `--progressive works with --strategy auto, not '${strategy}'`, { hint: 'drop --progressive or use --strategy auto' });
     let plan: CompressionPlan, pruned: Graph;
+    let simulated: ExactCyclesResult['cycles'] | undefined;
     if (stages !== undefined) {
       ({ plan, graph: pruned } = await progressivePlan(ctx, m.graph, { limits, stages, ...(cycles ? { cycles } : {}), steps: args.num('progressive-steps') ?? 50, criterion, simd: target.macros, minKeep: args.num('min-keep') ?? 0.1, keeps: curves!.keeps, samples: 200 }));
     } else {
-      plan = allocate(m.graph, groups, { strategy, limits, scores: scoresFor(ctx.session, m.graph, groups, criterion), simd: target.macros, minKeep: args.num('min-keep') ?? 0.1, ...(curves ? { curves } : {}), ...(cycles ? { cycles } : {}) });
-      pruned = applyPruning(m.graph, groups, plan.keep);
+      const scores = scoresFor(ctx.session, m.graph, groups, criterion);
+      const planAt = (lim: typeof limits) => {
+        const p = allocate(m.graph, groups, { strategy, limits: lim, scores, simd: target.macros, minKeep: args.num('min-keep') ?? 0.1, ...(curves ? { curves } : {}), ...(cycles ? { cycles } : {}) });
+        return { plan: p, graph: applyPruning(m.graph, groups, p.keep) };
+      };
+      if (exact && cm) {
+        const r = await planWithinSimulatedCycles({ limits, cm, target, plan: planAt, signal: ctx.signal, onRound: (x, budget) => ctx.stdout(roundText(x, budget, target.name) + '\n') });
+        ({ plan, graph: pruned } = r);
+        simulated = r.cycles;
+      } else ({ plan, graph: pruned } = planAt(limits));
       recalibrateBn(pruned, evalData(ctx.session, undefined, 1, 64).calib);
     }
     const name = args.str('name') ?? `${m.name}-${strategy}`;
@@ -118,6 +135,7 @@ export const compressMagic: MagicSpec = {
     ctx.session.store.set(MODELS, name, { name, graph: pruned, source: `${m.source} pruned (${strategy})`, format: m.format });
     ctx.session.store.set(PLANS, name, { ...plan, model: m.name, pruned: name });
     ctx.stdout(`compressed '${m.name}' -> '${name}' (now the current model): FLOPs ${(100 * plan.costs.flops / plan.original.flops).toFixed(1)} %, params ${(100 * plan.costs.params / plan.original.params).toFixed(1)} %\n`);
+    if (simulated) return new MagicOutput({ ...plan, cycles: simulated }, planView(m.name, plan));
     if (cm && args.bool('verify-cycles')) {
       const sim = await simulateLayers(pruned, target, ctx.signal);
       const est = cm.cost(pruned);

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeExecutor, resultText, run } from '../support/harness.js';
 import { MODELS } from '../../../src/session/models.js';
-import { cycleModel } from '../../../src/session/cycle-model.js';
+import { cycleModel, simulateLayers } from '../../../src/session/cycle-model.js';
 import { zooModel } from '../../../src/bwdnn/zoo/index.js';
 import { getTarget } from '../../../src/target/index.js';
 import type { BudgetUse } from '../../../src/compress/index.js';
@@ -32,6 +32,26 @@ describe('%compress --cycles', () => {
     expect(tb(bad)).toMatch(/--cycles 100\.0 \(smallest reachable: \d/);
     const noTarget = await run(exec, '%compress --model lenet5 --cycles 0.5 --strategy uniform --target nope');
     expect(tb(noTarget)).toMatch(/cycle budget needs a DSP target.*unknown target 'nope'/);
+  }, 240_000);
+
+  it('--exact-cycles: the budget holds on the simulator, as a fraction of the simulated cycles', async () => {
+    const { exec } = makeExecutor();
+    await run(exec, '%load_model lenet5 --no-graph');
+    const c = await run(exec, '%compress --cycles 0.6 --strategy uniform --exact-cycles --name le');
+    expect(c.outcome.status, tb(c)).toBe('ok');
+    expect(c.stdout).toMatch(/estimate \d+, simulated \d+ on bwdsp104x \(within the budget of \d+\)/);
+    const plan = exec.session.results.compress as { budgets: BudgetUse[]; cycles: { simulated: number; estimated: number; rounds: unknown[] } };
+    const cm = await cycleModel(zooModel('lenet5'), getTarget('bwdsp104x'));
+    const b = plan.budgets.find((x) => x.budget === 'cycles')!;
+    expect(b.limit).toBeCloseTo(0.6 * cm.original, 6);
+    expect(b.original).toBe(cm.original);
+    expect(b.value).toBe(plan.cycles.simulated);
+    expect(b.value).toBeLessThanOrEqual(b.limit);
+    expect(plan.cycles.rounds.length).toBeGreaterThanOrEqual(1);
+    // the stored model is the one simulated
+    expect((await simulateLayers(exec.session.store.get(MODELS, 'le')!.graph, getTarget('bwdsp104x'))).total).toBe(plan.cycles.simulated);
+    expect(tb(await run(exec, '%compress --model lenet5 --flops 0.5 --strategy uniform --exact-cycles'))).toMatch(/--exact-cycles needs a cycle budget/);
+    expect(tb(await run(exec, '%compress --model lenet5 --cycles 0.5 --strategy joint --exact-cycles'))).toMatch(/--exact-cycles works with single-stage pruning strategies, not 'joint'/);
   }, 240_000);
 
   it('joint: per-layer channels and bits meet the cycle budget and the model runs', async () => {
