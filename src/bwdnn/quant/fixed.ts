@@ -58,6 +58,15 @@ export function mulShift(acc: number, m: Multiplier): number {
   return Math.floor((acc * mh + 2 ** (n - 17) + Math.floor((acc * ml) / 65536)) / 2 ** (n - 16));
 }
 
+/** mulShift for one multiplier with its constants worked out once (the kernels' per-channel loops):
+ * the same arithmetic, so the same results. */
+export function mulShifter(m: Multiplier): (acc: number) => number {
+  const n = m.shift;
+  if (n < 17) return (acc) => mulShift(acc, m);
+  const mh = Math.floor(m.m0 / 65536), ml = m.m0 - mh * 65536, half = 2 ** (n - 17), div = 2 ** (n - 16), big = 2 ** 37;
+  return (acc) => (acc < big && acc > -big ? Math.floor((acc * mh + half + Math.floor((acc * ml) / 65536)) / div) : mulShift(acc, m));
+}
+
 /** Requantize an accumulator: saturate(zp + rndsh(acc * M0, n), lo, hi). */
 export function requantize(acc: number, m: Multiplier, zp: number, lo: number, hi: number): number {
   return saturate(zp + mulShift(acc, m), lo, hi);

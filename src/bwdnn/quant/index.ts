@@ -1,6 +1,6 @@
 // Public surface of bwDNN's fixed-point reference: rounding/saturation primitives, the lowered
 // integer model types, the integer kernel table and its executor.
-export { roundShift, saturate, roundHalfEven, quantizeMultiplier, multiplierValue, mulShift, requantize, type Multiplier } from './fixed.js';
+export { roundShift, saturate, roundHalfEven, quantizeMultiplier, multiplierValue, mulShift, mulShifter, requantize, type Multiplier } from './fixed.js';
 export type { QModel, QNode, QValue, QTensor } from './model.js';
 export { QKERNELS, runQuantized, quantizeTensor, dequantizeTensor, type QRunResult } from './execute.js';
 export type { QKernel, QKernelCtx } from './kernels-mac.js';

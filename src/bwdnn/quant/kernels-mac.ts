@@ -4,7 +4,7 @@
 import { windowGeometry } from '../../ir/ops/geometry.js';
 import { quantRange } from '../../ir/quant.js';
 import { BwvmError } from '../../util/errors.js';
-import { requantize } from './fixed.js';
+import { mulShifter, requantize, saturate } from './fixed.js';
 import type { QNode, QTensor, QValue } from './model.js';
 
 export interface QKernelCtx { node: QNode; inputs: QValue[]; output: QValue }
@@ -37,24 +37,43 @@ export const qconv: QKernel = (x, ctx) => {
   const zx = ctx.inputs[0]!.quant.zeroPoint[0]!, zy = ctx.output.quant.zeroPoint[0]!;
   const [lo, hi] = outClamp(ctx);
   const y = new Int32Array(N * M * oH * oW), xd = X.data, Mg = M / group;
-  for (let n = 0; n < N; n++) for (let m = 0; m < M; m++) {
-    const gi = Math.floor(m / Mg), mult = node.requant![m]!;
-    for (let oh = 0; oh < oH; oh++) for (let ow = 0; ow < oW; ow++) {
-      let acc = b ? b[m]! : 0;
+  // x - zp_x copied into a zero-bordered plane per channel covering every window, so the tap loops
+  // need no bounds tests (padding holds real 0 = zp_x, i.e. contributes 0). Every product and partial
+  // sum is an integer below 2^53, so summing in this order is exact, like the definition's order.
+  const Hp = Math.max(H + pT, (oH - 1) * sH + (kH - 1) * dH + 1), Wp = Math.max(W + pL, (oW - 1) * sW + (kW - 1) * dW + 1);
+  const xp = new Float64Array(C * Hp * Wp), acc = Array.from({ length: 4 }, () => new Float64Array(oH * oW));
+  for (let n = 0; n < N; n++) {
+    for (let c = 0; c < C; c++) for (let h = 0; h < H; h++) {
+      const src = ((n * C + c) * H + h) * W, dst = (c * Hp + h + pT) * Wp + pL;
+      for (let v = 0; v < W; v++) xp[dst + v] = xd[src + v]! - zx;
+    }
+    // output channels in blocks of up to 4 (within a group): each loaded input feeds 4 accumulators
+    for (let m0 = 0; m0 < M; m0 += 4) {
+      const gi = Math.floor(m0 / Mg), nb = Math.min(4, Mg - (m0 % Mg));
+      for (let j = 0; j < 4; j++) acc[j]!.fill(j < nb && b ? b[m0 + j]! : 0);
+      const [a0, a1, a2, a3] = acc as [Float64Array, Float64Array, Float64Array, Float64Array];
       for (let c = 0; c < Cg; c++) {
-        const xPlane = (n * C + gi * Cg + c) * H, wPlane = (m * Cg + c) * kH;
-        for (let kh = 0; kh < kH; kh++) {
-          const ih = oh * sH - pT + kh * dH;
-          if (ih < 0 || ih >= H) continue; // padding holds real 0 = zp_x, i.e. contributes 0
-          const xRow = (xPlane + ih) * W, wRow = (wPlane + kh) * kW;
-          for (let kw = 0; kw < kW; kw++) {
-            const iw = ow * sW - pL + kw * dW;
-            if (iw < 0 || iw >= W) continue;
-            acc += (xd[xRow + iw]! - zx) * w[wRow + kw]!;
+        const xPlane = (gi * Cg + c) * Hp * Wp;
+        for (let kh = 0; kh < kH; kh++) for (let kw = 0; kw < kW; kw++) {
+          const tap = (c * kH + kh) * kW + kw, wStep = Cg * kH * kW;
+          const w0 = w[m0 * wStep + tap]!, w1 = nb > 1 ? w[(m0 + 1) * wStep + tap]! : 0;
+          const w2 = nb > 2 ? w[(m0 + 2) * wStep + tap]! : 0, w3 = nb > 3 ? w[(m0 + 3) * wStep + tap]! : 0;
+          if (w0 === 0 && w1 === 0 && w2 === 0 && w3 === 0) continue;
+          const x0 = xPlane + kh * dH * Wp + kw * dW;
+          for (let oh = 0; oh < oH; oh++) {
+            const xr = x0 + oh * sH * Wp, ar = oh * oW;
+            for (let ow = 0; ow < oW; ow++) {
+              const v = xp[xr + ow * sW]!, i = ar + ow;
+              a0[i] += w0 * v; a1[i] += w1 * v; a2[i] += w2 * v; a3[i] += w3 * v;
+            }
           }
         }
       }
-      y[((n * M + m) * oH + oh) * oW + ow] = requantize(acc, mult, zy, lo, hi);
+      for (let j = 0; j < nb; j++) {
+        const ms = mulShifter(node.requant![m0 + j]!), a = acc[j]!, yo = (n * M + m0 + j) * oH * oW;
+        for (let i = 0; i < oH * oW; i++) y[yo + i] = saturate(zy + ms(a[i]!), lo, hi); // = requantize(a[i], M, zy, lo, hi)
+      }
+      m0 += nb - 4; // a group's last block may be short: the next block starts at the next group
     }
   }
   return { shape: [N, M, oH, oW], data: y };

@@ -5,7 +5,7 @@
 import { windowGeometry } from '../../ir/ops/geometry.js';
 import { quantRange } from '../../ir/quant.js';
 import { BwvmError } from '../../util/errors.js';
-import { mulShift, quantizeMultiplier, roundHalfEven, saturate } from './fixed.js';
+import { mulShift, mulShifter, quantizeMultiplier, roundHalfEven, saturate } from './fixed.js';
 import { outClamp, type QKernel, type QKernelCtx } from './kernels-mac.js';
 
 const scaleOf = (ctx: QKernelCtx, i: number) => ctx.inputs[i]!.quant.scale[0]!;
@@ -99,7 +99,8 @@ const add: QKernel = (x, ctx) => {
   const ma = quantizeMultiplier(scaleOf(ctx, 0) / sy), mb = quantizeMultiplier(scaleOf(ctx, 1) / sy);
   const za = zpOf(ctx, 0), zb = zpOf(ctx, 1), [lo, hi] = outClamp(ctx);
   const y = new Int32Array(A.data.length);
-  for (let i = 0; i < y.length; i++) y[i] = saturate(zy + mulShift(A.data[i]! - za, ma) + mulShift(B.data[i]! - zb, mb), lo, hi);
+  const sa = mulShifter(ma), sb = mulShifter(mb);
+  for (let i = 0; i < y.length; i++) y[i] = saturate(zy + sa(A.data[i]! - za) + sb(B.data[i]! - zb), lo, hi);
   return { shape: [...A.shape], data: y };
 };
 

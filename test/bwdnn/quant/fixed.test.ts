@@ -5,7 +5,7 @@ import { expect, test } from 'vitest';
 import { assemble } from '../../../src/isa/index.js';
 import { Simulator } from '../../../src/sim/index.js';
 import { getTarget } from '../../../src/target/index.js';
-import { mulShift, quantizeMultiplier, multiplierValue, requantize, roundShift, saturate, roundHalfEven } from '../../../src/bwdnn/quant/index.js';
+import { mulShift, mulShifter, quantizeMultiplier, multiplierValue, requantize, roundShift, saturate, roundHalfEven } from '../../../src/bwdnn/quant/index.js';
 
 const T = getTarget('bwdsp104x');
 
@@ -63,6 +63,7 @@ test('mulShift equals the exact BigInt rndsh(acc * M0, n), across the split and 
     const acc = Math.floor((rand() - 0.5) * 2 ** (i % 3 === 0 ? 45 : 30));
     const exact = Number((BigInt(acc) * BigInt(m.m0) + (1n << BigInt(m.shift - 1))) >> BigInt(m.shift));
     expect(mulShift(acc, m), `acc ${acc} m0 ${m.m0} n ${m.shift}`).toBe(exact);
+    expect(mulShifter(m)(acc), `mulShifter: acc ${acc} m0 ${m.m0} n ${m.shift}`).toBe(exact);
   }
 });
 
