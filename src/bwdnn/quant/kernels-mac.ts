@@ -48,14 +48,16 @@ export const qconv: QKernel = (x, ctx) => {
       for (let v = 0; v < W; v++) xp[dst + v] = xd[src + v]! - zx;
     }
     // output channels in blocks of up to 4 (within a group): each loaded input feeds 4 accumulators
-    for (let m0 = 0; m0 < M; m0 += 4) {
-      const gi = Math.floor(m0 / Mg), nb = Math.min(4, Mg - (m0 % Mg));
+    // (a group's last block may be short, so that the next block starts at the next group)
+    for (let m0 = 0, nb = 0; m0 < M; m0 += nb) {
+      const gi = Math.floor(m0 / Mg);
+      nb = Math.min(4, Mg - (m0 % Mg));
       for (let j = 0; j < 4; j++) acc[j]!.fill(j < nb && b ? b[m0 + j]! : 0);
-      const [a0, a1, a2, a3] = acc as [Float64Array, Float64Array, Float64Array, Float64Array];
+      const [a0, a1, a2, a3] = acc as [Float64Array, Float64Array, Float64Array, Float64Array], wStep = Cg * kH * kW;
       for (let c = 0; c < Cg; c++) {
         const xPlane = (gi * Cg + c) * Hp * Wp;
         for (let kh = 0; kh < kH; kh++) for (let kw = 0; kw < kW; kw++) {
-          const tap = (c * kH + kh) * kW + kw, wStep = Cg * kH * kW;
+          const tap = (c * kH + kh) * kW + kw;
           const w0 = w[m0 * wStep + tap]!, w1 = nb > 1 ? w[(m0 + 1) * wStep + tap]! : 0;
           const w2 = nb > 2 ? w[(m0 + 2) * wStep + tap]! : 0, w3 = nb > 3 ? w[(m0 + 3) * wStep + tap]! : 0;
           if (w0 === 0 && w1 === 0 && w2 === 0 && w3 === 0) continue;
@@ -73,7 +75,6 @@ export const qconv: QKernel = (x, ctx) => {
         const ms = mulShifter(node.requant![m0 + j]!), a = acc[j]!, yo = (n * M + m0 + j) * oH * oW;
         for (let i = 0; i < oH * oW; i++) y[yo + i] = saturate(zy + ms(a[i]!), lo, hi); // = requantize(a[i], M, zy, lo, hi)
       }
-      m0 += nb - 4; // a group's last block may be short: the next block starts at the next group
     }
   }
   return { shape: [N, M, oH, oW], data: y };
