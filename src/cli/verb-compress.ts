@@ -35,7 +35,7 @@ export const COMPRESS_USAGE = `usage: bwvm compress MODEL -o OUT.onnx|OUT.bwvm [
 MODEL is a model file (ONNX, Keras .h5, TF.js model.json, .bwvm) or a zoo name (lenet5, vgg_small, ...).
 Budgets in (0,1) are fractions of the original model; larger values are absolute (120k, 2M).
 --cycles budgets DSP cycles in library mode on --target, estimated by a cycle model calibrated on
-5 simulations of the model (within ~1 % on lenet5, ~7 % on vgg_small). --exact-cycles holds the
+5 simulations of the model (within ~1 % on lenet5, up to ~11 % on vgg_small). --exact-cycles holds the
 budget on the simulator: fractions are of the simulated cycles, and the plan is simulated and
 re-planned against a tighter estimate while it is over (not with joint).
 auto, proportional and joint measure per-layer sensitivity first on the bundled Fashion-MNIST subset;
