@@ -24,7 +24,7 @@ import type { BudgetUse, ChannelGroup, SensitivityResult } from '../compress/ind
 import type { Tensor } from '../ir/types.js';
 import type { Dataset } from '../bwdnn/data/dataset.js';
 import { cycleModelFor, describeCycleModel, type CycleModel } from '../session/cycle-model.js';
-import { planWithinSimulatedCycles, roundText, simulatedResolution } from '../session/exact-cycles.js';
+import { planWithinSimulatedCycles, roundText } from '../session/exact-cycles.js';
 import { compressJoint } from './verb-compress-joint.js';
 
 export const COMPRESS_SUMMARY = 'prune a model to hard budgets (FLOPs, params, bytes, activations, DSP cycles) and write it';
@@ -75,8 +75,8 @@ export async function compressVerb(argv: string[]): Promise<number> {
     const target = await resolveTarget(v.target!);
     const input: Partial<Record<BudgetName, string>> = {};
     for (const b of ['flops', 'params', 'bytes', 'activation', 'cycles'] as const) if (v[b] !== undefined) input[b] = v[b]!;
-    const cycleCost = exact && cm ? simulatedResolution(cm, g) : cm?.cost;
-    if (strategy !== 'joint') resolveBudgets(input, modelCosts(g), g, cycleCost); // budget errors before any measuring
+    const of = exact && cm ? { cycles: cm.original } : {}; // --exact-cycles: fractions of the simulated cycles
+    if (strategy !== 'joint') resolveBudgets(input, modelCosts(g), g, cm?.cost, of); // budget errors before any measuring
     const groups = analyzeGroups(g);
     const train = fashionMnist({ split: 'train', subset: 'bundled', normalize: 'standard' });
     const criterion = v.criterion as Criterion;
@@ -88,7 +88,7 @@ export async function compressVerb(argv: string[]): Promise<number> {
     const curves = strategy === 'auto' || strategy === 'proportional' || strategy === 'joint' ? await measureCurves(g, groups, scores, calib, val, v.ratios!, v.criterion!) : undefined;
     const out = resolve(v.output);
     if (strategy === 'joint') return await compressJoint({ g, groups, scores, curves: curves!, calib, val, input, bits: v.bits!, simd: target.macros, out, ...(cm ? { cycleModel: cm } : {}) });
-    const limits = resolveBudgets(input, modelCosts(g), g, cycleCost);
+    const limits = resolveBudgets(input, modelCosts(g), g, cm?.cost, of);
     const planAt = (lim: typeof limits) => {
       const p = allocate(g, groups, { strategy, limits: lim, scores, simd: target.macros, ...(curves ? { curves } : {}), ...(cm ? { cycles: cm.cost } : {}) });
       return { plan: p, graph: applyPruning(g, groups, p.keep) };

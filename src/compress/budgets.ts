@@ -38,14 +38,17 @@ export function budgetValue(name: BudgetName, c: ModelCosts, g: Graph, cycles?: 
   }
 }
 
-/** Turn user amounts (fractions or absolutes) into absolute limits against the original model. */
-export function resolveBudgets(input: Partial<Record<BudgetName, string | number>>, original: ModelCosts, g: Graph, cycles?: CycleCost): BudgetLimits {
+/** Turn user amounts (fractions or absolutes) into absolute limits against the original model.
+ * `of` overrides the value a fraction is taken of, per budget (e.g. the simulated cycles of the
+ * original model instead of their estimate). */
+export function resolveBudgets(input: Partial<Record<BudgetName, string | number>>, original: ModelCosts, g: Graph, cycles?: CycleCost,
+  of: Partial<Record<BudgetName, number>> = {}): BudgetLimits {
   const out: BudgetLimits = {};
   for (const [k, v] of Object.entries(input) as [BudgetName, string | number][]) {
     if (v === undefined) continue;
     const amount = parseAmount(v, `--${k}`);
     if (!(amount > 0)) throw new BwvmError('BUDGET_VALUE', `--${k} must be positive, got ${v}`);
-    out[k] = amount < 1 ? amount * budgetValue(k, original, g, cycles) : amount;
+    out[k] = amount < 1 ? amount * (of[k] ?? budgetValue(k, original, g, cycles)) : amount;
   }
   if (!Object.keys(out).length) throw new BwvmError('BUDGET_NONE', 'no budget given', { hint: `give at least one of ${BUDGET_NAMES.map((b) => `--${b}`).join(', ')} (e.g. --flops 0.5)` });
   return out;

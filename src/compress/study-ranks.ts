@@ -33,10 +33,11 @@ export function studyRanks(summary: StudySummary[]): StrategyRank[] {
   const acc = new Map<Strategy, { parts: number; before: number; after: number; first: number }>();
   for (const at of parts.values()) {
     const before = descendingRanks(at.map((s) => s.meanBefore)), after = descendingRanks(at.map((s) => s.meanAfter));
+    const best = Math.min(...after);
     at.forEach((s, i) => {
       const a = acc.get(s.strategy) ?? { parts: 0, before: 0, after: 0, first: 0 };
       a.parts++; a.before += before[i]!; a.after += after[i]!;
-      if (after[i] === Math.min(...after)) a.first++;
+      if (after[i] === best) a.first++;
       acc.set(s.strategy, a);
     });
   }

@@ -5,7 +5,7 @@
 // by the bias the simulation just measured (budget x estimate / simulated), until the simulator
 // confirms it or a round limit is reached.
 import type { Graph } from '../ir/types.js';
-import type { BudgetLimits, CompressionPlan, CycleCost } from '../compress/index.js';
+import type { BudgetLimits, CompressionPlan } from '../compress/index.js';
 import type { TargetDesc } from '../target/index.js';
 import { BwvmError, isBwvmError } from '../util/errors.js';
 import { simulateLayers, type CycleModel } from './cycle-model.js';
@@ -53,11 +53,6 @@ export async function meetSimulatedCycles<P>(o: MeetCyclesOptions<P>): Promise<S
     { hint: 'raise --cycles a little, or drop --exact-cycles to accept the estimate' });
 }
 
-/** The cycle cost to resolve a fractional --cycles against when the budget is held on the
- * simulator: the simulated cycles of the unpruned model (which the calibration ran), the estimate
- * of any other graph. */
-export const simulatedResolution = (cm: CycleModel, original: Graph): CycleCost => (g) => (g === original ? cm.original : cm.cost(g));
-
 export interface ExactCyclesResult {
   /** The plan, its cycles budget row showing the simulated cycles against the user's budget. */
   plan: CompressionPlan;
@@ -65,7 +60,8 @@ export interface ExactCyclesResult {
   cycles: { simulated: number; estimated: number; rounds: SimulatedRound[] };
 }
 
-/** Plan under `limits` (resolved with simulatedResolution) so that the plan's simulated library-mode
+/** Plan under `limits` (a fractional --cycles resolved against cm.original, the simulated cycles
+ * of the unpruned model, which the calibration ran) so that the plan's simulated library-mode
  * cycles on `target` meet limits.cycles. */
 export async function planWithinSimulatedCycles(o: {
   limits: BudgetLimits; cm: CycleModel; target: TargetDesc;

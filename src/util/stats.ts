@@ -54,12 +54,12 @@ export function tTwoSided(t: number, df: number): number {
 }
 
 export interface SampleStats { mean: number; std: number; n: number }
-export interface WelchResult { diff: number; se: number; t: number; df: number; p: number }
+export interface TTestResult { diff: number; se: number; t: number; df: number; p: number }
 
 /** Welch's t-test of a.mean - b.mean from each sample's mean, sample std and size. With fewer
  * than two values in a sample p is NaN (no spread to judge by); with zero spread in both, p is 0
  * for a nonzero difference and 1 for none. */
-export function welch(a: SampleStats, b: SampleStats): WelchResult {
+export function welch(a: SampleStats, b: SampleStats): TTestResult {
   const diff = a.mean - b.mean;
   const va = a.std ** 2 / a.n, vb = b.std ** 2 / b.n;
   const se = Math.sqrt(va + vb);
@@ -74,7 +74,7 @@ export function welch(a: SampleStats, b: SampleStats): WelchResult {
  * seed). Pairing removes what a pair shares (the seed's data order), so it sees smaller differences
  * than Welch's test when the pairs are correlated. NaN p below two pairs; with identical
  * differences, p is 0 for a nonzero mean difference and 1 for none. */
-export function pairedT(a: number[], b: number[]): WelchResult {
+export function pairedT(a: number[], b: number[]): TTestResult {
   if (a.length !== b.length) throw new Error(`pairedT: ${a.length} values against ${b.length}; pairs must match one to one`);
   const d = a.map((x, i) => x - b[i]!);
   const n = d.length, diff = n ? mean(d) : NaN;

@@ -13,7 +13,7 @@ import { MODEL_FLAG } from '../model/common.js';
 import type { Graph } from '../../ir/types.js';
 import { progressivePlan } from './progressive.js';
 import { cycleModelFor, describeCycleModel, simulateLayers, type CycleModel } from '../../session/cycle-model.js';
-import { planWithinSimulatedCycles, roundText, simulatedResolution, type ExactCyclesResult } from '../../session/exact-cycles.js';
+import { planWithinSimulatedCycles, roundText, type ExactCyclesResult } from '../../session/exact-cycles.js';
 import { jointCompress, jointView, parseJointBits } from './joint.js';
 import { PLANS, SENSITIVITY, criterionOf, evalData, groupsOf, scoresFor } from './common.js';
 
@@ -104,7 +104,7 @@ export const compressMagic: MagicSpec = {
     const original = modelCosts(m.graph);
     const cycles = cm?.cost;
     // with --exact-cycles a fraction is of the simulated cycles, which the calibration already ran
-    const limits = resolveBudgets(input, original, m.graph, exact && cm ? simulatedResolution(cm, m.graph) : cycles);
+    const limits = resolveBudgets(input, original, m.graph, cycles, exact && cm ? { cycles: cm.original } : {});
     const groups = groupsOf(m.graph);
     const criterion = criterionOf(args.str('criterion'));
     const curves = ctx.session.store.get(SENSITIVITY, m.name);
