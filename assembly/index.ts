@@ -8,6 +8,7 @@ export { depthwise, depthwiseWorkspaceBytes } from './depthwise';
 export { pool2d } from './pool';
 export { activation, add, mul, batchNorm, channelAffine } from './eltwise';
 export { gemmGather, padBatch, toChannelMajor, dilatePlanes } from './convgrad';
+export { qconv, qconvWorkspaceBytes } from './qconv';
 export { reluGrad, bnStats, bnGradSums, affine2, maxPool2x2Grad } from './train';
 
 export function heapBase(): usize {

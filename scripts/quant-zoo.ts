@@ -28,7 +28,7 @@ const asTensor = (d: Dataset): Tensor => ({ dtype: 'float32', shape: [d.n, ...d.
 const secs = (t0: number) => Math.round((performance.now() - t0) / 1000);
 
 async function accuracyOf(g: Graph, test: Dataset, m?: QModel): Promise<number> {
-  const o = m ? { forward: async (x: Tensor) => runQuantized(m, x).output.data as Float32Array } : { engine: 'fast' as const, threads };
+  const o = m ? { forward: async (x: Tensor) => runQuantized(m, x, { engine: 'fast' }).output.data as Float32Array } : { engine: 'fast' as const, threads };
   return (await evaluate(g, test, o)).accuracy;
 }
 

@@ -53,7 +53,7 @@ export async function quantizeVerb(argv: string[]): Promise<number> {
     if (samples > 0) {
       const val = slice(fashionMnist({ split: 'test', subset: 'bundled', normalize: 'standard' }), 0, samples);
       const fp32 = (await evaluate(g, val)).accuracy;
-      const q = (await evaluate(g, val, { forward: async (x) => runQuantized(model, x).output.data as Float32Array })).accuracy;
+      const q = (await evaluate(g, val, { forward: async (x) => runQuantized(model, x, { engine: 'fast' }).output.data as Float32Array })).accuracy;
       process.stdout.write(`accuracy on ${val.n} test images: fp32 ${(100 * fp32).toFixed(2)} %, int${bits} ${(100 * q).toFixed(2)} %\n`);
     }
     process.stdout.write(`wrote ${out} (QDQ, opset ${qdq.opset})\n`);

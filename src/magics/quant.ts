@@ -99,7 +99,7 @@ export const quantizeMagic: MagicSpec = {
     if (n > 0) {
       const val = slice(test, 0, n);
       const fp32 = (await evaluate(m.graph, val, { signal: ctx.signal })).accuracy;
-      const int = (await evaluate(m.graph, val, { signal: ctx.signal, forward: async (x) => runQuantized(q, x).output.data as Float32Array })).accuracy;
+      const int = (await evaluate(m.graph, val, { signal: ctx.signal, forward: async (x) => runQuantized(q, x, { engine: 'fast' }).output.data as Float32Array })).accuracy;
       Object.assign(result, { fp32Accuracy: fp32, quantizedAccuracy: int });
       head += `: accuracy fp32 ${(100 * fp32).toFixed(2)} %, int${bits} ${(100 * int).toFixed(2)} % on ${val.n} test images`;
     }
@@ -155,7 +155,7 @@ export const qatMagic: MagicSpec = {
     const rows: Record<string, unknown>[] = [];
     if (n > 0) {
       const val = slice(resolveDataset(ctx.session, undefined, 'test').ds, 0, n);
-      const acc = async (qm?: QModel) => (await evaluate(m.graph, val, { signal: ctx.signal, ...(qm ? { forward: async (x) => runQuantized(qm, x).output.data as Float32Array } : {}) })).accuracy;
+      const acc = async (qm?: QModel) => (await evaluate(m.graph, val, { signal: ctx.signal, ...(qm ? { forward: async (x) => runQuantized(qm, x, { engine: 'fast' }).output.data as Float32Array } : {}) })).accuracy;
       Object.assign(result, { fp32Accuracy: await acc(), ptqAccuracy: await acc(ptq), qatAccuracy: await acc(q) });
       rows.push({ model: `${m.name} (fp32)`, accuracy: result.fp32Accuracy }, { model: `PTQ int${bits}`, accuracy: result.ptqAccuracy }, { model: `${name} (QAT int${bits})`, accuracy: result.qatAccuracy });
     }

@@ -4,7 +4,7 @@
 import { windowGeometry } from '../../ir/ops/geometry.js';
 import { quantRange } from '../../ir/quant.js';
 import { BwvmError } from '../../util/errors.js';
-import { mulShifter, requantize, saturate } from './fixed.js';
+import { mulShifter, saturate } from './fixed.js';
 import type { QNode, QTensor, QValue } from './model.js';
 
 export interface QKernelCtx { node: QNode; inputs: QValue[]; output: QValue }
@@ -88,12 +88,12 @@ export const qgemm: QKernel = (x, ctx) => {
   const [N, K] = X.shape as [number, number], M = node.weight!.shape[0]!;
   const zx = ctx.inputs[0]!.quant.zeroPoint[0]!, zy = ctx.output.quant.zeroPoint[0]!;
   const [lo, hi] = outClamp(ctx);
-  const y = new Int32Array(N * M), xd = X.data;
+  const y = new Int32Array(N * M), xd = X.data, ms = node.requant!.map(mulShifter);
   for (let n = 0; n < N; n++) for (let m = 0; m < M; m++) {
     let acc = b ? b[m]! : 0;
     const xo = n * K, wo = m * K;
     for (let k = 0; k < K; k++) acc += (xd[xo + k]! - zx) * w[wo + k]!;
-    y[n * M + m] = requantize(acc, node.requant![m]!, zy, lo, hi);
+    y[n * M + m] = saturate(zy + ms[m]!(acc), lo, hi); // = requantize(acc, requant[m], zy, lo, hi)
   }
   return { shape: [N, M], data: y };
 };

@@ -7,6 +7,7 @@ import { quantRange } from '../../ir/quant.js';
 import { BwvmError } from '../../util/errors.js';
 import { mulShift, mulShifter, quantizeMultiplier, roundHalfEven, saturate } from './fixed.js';
 import { outClamp, type QKernel, type QKernelCtx } from './kernels-mac.js';
+import type { Multiplier } from './model.js';
 
 const scaleOf = (ctx: QKernelCtx, i: number) => ctx.inputs[i]!.quant.scale[0]!;
 const zpOf = (ctx: QKernelCtx, i: number) => ctx.inputs[i]!.quant.zeroPoint[0]!;
@@ -32,25 +33,37 @@ const clampKernel: QKernel = (x, ctx) => {
   return { shape: [...X.shape], data: y };
 };
 
+/** Per output index, the first and one-past-last window taps inside [0, size) (no bounds tests in the loops). */
+function tapRanges(out: number, size: number, k: number, stride: number, pad: number, dil: number): Int32Array {
+  const r = new Int32Array(2 * out);
+  for (let o = 0; o < out; o++) {
+    const i0 = o * stride - pad;
+    r[2 * o] = Math.min(k, Math.max(0, Math.ceil(-i0 / dil)));
+    r[2 * o + 1] = Math.max(r[2 * o]!, Math.min(k, Math.floor((size - 1 - i0) / dil) + 1));
+  }
+  return r;
+}
+
 const maxPool: QKernel = (x, ctx) => {
   sameParams(ctx);
-  const X = x[0]!, a = ctx.node.attrs;
+  const X = x[0]!, a = ctx.node.attrs, xd = X.data;
   const [N, C, H, W] = X.shape as [number, number, number, number];
   const k = a.kernel_shape as number[];
   const g = windowGeometry([H, W], k, a, ctx.node.name, (a.ceil_mode as number | undefined) === 1);
-  const [oH, oW] = g.out as [number, number];
+  const [oH, oW] = g.out as [number, number], [sH, sW] = g.strides as [number, number], [dH, dW] = g.dilations as [number, number];
+  const rh = tapRanges(oH, H, k[0]!, sH, g.pads[0]!, dH), rw = tapRanges(oW, W, k[1]!, sW, g.pads[1]!, dW);
   const y = new Int32Array(N * C * oH * oW);
-  for (let p = 0; p < N * C; p++) for (let oh = 0; oh < oH; oh++) for (let ow = 0; ow < oW; ow++) {
-    let m = -Infinity;
-    for (let kh = 0; kh < k[0]!; kh++) {
-      const ih = oh * g.strides[0]! - g.pads[0]! + kh * g.dilations[0]!;
-      if (ih < 0 || ih >= H) continue;
-      for (let kw = 0; kw < k[1]!; kw++) {
-        const iw = ow * g.strides[1]! - g.pads[1]! + kw * g.dilations[1]!;
-        if (iw >= 0 && iw < W) m = Math.max(m, X.data[(p * H + ih) * W + iw]!);
+  for (let p = 0; p < N * C; p++) for (let oh = 0; oh < oH; oh++) {
+    const row0 = p * H + oh * sH - g.pads[0]!, yo = (p * oH + oh) * oW;
+    for (let ow = 0; ow < oW; ow++) {
+      const col0 = ow * sW - g.pads[1]!;
+      let m = -Infinity;
+      for (let kh = rh[2 * oh]!; kh < rh[2 * oh + 1]!; kh++) {
+        const r = (row0 + kh * dH) * W + col0;
+        for (let kw = rw[2 * ow]!; kw < rw[2 * ow + 1]!; kw++) { const v = xd[r + kw * dW]!; if (v > m) m = v; }
       }
+      y[yo + ow] = m;
     }
-    y[(p * oH + oh) * oW + ow] = m;
   }
   return { shape: [N, C, oH, oW], data: y };
 };
@@ -98,9 +111,25 @@ const add: QKernel = (x, ctx) => {
   const sy = ctx.output.quant.scale[0]!, zy = ctx.output.quant.zeroPoint[0]!;
   const ma = quantizeMultiplier(scaleOf(ctx, 0) / sy), mb = quantizeMultiplier(scaleOf(ctx, 1) / sy);
   const za = zpOf(ctx, 0), zb = zpOf(ctx, 1), [lo, hi] = outClamp(ctx);
-  const y = new Int32Array(A.data.length);
-  const sa = mulShifter(ma), sb = mulShifter(mb);
-  for (let i = 0; i < y.length; i++) y[i] = saturate(zy + sa(A.data[i]! - za) + sb(B.data[i]! - zb), lo, hi);
+  const y = new Int32Array(A.data.length), ad = A.data, bd = B.data;
+  const [la, ha] = quantRange(ctx.inputs[0]!.dtype), [lb, hb] = quantRange(ctx.inputs[1]!.dtype);
+  if (ha - la + hb - lb + 2 <= y.length) {
+    // each input's rescaled value as a table over its integer range: the same mulShift, worked out
+    // once per possible input value instead of once per element
+    const table = (m: Multiplier, z: number, l: number, h: number): Float64Array => {
+      const sh = mulShifter(m), t = new Float64Array(h - l + 1);
+      for (let v = l; v <= h; v++) t[v - l] = sh(v - z);
+      return t;
+    };
+    const ta = table(ma, za, la, ha), tb = table(mb, zb, lb, hb);
+    for (let i = 0; i < y.length; i++) {
+      const v = zy + ta[ad[i]! - la]! + tb[bd[i]! - lb]!;
+      y[i] = v < lo ? lo : v > hi ? hi : v;
+    }
+  } else {
+    const sa = mulShifter(ma), sb = mulShifter(mb);
+    for (let i = 0; i < y.length; i++) y[i] = saturate(zy + sa(ad[i]! - za) + sb(bd[i]! - zb), lo, hi);
+  }
   return { shape: [...A.shape], data: y };
 };
 
