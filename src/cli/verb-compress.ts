@@ -15,7 +15,7 @@ import { zooModel } from '../bwdnn/zoo/index.js';
 import { fashionMnist, slice } from '../bwdnn/data/index.js';
 import { evaluate } from '../bwdnn/train/evaluate.js';
 import { tableText } from '../display/table.js';
-import { allocate, analyzeGroups, applyPruning, CRITERIA, groupScores, modelCosts, recalibrateBn, resolveBudgets, sensitivity, STRATEGIES, type BudgetName, type Criterion, type Strategy } from '../compress/index.js';
+import { analyzeGroups, CRITERIA, pruningPlanner, groupScores, modelCosts, recalibrateBn, resolveBudgets, sensitivity, STRATEGIES, type BudgetName, type Criterion, type Strategy } from '../compress/index.js';
 import { parseRange } from '../magics/args.js';
 import { resolveTarget } from '../target/index.js';
 import { errorMessage } from '../util/errors.js';
@@ -89,10 +89,7 @@ export async function compressVerb(argv: string[]): Promise<number> {
     const out = resolve(v.output);
     if (strategy === 'joint') return await compressJoint({ g, groups, scores, curves: curves!, calib, val, input, bits: v.bits!, simd: target.macros, out, ...(cm ? { cycleModel: cm } : {}) });
     const limits = resolveBudgets(input, modelCosts(g), g, cm?.cost, of);
-    const planAt = (lim: typeof limits) => {
-      const p = allocate(g, groups, { strategy, limits: lim, scores, simd: target.macros, ...(curves ? { curves } : {}), ...(cm ? { cycles: cm.cost } : {}) });
-      return { plan: p, graph: applyPruning(g, groups, p.keep) };
-    };
+    const planAt = pruningPlanner(g, groups, { strategy, scores, simd: target.macros, ...(curves ? { curves } : {}), ...(cm ? { cycles: cm.cost } : {}) });
     const { plan, graph: pruned } = exact && cm
       ? await planWithinSimulatedCycles({ limits, cm, target, plan: planAt, onRound: (x, budget) => process.stderr.write(roundText(x, budget, target.name) + '\n') })
       : planAt(limits);

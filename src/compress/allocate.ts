@@ -129,6 +129,15 @@ export function allocate(g: Graph, groups: ChannelGroup[], o: AllocOptions): Com
   };
 }
 
+/** A planner for changing limits: allocate under them, then prune the graph to the plan (what
+ * `--exact-cycles` re-runs each round with a tightened cycle limit). */
+export function pruningPlanner(g: Graph, groups: ChannelGroup[], o: Omit<AllocOptions, 'limits'>): (limits: AllocOptions['limits']) => { plan: CompressionPlan; graph: Graph } {
+  return (limits) => {
+    const plan = allocate(g, groups, { ...o, limits });
+    return { plan, graph: applyPruning(g, groups, plan.keep) };
+  };
+}
+
 function autoCounts(order: ChannelGroup[], o: AllocOptions, simd: number, minKeep: number, meets: (c: Map<number, number>) => boolean, ev: Evaluator, names: BudgetName[]): Map<number, number> {
   if (!o.curves) throw new BwvmError('ALLOC_CURVES', "the 'auto' strategy needs sensitivity curves", { hint: 'run %sensitivity on this model first' });
   const counts = new Map(order.map((x) => [x.id, x.size]));

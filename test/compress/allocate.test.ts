@@ -7,7 +7,7 @@ import { fashionMnist, slice } from '../../src/bwdnn/data/index.js';
 import { evaluate } from '../../src/bwdnn/train/evaluate.js';
 import { analyzeGroups } from '../../src/compress/groups.js';
 import { importance } from '../../src/compress/criteria.js';
-import { allocate, STRATEGIES } from '../../src/compress/allocate.js';
+import { allocate, pruningPlanner, STRATEGIES } from '../../src/compress/allocate.js';
 import { resolveBudgets } from '../../src/compress/budgets.js';
 import { modelCosts } from '../../src/compress/costs.js';
 import { sensitivity, type SensitivityResult } from '../../src/compress/sensitivity.js';
@@ -51,6 +51,20 @@ describe('allocation', () => {
     const p = allocate(g, groups, { strategy: 'uniform', limits, scores });
     expect(p.budgets.map((b) => b.budget).sort()).toEqual(['activation', 'flops', 'params']);
     expect(p.budgets.every((b) => b.ok)).toBe(true);
+  });
+
+  it('pruningPlanner re-plans under each limit it is given and prunes the graph to that plan', () => {
+    const { g, groups, scores } = setup('resnet20');
+    const planAt = pruningPlanner(g, groups, { strategy: 'deep', scores, simd: 4 });
+    const costs = [0.7, 0.4].map((f) => {
+      const limits = resolveBudgets({ flops: f }, modelCosts(g), g);
+      const { plan, graph } = planAt(limits);
+      expect(plan).toEqual(allocate(g, groups, { strategy: 'deep', limits, scores, simd: 4 }));
+      expect(modelCosts(graph).flops).toBe(plan.costs.flops);
+      expect(plan.costs.flops).toBeLessThanOrEqual(limits.flops!);
+      return plan.costs.flops;
+    });
+    expect(costs[1]).toBeLessThan(costs[0]!);
   });
 
   it('an infeasible budget names itself and the smallest reachable value', () => {

@@ -5,7 +5,7 @@
 import { conv2d, conv2dBlocks, type Conv2dOptions, type Conv2dShape, dense, depthwise, type DepthwiseOptions, type DepthwiseShape, type DspKernel, foldBatchNorm } from '../../dsplib/index.js';
 import type { TargetDesc } from '../../target/index.js';
 import { BwvmError } from '../../util/errors.js';
-import { type ArgSource, type LowerContext, type LoweredCall, loweringFor } from '../library/index.js';
+import { type ArgSource, type LowerContext, type LoweredCall, depthwiseRefusal, loweringFor } from '../library/index.js';
 import { conv2dByTraffic } from './blocking.js';
 import type { LayerGroup } from './fuse.js';
 
@@ -126,10 +126,9 @@ function windowOf(c: LowerContext): { stride: number; pad: number } {
 /** A depthwise group (group = C = M, square window): one depthwise kernel, BN folded, the activation fused. */
 function dwCall(grp: LayerGroup, c: LowerContext): LoweredCall {
   const [x, w] = c.node.inputs;
-  const [, C, H, W] = c.shape(x!), [M, , kH, kW] = c.shape(w!) as [number, number, number, number];
-  const group = c.node.attrs.group as number;
-  if (group !== C || M !== C) bad(c, `group ${group} with ${C} input and ${M} output channels`, 'generated mode runs depthwise convolution (group = C = M); split other grouped convolutions into per-group Convs + Concat');
-  if (kH !== kW) bad(c, `kernel ${kH}x${kW}`, 'the depthwise kernel takes square windows');
+  const [, C, H, W] = c.shape(x!), [M, , kH] = c.shape(w!) as [number, number, number, number];
+  const no = depthwiseRefusal(c, 'generated mode');
+  if (no) bad(c, ...no);
   const { stride, pad } = windowOf(c);
   const { wt, bias } = foldedWeights(grp, c, M);
   const shape = { C: C!, H: H!, W: W!, k: kH, stride, pad }, opts: DepthwiseOptions = { ...epilogueOptions(grp), pipeline: true };

@@ -6,13 +6,22 @@ import { type LoweredCall, type LowerContext, type OpLowering, gen, ints, needCo
 
 const out = (c: LowerContext) => ({ value: c.node.outputs[0]! });
 
+/** Why a grouped Conv is not one the depthwise kernel runs (group = C = M, square window), as the
+ * problem and its fix, or undefined; `mode` names the code generator in the fix. */
+export function depthwiseRefusal(c: LowerContext, mode: string): [string, string] | undefined {
+  const [, C] = c.shape(c.node.inputs[0]!), [M, , kH, kW] = c.shape(c.node.inputs[1]!);
+  const group = c.node.attrs.group as number;
+  if (group !== C || M !== C) return [`group ${group} with ${C} input and ${M} output channels`, `${mode} runs depthwise convolution (group = C = M); split other grouped convolutions into per-group Convs + Concat`];
+  if (kH !== kW) return [`kernel ${kH}x${kW}`, 'the depthwise kernel takes square windows'];
+  return undefined;
+}
+
 /** Conv with group > 1: depthwise when group == C == M (channel multiplier 1), else a clear error. */
 export function convGrouped(c: LowerContext): LoweredCall {
   const [x, w, b] = c.node.inputs;
-  const [, C, H, W] = c.shape(x!), [M, , kH, kW] = c.shape(w!);
-  const group = c.node.attrs.group as number;
-  if (group !== C || M !== C) unsupported(c, `group ${group} with ${C} input and ${M} output channels`, 'library mode runs depthwise convolution (group = C = M); split other grouped convolutions into per-group Convs + Concat');
-  if (kH !== kW) unsupported(c, `kernel ${kH}x${kW}`, 'the depthwise kernel takes square windows');
+  const [, C, H, W] = c.shape(x!), [, , kH, kW] = c.shape(w!);
+  const no = depthwiseRefusal(c, 'library mode');
+  if (no) unsupported(c, ...no);
   const { stride, pad } = windowOf(c, [kH!, kW!]);
   const kernel = gen('depthwise', { C, H, W, k: kH, stride, pad }, c.t);
   return { kernel, args: { x: { value: x! }, w: { constant: needConst(c, 1) }, b: { constant: orZeros(c, b || undefined, C!) }, y: out(c) } };

@@ -3,7 +3,7 @@
 // strategy (auto uses the cached sensitivity curves; joint also picks per-layer bit widths),
 // channel counts rounded to the target's SIMD width; applies the plan physically (a new model in
 // the session, BN recalibrated; --progressive stages it) and shows the per-layer table, a bar chart and each budget's use.
-import { allocate, applyPruning, recalibrateBn, modelCosts, resolveBudgets, STRATEGIES, BUDGET_NAMES, type BudgetName, type CompressionPlan, type Strategy } from '../../compress/index.js';
+import { pruningPlanner, recalibrateBn, modelCosts, resolveBudgets, STRATEGIES, BUDGET_NAMES, type BudgetName, type CompressionPlan, type Strategy } from '../../compress/index.js';
 import { chipWords, resolveTarget } from '../../target/index.js';
 import { MIME, plotly, table, type MimeBundle } from '../../display/index.js';
 import { MODELS, getModel } from '../../session/models.js';
@@ -119,10 +119,7 @@ export const compressMagic: MagicSpec = {
       ({ plan, graph: pruned } = await progressivePlan(ctx, m.graph, { limits, stages, ...(cycles ? { cycles } : {}), steps: args.num('progressive-steps') ?? 50, criterion, simd: target.macros, minKeep: args.num('min-keep') ?? 0.1, keeps: curves!.keeps, samples: 200 }));
     } else {
       const scores = scoresFor(ctx.session, m.graph, groups, criterion);
-      const planAt = (lim: typeof limits) => {
-        const p = allocate(m.graph, groups, { strategy, limits: lim, scores, simd: target.macros, minKeep: args.num('min-keep') ?? 0.1, ...(curves ? { curves } : {}), ...(cycles ? { cycles } : {}) });
-        return { plan: p, graph: applyPruning(m.graph, groups, p.keep) };
-      };
+      const planAt = pruningPlanner(m.graph, groups, { strategy, scores, simd: target.macros, minKeep: args.num('min-keep') ?? 0.1, ...(curves ? { curves } : {}), ...(cycles ? { cycles } : {}) });
       if (exact && cm) {
         const r = await planWithinSimulatedCycles({ limits, cm, target, plan: planAt, signal: ctx.signal, onRound: (x, budget) => ctx.stdout(roundText(x, budget, target.name) + '\n') });
         ({ plan, graph: pruned } = r);

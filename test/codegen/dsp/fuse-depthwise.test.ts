@@ -108,5 +108,6 @@ describe('fused depthwise layers on the simulator', () => {
     try { lowerToDsp(dwGraph(4, 6, 6, 1, { op: 'Relu' }, [], 2), T); } catch (x) { e = x; }
     expect((e as BwvmError).code).toBe('CODEGEN_DSP_ATTR');
     expect((e as BwvmError).message).toMatch(/group 2 with 4 input and 4 output channels/);
+    expect((e as BwvmError).hint).toMatch(/^generated mode runs depthwise convolution \(group = C = M\)/);
   });
 });

@@ -69,7 +69,9 @@ describe('library mode: every dsplib kernel', () => {
 
   test('grouped conv that is not depthwise, and Clip with other bounds, are clear errors naming the node', () => {
     const g = graph([1, 4, 6, 6], [{ name: 'gconv', op: 'Conv', inputs: ['x', 'w'], outputs: ['y'], attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1], group: 2 } }], [f32('w', [4, 2, 3, 3], 1)]);
-    expect(() => lowerToLibrary(g, T)).toThrow(/node 'gconv' \(Conv\): group 2 .*/);
+    expect(() => lowerToLibrary(g, T)).toThrow(/node 'gconv' \(Conv\): group 2 with 4 input and 4 output channels\n  hint: library mode runs depthwise convolution/);
+    const dw = graph([1, 4, 6, 6], [{ name: 'dw', op: 'Conv', inputs: ['x', 'w'], outputs: ['y'], attrs: { kernel_shape: [3, 1], pads: [1, 0, 1, 0], group: 4 } }], [f32('w', [4, 1, 3, 1], 1)]);
+    expect(() => lowerToLibrary(dw, T)).toThrow(/node 'dw' \(Conv\): kernel 3x1\n  hint: the depthwise kernel takes square windows/);
     const c = graph([1, 8], [{ name: 'clamp', op: 'Clip', inputs: ['x', 'lo', 'hi'], outputs: ['y'] }], [f32('lo', [], 1), f32('hi', [], 2)]);
     expect(() => lowerToLibrary(c, T)).toThrow(/node 'clamp' \(Clip\): Clip\(/);
   });
