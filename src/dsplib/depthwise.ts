@@ -65,8 +65,10 @@ export function depthwise(sh: DepthwiseShape, t: TargetDesc, opts: DepthwiseOpti
   const what = `depthwise ${text(sh)}${epiText(epi)}`;
   const taps: Tap[] = [];
   for (let dy = 0; dy < k; dy++) for (let dx = 0; dx < k; dx++) taps.push({ dy, dx });
-  /** nIn > 0: the list-scheduled tap nest with nIn input streams; 0: the pipelined nest (undefined when none fits). */
-  const build = (blk: Block, nIn: number) => {
+  /** The list-scheduled tap nest with `nest` input streams, or the software-pipelined nest
+   * (undefined when none fits; its params record nIn 0). */
+  const build = (blk: Block, nest: number | 'pipelined') => {
+    const nIn = nest === 'pipelined' ? 0 : nest;
     const OHs = roundUp(OH, blk.R), OWs = roundUp(OW, 4 * blk.P);
     let Hpp = Math.max(H + 2 * pad, (OHs - 1) * s + k), Wpp = Math.max(W + 2 * pad, (OWs - 1) * s + k);
     const bordered = Hpp > H || Wpp > W;
@@ -93,10 +95,10 @@ export function depthwise(sh: DepthwiseShape, t: TargetDesc, opts: DepthwiseOpti
     }
     if (fused) code.push(...epiConstData(epi, 'kc').code);
     const gr = { q: 1, count: C, m0: 0 };
-    if (nIn === 0) {
-      const nest = dwPipeNest({ C, k, s, Hpp, Wpp, OHs, OWs, X: n.X, Wt: n.Wt, B: n.B, Y: n.Y, epi }, blk.R, blk.P, t);
-      if (!nest) return undefined;
-      code.push(...nest);
+    if (nest === 'pipelined') {
+      const pipe = dwPipeNest({ C, k, s, Hpp, Wpp, OHs, OWs, X: n.X, Wt: n.Wt, B: n.B, Y: n.Y, epi }, blk.R, blk.P, t);
+      if (!pipe) return undefined;
+      code.push(...pipe);
     } else {
       try { code.push(...tapNest(n, blk, gr, t, true, what)); } catch (e) {
         if ((e as BwvmError).code !== 'DSPLIB_SCHEDULE') throw e;
@@ -120,7 +122,7 @@ export function depthwise(sh: DepthwiseShape, t: TargetDesc, opts: DepthwiseOpti
   }
   if (opts.pipeline) {
     const blocks = opts.block ? [opts.block] : dwPipeBlocks({ OH, OW, C, k, s }, t).slice(0, 3);
-    for (const b of blocks) keep(build({ ...b, Q: 1 }, 0));
+    for (const b of blocks) keep(build({ ...b, Q: 1 }, 'pipelined'));
     if (!best) throw new BwvmError('DSPLIB_SCHEDULE', `${what}: no software-pipelined schedule fits`, { hint: 'use pipeline: true (falls back to the list-scheduled nest)' });
   }
   const { code, placed, params } = best!;
