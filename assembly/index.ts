@@ -8,7 +8,9 @@ export { depthwise, depthwiseWorkspaceBytes } from './depthwise';
 export { pool2d } from './pool';
 export { activation, add, mul, batchNorm, channelAffine } from './eltwise';
 export { gemmGather, padBatch, toChannelMajor, dilatePlanes } from './convgrad';
-export { qconv, qconvWorkspaceBytes } from './qconv';
+export { qconvWorkspaceBytes } from './qcols';
+export { qconv } from './qconv';
+export { qconv16 } from './qconv16';
 export { reluGrad, bnStats, bnGradSums, affine2, maxPool2x2Grad } from './train';
 
 export function heapBase(): usize {

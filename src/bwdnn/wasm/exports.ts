@@ -35,11 +35,12 @@ export interface KernelExports {
   affine2(a: number, b: number, y: number, C: number, HW: number, sa: number, sb: number, t: number, p0: number, p1: number): void;
   maxPool2x2Grad(x: number, dy: number, dx: number, H: number, W: number, OH: number, OW: number, p0: number, p1: number): void;
   qconv(p: number, x: number, w: number, bias: number, m0: number, shift: number, y: number, ws: number, n0: number, n1: number): void;
+  qconv16(p: number, x: number, w: number, base: number, m0: number, shift: number, y: number, ws: number, n0: number, n1: number): void;
   qconvWorkspaceBytes(p: number): number;
 }
 
 /** Kernels a thread pool may run, in a fixed order shared with the workers. */
 export const PARALLEL_KERNELS = ['gemm', 'conv2dGemm', 'conv2dDirect', 'depthwise', 'pool2d', 'batchNorm',
   'channelAffine', 'activation', 'add', 'mul', 'setBlocking', 'gemmGather', 'padBatch', 'toChannelMajor', 'dilatePlanes',
-  'reluGrad', 'bnStats', 'bnGradSums', 'affine2', 'maxPool2x2Grad', 'qconv'] as const;
+  'reluGrad', 'bnStats', 'bnGradSums', 'affine2', 'maxPool2x2Grad', 'qconv', 'qconv16'] as const;
 export type ParallelKernel = (typeof PARALLEL_KERNELS)[number];
