@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { RunningKernel } from '../src/cli/run/kernel-process.js';
-import { makeNotebook, serializeNotebook } from '../src/cli/run/notebook.js';
+import { makeNotebook, serializeNotebook } from '../src/display/notebook/model.js';
 
 const ROOT = resolve(process.cwd());
 const KERNELS: Record<string, { argv: string[]; spec: string }> = {

@@ -85,7 +85,16 @@ export class InProcessExecutor implements Executor {
   async execute(req: ExecuteRequest, ctx: RequestContext): Promise<ExecuteOutcome> {
     const state: RunState = { abort: new AbortController(), allowStdin: req.allowStdin, ctx };
     this.current = state;
-    this.emit = (ev) => ctx.emit(ev);
+    // stored cells and their outputs go into the session's history (%report)
+    const history = req.storeHistory && !req.silent ? this.session.history : undefined;
+    history?.begin(req.code, req.executionCount);
+    this.emit = (ev) => {
+      if (history) {
+        const { type, ...content } = ev;
+        history.event({ msgType: type, content: type === 'execute_result' ? { ...content, execution_count: req.executionCount } : content });
+      }
+      ctx.emit(ev);
+    };
     const stream = (name: 'stdout' | 'stderr') => (text: string): void => this.emit({ type: 'stream', name, text });
     const sink = { stdout: stream('stdout'), stderr: stream('stderr') };
     this.repl.setConsole(sink);
@@ -103,8 +112,11 @@ export class InProcessExecutor implements Executor {
       this.repl.setConsole(sink); // late output of this cell (timers) still goes to it
       return { status: 'ok', userExpressions, payload: [] };
     } catch (e) {
-      return { status: 'error', ...errorTriple(e), userExpressions: {}, payload: [] };
+      const triple = errorTriple(e);
+      history?.event({ msgType: 'error', content: { ...triple } });
+      return { status: 'error', ...triple, userExpressions: {}, payload: [] };
     } finally {
+      history?.end();
       if (this.current === state) this.current = undefined;
     }
   }

@@ -26,6 +26,7 @@ import { resultsFamily } from './core/results.js';
 import { timeFamily } from './core/time.js';
 import { timeitFamily } from './core/timeit.js';
 import { writefileFamily } from './core/writefile.js';
+import { reportFamily } from './core/report.js';
 import { modelFamily } from './model/index.js';
 import { trainFamily } from './train/index.js';
 import { compressFamily } from './compress/index.js';
@@ -45,6 +46,7 @@ export const MAGIC_FAMILIES: readonly MagicFamily[] = [
   displayFamily,
   writefileFamily,
   resultsFamily,
+  reportFamily,
   modelFamily,
   trainFamily,
   compressFamily,

@@ -3,3 +3,4 @@ export * from './session.js';
 export * from './store.js';
 export * from './models.js';
 export * from './datasets.js';
+export * from './history.js';

@@ -6,6 +6,7 @@ import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { BwvmError } from '../util/errors.js';
 import { TypedStore } from './store.js';
+import { CellHistory } from './history.js';
 
 /** Runs a magic for session.magic(); installed by the cell runner (src/magics). */
 export type MagicRunner = (name: string, args: string, body: string | undefined) => Promise<unknown>;
@@ -20,6 +21,8 @@ export class Session {
   readonly results: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   /** Store for domain state: models, plans, programs... keyed by typed StoreKeys. */
   readonly store = new TypedStore();
+  /** The cells this session ran and their outputs (what %report writes). */
+  readonly history = new CellHistory();
   /** The most recent result and its name. */
   last: unknown = undefined;
   lastName: string | undefined = undefined;

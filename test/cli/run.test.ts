@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { makeNotebook, serializeNotebook, joinSource, type CodeCell, type Notebook } from '../../src/cli/run/notebook.js';
+import { makeNotebook, serializeNotebook, joinSource, type CodeCell, type Notebook } from '../../src/display/notebook/model.js';
 
 const BWVM = resolve(import.meta.dirname, '..', '..', 'bin', 'bwvm.js');
 const dir = mkdtempSync(join(tmpdir(), 'bwvm-run-cli-'));

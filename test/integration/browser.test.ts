@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { describeWith } from '../support/prereqs.js';
-import { makeNotebook, serializeNotebook } from '../../src/cli/run/notebook.js';
+import { makeNotebook, serializeNotebook } from '../../src/display/notebook/model.js';
 import { jupyterEnv, startNotebookServer, type JupyterEnv, type NotebookServer } from './jupyter-env.js';
 
 const PLOTLY_JS = join(import.meta.dirname, '..', '..', 'node_modules', 'plotly.js-dist-min', 'plotly.min.js');

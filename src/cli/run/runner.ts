@@ -5,9 +5,9 @@ import { dirname, resolve } from 'node:path';
 import { BwvmError } from '../../util/errors.js';
 import { sleep } from './client.js';
 import { RunningKernel } from './kernel-process.js';
-import { joinSource, readNotebook, writeNotebook, type CodeCell, type ErrorOutput, type Notebook } from './notebook.js';
-import { OutputCollector, stripAnsi } from './outputs.js';
-import { writeHtmlReport } from './html.js';
+import { joinSource, readNotebook, writeNotebook, type CodeCell, type ErrorOutput, type Notebook } from '../../display/notebook/model.js';
+import { OutputCollector, stripAnsi } from '../../display/notebook/outputs.js';
+import { writeHtmlReport } from '../../display/notebook/html.js';
 
 export interface RunOptions {
   /** The notebook to run. */

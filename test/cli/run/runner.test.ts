@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeWith } from '../../support/prereqs.js';
 import { runNotebook } from '../../../src/cli/run/runner.js';
-import { makeNotebook, serializeNotebook, type CodeCell } from '../../../src/cli/run/notebook.js';
+import { makeNotebook, serializeNotebook, type CodeCell } from '../../../src/display/notebook/model.js';
 
 const IPYKERNEL = ['/usr/bin/python3', '-m', 'ipykernel_launcher', '-f', '{connection_file}'];
 const dir = mkdtempSync(join(tmpdir(), 'bwvm-runner-'));

@@ -27,11 +27,11 @@ export function context(events: ExecutorEvent[], input?: (p: string, pw: boolean
 export async function run(
   exec: InProcessExecutor,
   code: string,
-  opts: { silent?: boolean; userExpressions?: Record<string, string>; allowStdin?: boolean; input?: (p: string, pw: boolean) => Promise<string> } = {},
+  opts: { silent?: boolean; userExpressions?: Record<string, string>; allowStdin?: boolean; input?: (p: string, pw: boolean) => Promise<string>; executionCount?: number; storeHistory?: boolean } = {},
 ): Promise<CellRun> {
   const events: ExecutorEvent[] = [];
   const outcome = await exec.execute(
-    { code, silent: opts.silent ?? false, storeHistory: true, userExpressions: opts.userExpressions ?? {}, allowStdin: opts.allowStdin ?? false, executionCount: 1 },
+    { code, silent: opts.silent ?? false, storeHistory: opts.storeHistory ?? true, userExpressions: opts.userExpressions ?? {}, allowStdin: opts.allowStdin ?? false, executionCount: opts.executionCount ?? 1 },
     context(events, opts.input),
   );
   const text = (name: string): string => events.filter((e) => e.type === 'stream' && e.name === name).map((e) => (e as { text: string }).text).join('');

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeNotebook, readNotebook, splitLines, validateNotebook, writeNotebook } from '../../../src/cli/run/notebook.js';
+import { makeNotebook, readNotebook, splitLines, validateNotebook, writeNotebook } from '../../../src/display/notebook/model.js';
 import { isBwvmError } from '../../../src/util/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bwvm-nb-'));

@@ -1,8 +1,8 @@
 // Turns iopub messages into nbformat outputs exactly like Jupyter's nbclient: consecutive
 // streams merge, update_display_data rewrites every earlier output with the same display_id
 // (in any cell), clear_output(wait=true) waits for the next output, errors become error outputs.
-import type { CodeCell, Output } from './notebook.js';
-import { joinSource } from './notebook.js';
+import type { CodeCell, Output } from './model.js';
+import { joinSource } from './model.js';
 
 type Content = Record<string, unknown>;
 const obj = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? v as Record<string, unknown> : {});

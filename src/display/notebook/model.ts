@@ -1,4 +1,4 @@
-// The nbformat 4 notebook model used by `bwvm run`: types, reading with validation (errors name
+// The nbformat 4 notebook model used by `bwvm run` and `%report`: types, reading with validation (errors name
 // the file and the offending cell/field), and atomic writing (temp file + rename).
 import { readFileSync, renameSync, writeFileSync, mkdirSync, unlinkSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';

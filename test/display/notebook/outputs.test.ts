@@ -1,8 +1,8 @@
 // Output collection semantics (as nbclient): stream merging, display updates across cells,
 // clear_output with and without wait.
 import { describe, expect, it } from 'vitest';
-import { OutputCollector, stripAnsi, toOutput } from '../../../src/cli/run/outputs.js';
-import type { CodeCell } from '../../../src/cli/run/notebook.js';
+import { OutputCollector, stripAnsi, toOutput } from '../../../src/display/notebook/outputs.js';
+import type { CodeCell } from '../../../src/display/notebook/model.js';
 
 const cell = (): CodeCell => ({ cell_type: 'code', source: '', metadata: {}, execution_count: null, outputs: [] });
 

@@ -1,8 +1,8 @@
 // The HTML report: markdown rendered, outputs by richest MIME type, plotly.js inlined once,
 // nothing loaded from the network.
 import { describe, expect, it } from 'vitest';
-import { renderReport, scriptJson, inlineScript } from '../../../src/cli/run/html.js';
-import { makeNotebook, type CodeCell } from '../../../src/cli/run/notebook.js';
+import { renderReport, scriptJson, inlineScript } from '../../../src/display/notebook/html.js';
+import { makeNotebook, type CodeCell } from '../../../src/display/notebook/model.js';
 
 function nbWith(outputs: CodeCell['outputs'][]) {
   const nb = makeNotebook([{ type: 'markdown', source: '# Heading\n\nsome *emphasis*' }, ...outputs.map(() => ({ source: 'x < 1' }))]);

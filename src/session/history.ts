@@ -1,0 +1,60 @@
+// What this kernel session has run: each stored cell's source, execution count and outputs (built
+// from the executor's events exactly as `bwvm run` builds a notebook's: streams merge, display
+// updates rewrite earlier outputs, clear_output clears), as nbformat code cells. %report renders it.
+import { OutputCollector } from '../display/notebook/outputs.js';
+import type { CodeCell, Notebook } from '../display/notebook/model.js';
+
+/** An executor event in iopub terms: the message type and its content. */
+export interface HistoryEvent { msgType: string; content: Record<string, unknown> }
+
+export class CellHistory {
+  private readonly done: CodeCell[] = [];
+  private running: CodeCell | undefined;
+  private collector = new OutputCollector();
+  /** Cells dropped from the front since the session began (the history keeps the last maxCells). */
+  dropped = 0;
+
+  constructor(readonly maxCells = 1000) {}
+
+  /** A cell starts running. */
+  begin(code: string, executionCount: number): void {
+    this.end();
+    const cell: CodeCell = { cell_type: 'code', source: code, metadata: {}, execution_count: null, outputs: [] };
+    this.collector.begin(cell);
+    cell.execution_count = executionCount;
+    this.running = cell;
+  }
+
+  /** An output event of the running cell (ignored when none runs). */
+  event(e: HistoryEvent): void {
+    if (this.running) this.collector.handle(e.msgType, e.content);
+  }
+
+  /** The running cell finished: it joins the history. */
+  end(): void {
+    if (!this.running) return;
+    this.done.push(this.running);
+    this.running = undefined;
+    if (this.done.length > this.maxCells) {
+      const n = this.done.length - this.maxCells;
+      this.done.splice(0, n);
+      this.dropped += n;
+    }
+  }
+
+  /** Finished cells, oldest first (the running one is not among them). */
+  get cells(): readonly CodeCell[] { return this.done; }
+
+  /** The finished cells as an nbformat 4 notebook. */
+  notebook(metadata: Record<string, unknown> = {}): Notebook {
+    const cells = this.done.map((c, i): CodeCell => ({ ...structuredClone(c), id: `cell-${this.dropped + i + 1}` }));
+    return { nbformat: 4, nbformat_minor: 5, metadata, cells };
+  }
+
+  clear(): void {
+    this.done.length = 0;
+    this.running = undefined;
+    this.collector = new OutputCollector();
+    this.dropped = 0;
+  }
+}
