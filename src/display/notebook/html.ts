@@ -73,12 +73,12 @@ function renderCell(c: Cell, md: Marked, state: { figures: number }, code: boole
   if (c.cell_type === 'markdown') return `<div class="cell markdown">${md.parse(src, { async: false }) as string}</div>`;
   if (c.cell_type !== 'code') return `<div class="cell raw"><pre>${escapeHtml(src)}</pre></div>`;
   const n = c.execution_count ?? ' ';
-  const outs = c.outputs.map((o) => renderOutput(o, md, state)).join('\n');
+  const outs = c.outputs.map((o) => renderOutput(o, md, state, code)).join('\n');
   if (!code) return outs ? `<div class="cell code">${outs}</div>` : '';
   return `<div class="cell code"><div class="prompt">In [${n}]:</div><pre class="code">${escapeHtml(src)}</pre>${outs}</div>`;
 }
 
-function renderOutput(o: Output, md: Marked, state: { figures: number }): string {
+function renderOutput(o: Output, md: Marked, state: { figures: number }, prompts: boolean): string {
   switch (o.output_type) {
     case 'stream':
       return `<pre class="output ${o.name}">${escapeHtml(stripAnsi(joinSource(o.text)))}</pre>`;
@@ -87,7 +87,7 @@ function renderOutput(o: Output, md: Marked, state: { figures: number }): string
       return `<pre class="output error">${escapeHtml(stripAnsi(tb))}</pre>`;
     }
     default: {
-      const prompt = o.output_type === 'execute_result' ? `<div class="prompt">Out[${o.execution_count ?? ' '}]:</div>` : '';
+      const prompt = prompts && o.output_type === 'execute_result' ? `<div class="prompt">Out[${o.execution_count ?? ' '}]:</div>` : '';
       return `${prompt}<div class="output">${renderBundle(o.data, o.metadata, md, state)}</div>`;
     }
   }

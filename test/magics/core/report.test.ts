@@ -60,6 +60,7 @@ describe('%report', () => {
     await cell(`%report ${join(dir, 'out.html')} --no-code --cells 1,3-`);
     const body = readFileSync(join(dir, 'out.html'), 'utf8').replace(/<script>[\s\S]*?<\/script>/g, '');
     expect(body).not.toContain('In [');
+    expect(body).not.toContain('Out[');
     expect(body).not.toContain('console.log');
     expect(body).toContain('second');
     expect(body).not.toContain('<i>new</i>'); // cell 2 left out
