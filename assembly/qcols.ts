@@ -19,6 +19,27 @@ export function packedWeightBytes(p: usize): i32 { return pi(p, P_GROUPS) * bloc
 export function colBytes(p: usize): i32 { return kPairs(p) * pixStride(p) * 4; }
 export function planeBytes(p: usize): i32 { return roundUp(pi(p, P_C) / pi(p, P_GROUPS) * planeH(p) * planeW(p) * 2, 16); }
 
+/** The current call's workspace regions (wasm globals: one set per instance, i.e. per thread). */
+export let wsWeights: usize = 0;
+export let wsCol: usize = 0;
+export let wsPlane: usize = 0;
+export let wsTmp: usize = 0;
+
+/** Splits a call's workspace into its regions and packs the weights into the first. */
+export function startCall(p: usize, w: usize, ws: usize): void {
+  wsWeights = (ws + 15) & ~(<usize>15);
+  wsCol = wsWeights + <usize>packedWeightBytes(p);
+  wsPlane = wsCol + <usize>colBytes(p);
+  wsTmp = wsPlane + <usize>planeBytes(p);
+  packWeights(p, w, wsWeights);
+}
+
+/** Image n, group g into the column region (planes of x - sub, border `fill`; see padPlanes16). */
+export function prepareColumns(p: usize, x: usize, n: i32, g: i32, sub: i32, fill: i32): void {
+  padPlanes16(p, x, n, g, wsPlane, sub, fill);
+  im2col(p, wsPlane, wsCol);
+}
+
 export function qconvWorkspaceBytes(p: usize): i32 {
   return packedWeightBytes(p) + colBytes(p) + planeBytes(p) + 128 + 64;
 }

@@ -5,7 +5,7 @@
 // reference's arithmetic. The caller guarantees every |x - zp_x|, |w| <= 32767 and that no sum can
 // leave int32 (src/bwdnn/quant/fast-conv.ts checks the bound), so integer addition order is free.
 import { pi, roundUp, P_COUT, P_GROUPS, P_OH, P_OW } from './params';
-import { Q_ZX, Q_ZY, Q_LO, Q_HI, kPairs, blocks, pixStride, packedWeightBytes, colBytes, planeBytes, packWeights, padPlanes16, im2col } from './qcols';
+import { Q_ZX, Q_ZY, Q_LO, Q_HI, kPairs, blocks, pixStride, startCall, prepareColumns, wsWeights, wsCol, wsTmp } from './qcols';
 
 /** rndsh(acc * m0, n) = floor((acc*m0 + 2^(n-1)) / 2^n), then + zp and saturation, in int64 (|acc*m0| < 2^62). */
 // @ts-ignore: decorator
@@ -27,16 +27,11 @@ export function qconv(p: usize, x: usize, w: usize, bias: usize, m0: usize, shif
   const G = pi(p, P_GROUPS), Cout = pi(p, P_COUT), Mg = Cout / G, OHW = pi(p, P_OH) * pi(p, P_OW), P8 = roundUp(OHW, 8);
   const zy = pi(p, Q_ZY), lo = pi(p, Q_LO), hi = pi(p, Q_HI);
   const nb = blocks(p), kp = kPairs(p);
-  const wpk = (ws + 15) & ~(<usize>15);
-  const col = wpk + <usize>packedWeightBytes(p);
-  const plane = col + <usize>colBytes(p);
-  const tmp = plane + <usize>planeBytes(p);
-  const rowB = <usize>pixStride(p) << 2;
-  packWeights(p, w, wpk);
+  startCall(p, w, ws);
+  const wpk = wsWeights, col = wsCol, tmp = wsTmp, rowB = <usize>pixStride(p) << 2;
   for (let n = n0; n < n1; n++) {
     for (let g = 0; g < G; g++) {
-      padPlanes16(p, x, n, g, plane, pi(p, Q_ZX), 0);
-      im2col(p, plane, col);
+      prepareColumns(p, x, n, g, pi(p, Q_ZX), 0);
       for (let b = 0; b < nb; b++) {
         const co = g * Mg + b * 4, valid = min(4, Mg - b * 4);
         const wb = wpk + <usize>((g * nb + b) * kp * 16);

@@ -6,7 +6,7 @@
 // exactly. Requantization rndsh(acc * M0, n) in int64 through M0 = mh 2^16 + ml, exact for
 // |acc| < 2^47 and 17 <= n <= 62 (src/bwdnn/quant/fast-conv.ts checks both).
 import { pi, roundUp, P_COUT, P_GROUPS, P_OH, P_OW } from './params';
-import { Q_ZX, Q_ZY, Q_LO, Q_HI, kPairs, blocks, pixStride, packedWeightBytes, colBytes, planeBytes, packWeights, padPlanes16, im2col } from './qcols';
+import { Q_ZX, Q_ZY, Q_LO, Q_HI, kPairs, blocks, pixStride, startCall, prepareColumns, wsWeights, wsCol, wsTmp } from './qcols';
 
 /** floor((acc*m0 + 2^(n-1)) / 2^n) = floor((acc*mh + 2^(n-17) + floor(acc*ml / 2^16)) / 2^(n-16)), then + zp, saturated. */
 // @ts-ignore: decorator
@@ -32,16 +32,11 @@ export function qconv16(p: usize, x: usize, w: usize, base: usize, m0: usize, sh
   const G = pi(p, P_GROUPS), Cout = pi(p, P_COUT), Mg = Cout / G, OHW = pi(p, P_OH) * pi(p, P_OW), P8 = roundUp(OHW, 8);
   const zy = pi(p, Q_ZY), lo = pi(p, Q_LO), hi = pi(p, Q_HI);
   const nb = blocks(p), kp = kPairs(p);
-  const wpk = (ws + 15) & ~(<usize>15);
-  const col = wpk + <usize>packedWeightBytes(p);
-  const plane = col + <usize>colBytes(p);
-  const tmp = plane + <usize>planeBytes(p);
-  const rowB = <usize>pixStride(p) << 2;
-  packWeights(p, w, wpk);
+  startCall(p, w, ws);
+  const wpk = wsWeights, col = wsCol, tmp = wsTmp, rowB = <usize>pixStride(p) << 2;
   for (let n = n0; n < n1; n++) {
     for (let g = 0; g < G; g++) {
-      padPlanes16(p, x, n, g, plane, 0, pi(p, Q_ZX));
-      im2col(p, plane, col);
+      prepareColumns(p, x, n, g, 0, pi(p, Q_ZX));
       for (let b = 0; b < nb; b++) {
         const co = g * Mg + b * 4, valid = min(4, Mg - b * 4);
         const wb = wpk + <usize>((g * nb + b) * kp * 16);
