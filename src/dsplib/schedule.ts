@@ -123,17 +123,25 @@ function scheduleOnce(ops: Op[], streams: Stream[], pool: number[], t: TargetDes
       if (o.kind === 'store' && !isP(o.src)) uses.set(o.src.v, (uses.get(o.src.v) ?? 0) + 1);
     }
   });
+  // per multiply-accumulate, worked out once: its form, units, lanes, operands, pinned operand registers
+  const macInfo: { form: (typeof ARITH)[ArithForm]; us: Unit[]; ls: number[]; needA: boolean; operands: Reg[]; pinned: number[] }[] = [];
+  for (const i of macs) {
+    const o = ops[i] as Extract<Op, { kind: 'fmac' }>, k = o.op ?? 'fmac', needA = k !== 'fadd';
+    const operands = needA ? [o.a, o.b] : [o.b];
+    const pinned = [...new Set(operands.filter((r): r is { p: number } => isP(r) && r.p !== o.acc && !constRegs.has(r.p)).map((r) => r.p))];
+    macInfo[i] = { form: ARITH[k], us: unitsOf(k), ls: lanesOf(k), needA, operands, pinned };
+  }
   const accPos = new Map<number, number>(); // next index into accSeq
-  const ready = new Map<string, number>(); // 'v3' / 'p5' -> cycle ready
+  const readyP = new Map<number, number>(), readyV = new Map<number, number>(); // register -> cycle ready
   const phys = new Map<number, number>();
   const free = [...pool];
   const head = streams.map(() => 0);
   const done = new Uint8Array(ops.length);
   let macHead = 0, left = ops.length, line = 0, idle = 0;
   const lines: string[] = [];
-  const key = (r: Reg): string => (isP(r) ? `p${r.p}` : `v${r.v}`);
+  const setReady = (r: Reg, c: number): void => { if (isP(r)) readyP.set(r.p, c); else readyV.set(r.v, c); };
   // pinned registers not yet written in this segment hold values from before it (ready)
-  const rdy = (r: Reg): boolean => { const c = ready.get(key(r)); return c === undefined ? isP(r) : c <= line; };
+  const rdy = (r: Reg): boolean => { const c = isP(r) ? readyP.get(r.p) : readyV.get(r.v); return c === undefined ? isP(r) : c <= line; };
   const pname = (r: Reg): number => (isP(r) ? r.p : phys.get(r.v)!);
   const accTurn = (p: number, i: number): boolean => { const s = accSeq.get(p); return !s || s[accPos.get(p) ?? 0] === i; };
   const accNext = (p: number): void => { accPos.set(p, (accPos.get(p) ?? 0) + 1); };
@@ -141,29 +149,31 @@ function scheduleOnce(ops: Op[], streams: Stream[], pool: number[], t: TargetDes
     const slots: string[] = [];
     // 1. multiply-accumulates, oldest first
     const busy: Record<Unit, number[]> = { MUL: [0, 0, 0, 0], ALU: [0, 0, 0, 0], SHF: [0, 0, 0, 0], SPU: [0, 0, 0, 0] };
-    const full = (u: Unit, ls: number[]): boolean => ls.some((l) => busy[u][l]! >= t.units[u]);
+    const full = (u: Unit, ls: number[]): boolean => {
+      const b = busy[u], cap = t.units[u];
+      for (const l of ls) if (b[l]! >= cap) return true;
+      return false;
+    };
+    const anyFull = (us: Unit[], ls: number[]): boolean => { for (const u of us) if (full(u, ls)) return true; return false; };
+    // some unit has room: MUL, ALU or SHF lane 0, or every SPU lane
+    const room = (): boolean => busy.MUL[0]! < t.units.MUL || busy.ALU[0]! < t.units.ALU || busy.SHF[0]! < t.units.SHF || busy.SPU.every((b) => b < t.units.SPU);
     while (macHead < macs.length && done[macs[macHead]!]) macHead++;
-    for (let k = macHead, seen = 0; k < macs.length && seen < 400 && slots.length < t.issueWidth && (!full('MUL', [0]) || !full('ALU', [0]) || !full('SHF', [0]) || !full('SPU', [0, 1, 2, 3])); k++) {
+    for (let k = macHead, seen = 0; k < macs.length && seen < 400 && slots.length < t.issueWidth && room(); k++) {
       const i = macs[k]!;
       if (done[i]) continue;
       seen++;
       const o = ops[i] as Extract<Op, { kind: 'fmac' }>;
-      const form = ARITH[o.op ?? 'fmac'];
-      const us = unitsOf(o.op ?? 'fmac');
-      const ls = lanesOf(o.op ?? 'fmac');
-      if (us.some((u) => full(u, ls))) continue;
-      const acc = { p: o.acc };
-      const needA = (o.op ?? 'fmac') !== 'fadd';
+      const { form, us, ls, needA, operands, pinned } = macInfo[i]!;
+      if (anyFull(us, ls)) continue;
       if (!accTurn(o.acc, i) || (needA && !rdy(o.a)) || !rdy(o.b)) continue;
-      const pinnedOps = (needA ? [o.a, o.b] : [o.b]).filter((r): r is { p: number } => isP(r) && r.p !== o.acc && !constRegs.has(r.p));
-      if (pinnedOps.some((r) => !accTurn(r.p, i))) continue;
-      if (form.readsD && !rdy(acc)) continue;
+      if (pinned.some((p) => !accTurn(p, i))) continue;
+      if (form.readsD && !rdy({ p: o.acc })) continue;
       slots.push(form.text(o.acc, needA ? pname(o.a) : 0, pname(o.b)));
       for (const u of us) for (const l of ls) busy[u][l]!++;
       done[i] = 1; left--; accNext(o.acc);
-      for (const r of new Set(pinnedOps.map((x) => x.p))) accNext(r);
-      ready.set(`p${o.acc}`, line + t.latency[form.lat]);
-      for (const r of needA ? [o.a, o.b] : [o.b]) {
+      for (const r of pinned) accNext(r);
+      readyP.set(o.acc, line + t.latency[form.lat]);
+      for (const r of operands) {
         if (isP(r)) continue;
         const u = uses.get(r.v)! - 1;
         uses.set(r.v, u);
@@ -207,7 +217,7 @@ function scheduleOnce(ops: Op[], streams: Stream[], pool: number[], t: TargetDes
       else if (o.kind === 'load') {
         let p: number;
         if (isP(o.dst)) { p = o.dst.p; accNext(p); } else { p = free.shift()!; phys.set(o.dst.v, p); }
-        ready.set(key(o.dst), line + latLoad);
+        setReady(o.dst, line + latLoad);
         slots.push(`${o.mask} fr${p} = [${ar}+=${o.inc},${o.n}]`);
       } else if (o.kind === 'store') {
         if (isP(o.src)) accNext(o.src.p);
