@@ -22,6 +22,7 @@ async function session() {
   await cell('console.log("hidden")', { silent: true });
   await cell('console.log("not stored")', { storeHistory: false });
   await cell("throw new Error('broken cell')");
+  await cell('%%markdown\n## Findings\nThe *second* curve is flat.');
   return { exec, cell };
 }
 
@@ -31,8 +32,8 @@ describe('%report', () => {
     const file = join(tmp(), 'sub', 'r.html');
     const r = await cell(`%report ${file} --title "My run"`);
     expect(r.outcome.status).toBe('ok');
-    expect(r.stdout).toBe(`wrote ${file}: 4 cells, 6 outputs\n`);
-    expect(exec.session.results.report).toEqual({ path: file, format: 'html', cells: 4, outputs: 6 });
+    expect(r.stdout).toBe(`wrote ${file}: 5 cells, 7 outputs\n`);
+    expect(exec.session.results.report).toEqual({ path: file, format: 'html', cells: 5, outputs: 7 });
     const html = readFileSync(file, 'utf8');
     const body = html.replace(/<script>[\s\S]*?<\/script>/g, ''); // without plotly.js and the figures
     expect(html).toContain('<title>My run</title>');
@@ -47,6 +48,7 @@ describe('%report', () => {
     expect(html.split('var Plotly=').length - 1).toBe(1); // the library inlined once
     expect(html).toContain('curve one');
     expect(html).toContain('broken cell');
+    expect(body).toMatch(/<h2[^>]*>Findings<\/h2>\s*<p>The <em>second<\/em> curve is flat.<\/p>/); // prose from a %%markdown cell
     expect(body).not.toContain('hidden');
     expect(body).not.toContain('not stored');
     expect(body).not.toContain(`%report ${file}`); // the running cell is not part of it
@@ -57,7 +59,7 @@ describe('%report', () => {
   it('--no-code keeps only outputs; --cells picks execution counts; .ipynb writes a valid notebook', async () => {
     const { cell } = await session();
     const dir = tmp();
-    await cell(`%report ${join(dir, 'out.html')} --no-code --cells 1,3-`);
+    await cell(`%report ${join(dir, 'out.html')} --no-code --cells 1,3-5`);
     const body = readFileSync(join(dir, 'out.html'), 'utf8').replace(/<script>[\s\S]*?<\/script>/g, '');
     expect(body).not.toContain('In [');
     expect(body).not.toContain('Out[');
@@ -90,7 +92,7 @@ describe('%report', () => {
 
   it('a restart starts a new history', async () => {
     const { exec, cell } = await session();
-    expect(exec.session.history.cells).toHaveLength(4);
+    expect(exec.session.history.cells).toHaveLength(5);
     await exec.restart?.();
     expect(exec.session.history.cells).toHaveLength(0);
     await cell('1');
