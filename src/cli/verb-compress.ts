@@ -66,7 +66,7 @@ export async function compressVerb(argv: string[]): Promise<number> {
     if (strategy !== 'joint' && !STRATEGIES.includes(strategy)) throw new Error(`unknown strategy '${v.strategy}' (strategies: ${STRATEGIES.join(', ')}, joint)`);
     const exact = !!v['exact-cycles'];
     if (exact && v.cycles === undefined) throw new Error('--exact-cycles needs a cycle budget: add --cycles 0.5 (a fraction of the simulated cycles) or --cycles N');
-    if (exact && strategy === 'joint') throw new Error("--exact-cycles works with single-stage pruning strategies, not 'joint': drop --exact-cycles");
+    if (exact && strategy === 'joint') throw new Error("--exact-cycles works with pruning strategies, not 'joint': drop --exact-cycles");
     let cm: CycleModel | undefined;
     if (v.cycles !== undefined) {
       cm = await cycleModelFor(g, v.target, { onRun: (d, n) => process.stderr.write(`\rcycle model: simulation ${d}/${n}   ${d === n ? '\n' : ''}`) });

@@ -7,8 +7,7 @@
 import type { Graph } from '../ir/types.js';
 import { BwvmError } from '../util/errors.js';
 import { analyzeGroups, type ChannelGroup } from './groups.js';
-import { applyPruning } from './prune.js';
-import { allocate, type CompressionPlan } from './allocate.js';
+import { pruningPlanner, type CompressionPlan } from './allocate.js';
 import { modelCosts, type ModelCosts } from './costs.js';
 import { budgetUse, budgetValue, type BudgetLimits, type BudgetName, type BudgetUse, type CycleCost } from './budgets.js';
 import type { SensitivityResult } from './sensitivity.js';
@@ -29,6 +28,12 @@ export interface ProgressiveOptions {
   recalibrate?(g: Graph): void | Promise<void>;
   signal?: AbortSignal;
   onStage?(s: ProgressiveStage): void;
+  /**
+   * Makes the last stage's plan from its planner (allocate under limits, then prune) and limits,
+   * e.g. re-planning until a simulated cycle budget holds (src/session/exact-cycles.ts). Default:
+   * one plan under the limits.
+   */
+  lastStage?(plan: (limits: BudgetLimits) => { plan: CompressionPlan; graph: Graph }, limits: BudgetLimits): Promise<{ plan: CompressionPlan; graph: Graph }>;
 }
 
 export interface ProgressiveStage { stage: number; limits: BudgetLimits; plan: CompressionPlan; graph: Graph }
@@ -64,8 +69,8 @@ export async function progressiveCompress(g: Graph, o: ProgressiveOptions): Prom
     const curves = await o.measure(cur, groups, scores);
     o.signal?.throwIfAborted();
     const limits = stageLimits(o.limits, g, original, s, S, o.cycles);
-    const plan = allocate(cur, groups, { strategy: 'auto', limits, scores, curves, simd: o.simd ?? 1, minKeep: stageMin, ...(o.cycles ? { cycles: o.cycles } : {}) });
-    const next = applyPruning(cur, groups, plan.keep);
+    const planAt = pruningPlanner(cur, groups, { strategy: 'auto', scores, curves, simd: o.simd ?? 1, minKeep: stageMin, ...(o.cycles ? { cycles: o.cycles } : {}) });
+    const { plan, graph: next } = s === S && o.lastStage ? await o.lastStage(planAt, limits) : planAt(limits);
     next.name = g.name;
     await o.recalibrate?.(next);
     if (s < S) await o.finetune(next, s);

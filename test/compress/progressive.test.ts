@@ -57,6 +57,27 @@ describe('progressive auto compression', () => {
     expect(Object.values(y)[0]!.shape).toEqual([2, 10]);
   }, 120_000);
 
+  it('lastStage makes the last stage\'s plan from its planner (here: twice, the second under a tighter limit)', async () => {
+    const g = zooModel('lenet5', { seed: 3 });
+    const limits = resolveBudgets({ flops: 0.5 }, modelCosts(g), g);
+    const seen: number[] = [];
+    const res = await progressiveCompress(g, {
+      limits, stages: 2, simd: 4,
+      scores: (x, groups) => new Map(groups.filter((q) => !q.locked).map((q) => [q.id, importance(x, q, 'l1')])),
+      measure: (x, groups, scores) => sensitivity(x, groups, { keeps: [0.5, 0.75], criterion: 'l1', scores, evaluate: evalFn }),
+      finetune: async () => undefined,
+      lastStage: async (planAt, lim) => {
+        seen.push(lim.flops!);
+        planAt(lim);
+        return planAt({ ...lim, flops: 0.8 * lim.flops! });
+      },
+    });
+    expect(seen).toEqual([limits.flops]); // called once, for the last stage, with the final limits
+    expect(res.costs.flops).toBeLessThanOrEqual(0.8 * limits.flops!);
+    expect(res.stages[1]!.plan.costs.flops).toBe(res.costs.flops);
+    expect(res.graph.name).toBe(g.name);
+  }, 120_000);
+
   it('taylor scores come from real gradients: zero gradient -> zero score, and differ from l1', () => {
     const g = zooModel('lenet5', { seed: 4 });
     const grads = taylorGradients(g, trainSet, { samples: 64 });

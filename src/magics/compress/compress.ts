@@ -72,8 +72,8 @@ export const compressMagic: MagicSpec = {
     if (strategy !== 'joint' && !STRATEGIES.includes(strategy)) throw new BwvmError('compress-strategy', `unknown strategy '${strategy}'`, { hint: `strategies: ${STRATEGIES.join(', ')}, joint` });
     const exact = args.bool('exact-cycles');
     if (exact && args.str('cycles') === undefined) throw new BwvmError('compress-exact-cycles', '--exact-cycles needs a cycle budget', { hint: 'add --cycles 0.5 (a fraction of the simulated cycles) or --cycles N' });
-    if (exact && (strategy === 'joint' || args.num('progressive') !== undefined)) {
-      throw new BwvmError('compress-exact-cycles', `--exact-cycles works with single-stage pruning strategies, not ${strategy === 'joint' ? "'joint'" : '--progressive'}`, { hint: 'drop --exact-cycles (use --verify-cycles to compare estimate and simulation)' });
+    if (exact && strategy === 'joint') {
+      throw new BwvmError('compress-exact-cycles', "--exact-cycles works with pruning strategies, not 'joint'", { hint: 'drop --exact-cycles (use --verify-cycles to compare estimate and simulation)' });
     }
     if ((strategy === 'auto' || strategy === 'proportional' || strategy === 'joint') && !ctx.session.store.get(SENSITIVITY, m.name)) {
       throw new BwvmError('compress-no-curves', `strategy '${strategy}' needs the sensitivity curves of '${m.name}'`, { hint: `run %sensitivity --model ${m.name} first, or use --strategy uniform|shallow|deep` });
@@ -116,7 +116,7 @@ export const compressMagic: MagicSpec = {
     let plan: CompressionPlan, pruned: Graph;
     let simulated: ExactCyclesResult['cycles'] | undefined;
     if (stages !== undefined) {
-      ({ plan, graph: pruned } = await progressivePlan(ctx, m.graph, { limits, stages, ...(cycles ? { cycles } : {}), steps: args.num('progressive-steps') ?? 50, criterion, simd: target.macros, minKeep: args.num('min-keep') ?? 0.1, keeps: curves!.keeps, samples: 200 }));
+      ({ plan, graph: pruned, simulated } = await progressivePlan(ctx, m.graph, { limits, stages, ...(cycles ? { cycles } : {}), steps: args.num('progressive-steps') ?? 50, criterion, simd: target.macros, minKeep: args.num('min-keep') ?? 0.1, keeps: curves!.keeps, samples: 200, ...(exact && cm ? { exact: { cm, target } } : {}) }));
     } else {
       const scores = scoresFor(ctx.session, m.graph, groups, criterion);
       const planAt = pruningPlanner(m.graph, groups, { strategy, scores, simd: target.macros, minKeep: args.num('min-keep') ?? 0.1, ...(curves ? { curves } : {}), ...(cycles ? { cycles } : {}) });

@@ -51,7 +51,24 @@ describe('%compress --cycles', () => {
     // the stored model is the one simulated
     expect((await simulateLayers(exec.session.store.get(MODELS, 'le')!.graph, getTarget('bwdsp104x'))).total).toBe(plan.cycles.simulated);
     expect(tb(await run(exec, '%compress --model lenet5 --flops 0.5 --strategy uniform --exact-cycles'))).toMatch(/--exact-cycles needs a cycle budget/);
-    expect(tb(await run(exec, '%compress --model lenet5 --cycles 0.5 --strategy joint --exact-cycles'))).toMatch(/--exact-cycles works with single-stage pruning strategies, not 'joint'/);
+    expect(tb(await run(exec, '%compress --model lenet5 --cycles 0.5 --strategy joint --exact-cycles'))).toMatch(/--exact-cycles works with pruning strategies, not 'joint'/);
+  }, 240_000);
+
+  it('--exact-cycles with --progressive: the last stage re-plans until the result simulates within the budget', async () => {
+    const { exec } = makeExecutor();
+    await run(exec, '%load_model lenet5 --no-graph');
+    expect((await run(exec, '%sensitivity --engine ort --ratios 0.25:0.75:0.25 --samples 64')).outcome.status).toBe('ok');
+    const c = await run(exec, '%compress --cycles 0.5 --strategy auto --progressive 2 --progressive-steps 5 --exact-cycles --name lp');
+    expect(c.outcome.status, tb(c)).toBe('ok');
+    expect(c.stdout).toMatch(/estimate \d+, simulated \d+ on bwdsp104x \(within the budget of \d+\)/);
+    const plan = exec.session.results.compress as { budgets: BudgetUse[]; rows: unknown[]; cycles: { simulated: number; rounds: unknown[] } };
+    const cm = await cycleModel(zooModel('lenet5'), getTarget('bwdsp104x'));
+    const b = plan.budgets.find((x) => x.budget === 'cycles')!;
+    expect(b.limit).toBeCloseTo(0.5 * cm.original, 6);
+    expect([b.original, b.value, b.ok]).toEqual([cm.original, plan.cycles.simulated, true]);
+    expect(b.value).toBeLessThanOrEqual(b.limit);
+    expect(plan.rows.length).toBeGreaterThan(0); // one plan over the original layers
+    expect((await simulateLayers(exec.session.store.get(MODELS, 'lp')!.graph, getTarget('bwdsp104x'))).total).toBe(plan.cycles.simulated);
   }, 240_000);
 
   it('joint: per-layer channels and bits meet the cycle budget and the model runs', async () => {
