@@ -9,12 +9,16 @@ export interface HistoryEvent { msgType: string; content: Record<string, unknown
 
 export class CellHistory {
   private readonly done: CodeCell[] = [];
+  /** Approximate size of each finished cell (source and outputs as JSON), in characters. */
+  private readonly sizes: number[] = [];
+  private total = 0;
   private running: CodeCell | undefined;
   private collector = new OutputCollector();
-  /** Cells dropped from the front since the session began (the history keeps the last maxCells). */
+  /** Cells dropped from the front since the session began (the history keeps the last maxCells,
+   * and at most about maxChars characters of sources and outputs). */
   dropped = 0;
 
-  constructor(readonly maxCells = 1000) {}
+  constructor(readonly maxCells = 1000, readonly maxChars = 256 * 2 ** 20) {}
 
   /** A cell starts running. */
   begin(code: string, executionCount: number): void {
@@ -33,11 +37,17 @@ export class CellHistory {
   /** The running cell finished: it joins the history. */
   end(): void {
     if (!this.running) return;
+    const size = this.running.source.length + JSON.stringify(this.running.outputs).length;
     this.done.push(this.running);
+    this.sizes.push(size);
+    this.total += size;
     this.running = undefined;
-    if (this.done.length > this.maxCells) {
-      const n = this.done.length - this.maxCells;
+    // drop the oldest cells past either bound (the newest cell always stays)
+    let n = 0;
+    while (this.done.length - n > 1 && (this.done.length - n > this.maxCells || this.total > this.maxChars)) this.total -= this.sizes[n++]!;
+    if (n) {
       this.done.splice(0, n);
+      this.sizes.splice(0, n);
       this.dropped += n;
     }
   }
@@ -53,6 +63,8 @@ export class CellHistory {
 
   clear(): void {
     this.done.length = 0;
+    this.sizes.length = 0;
+    this.total = 0;
     this.running = undefined;
     this.collector = new OutputCollector();
     this.dropped = 0;

@@ -41,4 +41,20 @@ describe('CellHistory', () => {
     h.clear();
     expect([h.cells.length, h.dropped]).toEqual([0, 0]);
   });
+
+  it('drops the oldest cells when their sources and outputs pass maxChars (the newest stays)', () => {
+    const h = new CellHistory(1000, 3000);
+    for (let i = 1; i <= 4; i++) {
+      h.begin(`cell ${i}`, i);
+      h.event(stream('x'.repeat(900)));
+      h.end();
+    }
+    expect(h.cells.map((c) => c.execution_count)).toEqual([2, 3, 4]); // ~960 characters each
+    expect(h.dropped).toBe(1);
+    h.begin('huge', 5);
+    h.event(stream('y'.repeat(5000)));
+    h.end();
+    expect(h.cells.map((c) => c.execution_count)).toEqual([5]);
+    expect(h.dropped).toBe(4);
+  });
 });
