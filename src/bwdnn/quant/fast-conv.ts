@@ -78,7 +78,8 @@ export function fastQconv(rt: DnnRuntime): QKernel {
     const put = (d: ArrayLike<number | bigint>): number => {
       const p = rt.arena.alloc(Math.max(4, d.length * 4));
       const v = rt.i32(p, d.length);
-      for (let i = 0; i < d.length; i++) v[i] = Number(d[i]!);
+      if (d instanceof Int32Array || d instanceof Int16Array || d instanceof Int8Array || d instanceof Uint8Array) v.set(d); // a copy, no per-element conversion
+      else for (let i = 0; i < d.length; i++) v[i] = Number(d[i]!);
       blocks.push(p);
       return p;
     };

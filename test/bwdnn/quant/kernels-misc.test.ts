@@ -18,6 +18,8 @@ const ints = (n: number, dt: QuantDType, rand: () => number): Int32Array => {
 describe('integer MaxPool', () => {
   const cases: { name: string; H: number; W: number; attrs: Attrs }[] = [
     { name: '2x2 stride 2', H: 8, W: 6, attrs: { kernel_shape: [2, 2], strides: [2, 2] } },
+    { name: '2x2 stride 2, odd sizes (last row and column dropped)', H: 7, W: 9, attrs: { kernel_shape: [2, 2], strides: [2, 2] } },
+    { name: '2x2 stride 2, ceil mode (partial windows)', H: 7, W: 9, attrs: { kernel_shape: [2, 2], strides: [2, 2], ceil_mode: 1 } },
     { name: '3x3 stride 2 pad 1', H: 9, W: 7, attrs: { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] } },
     { name: '3x2 dilation 2, asymmetric pads', H: 10, W: 9, attrs: { kernel_shape: [3, 2], dilations: [2, 2], pads: [2, 0, 1, 2] } },
     { name: '3x3 stride 2 ceil mode', H: 8, W: 8, attrs: { kernel_shape: [3, 3], strides: [2, 2], ceil_mode: 1 } },
