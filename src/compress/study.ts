@@ -106,8 +106,10 @@ export async function runStudy(o: StudyOptions): Promise<StudyRow[]> {
     const scores = groupScores(base, groups, criterion, { data: o.train });
     let baseAccuracy: number | undefined;
     const baseAcc = async () => (baseAccuracy ??= (await acc(base, o.test)).accuracy);
-    const previous = (strategy: Strategy, budget: number, seed: number) =>
-      o.resume?.find((r) => r.model === name && r.strategy === strategy && r.budget === budget && r.seed === seed);
+    // resume rows of this model by strategy, budget and seed (the first row of each wins)
+    const resumed = new Map<string, StudyRow>();
+    for (const r of o.resume ?? []) if (r.model === name && !resumed.has(`${r.strategy}|${r.budget}|${r.seed}`)) resumed.set(`${r.strategy}|${r.budget}|${r.seed}`, r);
+    const previous = (strategy: Strategy, budget: number, seed: number) => resumed.get(`${strategy}|${budget}|${seed}`);
     const toRun = o.strategies.filter((st) => o.flops.some((b) => o.seeds.some((seed) => !previous(st, b, seed))));
     const needCurves = toRun.some((s) => s === 'auto' || s === 'proportional');
     // a short fine-tune at the study's batch and peak rate (sensitivity recovery, progressive stages)
