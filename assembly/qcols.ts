@@ -120,3 +120,9 @@ export function im2col(p: usize, plane: usize, col: usize): void {
   }
 }
 
+/** The 8 accumulator vectors of a register tile, stored in order at tmp (128 bytes). */
+// @ts-ignore: decorator
+@inline export function spillTile(tmp: usize, a0: v128, a1: v128, e0: v128, e1: v128, f0: v128, f1: v128, h0: v128, h1: v128): void {
+  v128.store(tmp, a0); v128.store(tmp, a1, 16); v128.store(tmp, e0, 32); v128.store(tmp, e1, 48);
+  v128.store(tmp, f0, 64); v128.store(tmp, f1, 80); v128.store(tmp, h0, 96); v128.store(tmp, h1, 112);
+}

@@ -5,7 +5,7 @@
 // reference's arithmetic. The caller guarantees every |x - zp_x|, |w| <= 32767 and that no sum can
 // leave int32 (src/bwdnn/quant/fast-conv.ts checks the bound), so integer addition order is free.
 import { pi, roundUp, P_COUT, P_GROUPS, P_OH, P_OW } from './params';
-import { Q_ZX, Q_ZY, Q_LO, Q_HI, kPairs, blocks, pixStride, startCall, prepareColumns, wsWeights, wsCol, wsTmp } from './qcols';
+import { Q_ZX, Q_ZY, Q_LO, Q_HI, kPairs, blocks, pixStride, startCall, prepareColumns, spillTile, wsWeights, wsCol, wsTmp } from './qcols';
 
 /** rndsh(acc * m0, n) = floor((acc*m0 + 2^(n-1)) / 2^n), then + zp and saturation, in int64 (|acc*m0| < 2^62). */
 // @ts-ignore: decorator
@@ -55,8 +55,7 @@ export function qconv(p: usize, x: usize, w: usize, bias: usize, m0: usize, shif
             h0 = i32x4.add(h0, i32x4.dot_i16x8_s(wv, x0)); h1 = i32x4.add(h1, i32x4.dot_i16x8_s(wv, x1));
             xq += rowB; wq += 16;
           }
-          v128.store(tmp, a0); v128.store(tmp, a1, 16); v128.store(tmp, e0, 32); v128.store(tmp, e1, 48);
-          v128.store(tmp, f0, 64); v128.store(tmp, f1, 80); v128.store(tmp, h0, 96); v128.store(tmp, h1, 112);
+          spillTile(tmp, a0, a1, e0, e1, f0, f1, h0, h1);
           const cols = min(8, OHW - px);
           for (let r = 0; r < valid; r++) {
             const c = co + r, m = load<i32>(m0 + (<usize>c << 2)), s = load<i32>(shift + (<usize>c << 2));

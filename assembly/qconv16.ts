@@ -6,7 +6,7 @@
 // exactly. Requantization rndsh(acc * M0, n) in int64 through M0 = mh 2^16 + ml, exact for
 // |acc| < 2^47 and 17 <= n <= 62 (src/bwdnn/quant/fast-conv.ts checks both).
 import { pi, roundUp, P_COUT, P_GROUPS, P_OH, P_OW } from './params';
-import { Q_ZX, Q_ZY, Q_LO, Q_HI, kPairs, blocks, pixStride, startCall, prepareColumns, wsWeights, wsCol, wsTmp } from './qcols';
+import { Q_ZX, Q_ZY, Q_LO, Q_HI, kPairs, blocks, pixStride, startCall, prepareColumns, spillTile, wsWeights, wsCol, wsTmp } from './qcols';
 
 /** floor((acc*m0 + 2^(n-1)) / 2^n) = floor((acc*mh + 2^(n-17) + floor(acc*ml / 2^16)) / 2^(n-16)), then + zp, saturated. */
 // @ts-ignore: decorator
@@ -59,8 +59,7 @@ export function qconv16(p: usize, x: usize, w: usize, base: usize, m0: usize, sh
             h0 = widenAdd(h0, d, false); h1 = widenAdd(h1, d, true);
             xq += rowB; wq += 16;
           }
-          v128.store(tmp, a0); v128.store(tmp, a1, 16); v128.store(tmp, e0, 32); v128.store(tmp, e1, 48);
-          v128.store(tmp, f0, 64); v128.store(tmp, f1, 80); v128.store(tmp, h0, 96); v128.store(tmp, h1, 112);
+          spillTile(tmp, a0, a1, e0, e1, f0, f1, h0, h1);
           const cols = min(4, OHW - px);
           for (let r = 0; r < valid; r++) {
             const c = co + r, m = load<i32>(m0 + (<usize>c << 2)), s = load<i32>(shift + (<usize>c << 2));
