@@ -101,9 +101,6 @@ export function schedule(ops: Op[], streams: Stream[], pool: number[], t: Target
 
 function scheduleOnce(ops: Op[], streams: Stream[], pool: number[], t: TargetDesc, RESERVE: number, window: number, constRegs: Set<number>): { lines: string[]; ops: Op[] } | undefined {
   const latLoad = t.latency.load;
-  const unitsOf = (k: ArithForm): Unit[] => ARITH[k].unit ? [ARITH[k].unit!] :
-    k === 'fmac' || k === 'fmsub' ? (t.macUsesAlu ? ['MUL', 'ALU'] : ['MUL']) : k === 'fmul' ? ['MUL'] : [t.fpAddUnit === 'MUL' ? 'MUL' : 'ALU'];
-  const lanesOf = (k: ArithForm): number[] => (ARITH[k].lane === undefined ? [0, 1, 2, 3] : [ARITH[k].lane!]);
   // per-stream op queues (memory + agadd), fmac list, virtual register use counts
   const sq: number[][] = streams.map(() => []);
   const macs: number[] = [];
@@ -123,13 +120,13 @@ function scheduleOnce(ops: Op[], streams: Stream[], pool: number[], t: TargetDes
       if (o.kind === 'store' && !isP(o.src)) uses.set(o.src.v, (uses.get(o.src.v) ?? 0) + 1);
     }
   });
-  // per multiply-accumulate, worked out once: its form, units, lanes, operands, pinned operand registers
-  const macInfo: { form: (typeof ARITH)[ArithForm]; us: Unit[]; ls: number[]; needA: boolean; operands: Reg[]; pinned: number[] }[] = [];
+  // per multiply-accumulate, worked out once: its form (arithInfo: text, latency, units, lanes), operands, pinned operand registers
+  const macInfo: { form: ReturnType<typeof arithInfo>; needA: boolean; operands: Reg[]; pinned: number[] }[] = [];
   for (const i of macs) {
     const o = ops[i] as Extract<Op, { kind: 'fmac' }>, k = o.op ?? 'fmac', needA = k !== 'fadd';
     const operands = needA ? [o.a, o.b] : [o.b];
     const pinned = [...new Set(operands.filter((r): r is { p: number } => isP(r) && r.p !== o.acc && !constRegs.has(r.p)).map((r) => r.p))];
-    macInfo[i] = { form: ARITH[k], us: unitsOf(k), ls: lanesOf(k), needA, operands, pinned };
+    macInfo[i] = { form: arithInfo(k, t), needA, operands, pinned };
   }
   const accPos = new Map<number, number>(); // next index into accSeq
   const readyP = new Map<number, number>(), readyV = new Map<number, number>(); // register -> cycle ready
@@ -163,11 +160,11 @@ function scheduleOnce(ops: Op[], streams: Stream[], pool: number[], t: TargetDes
       if (done[i]) continue;
       seen++;
       const o = ops[i] as Extract<Op, { kind: 'fmac' }>;
-      const { form, us, ls, needA, operands, pinned } = macInfo[i]!;
+      const { form, needA, operands, pinned } = macInfo[i]!, us = form.units, ls = form.lanes;
       if (anyFull(us, ls)) continue;
       if (!accTurn(o.acc, i) || (needA && !rdy(o.a)) || !rdy(o.b)) continue;
       if (pinned.some((p) => !accTurn(p, i))) continue;
-      if (form.readsD && !rdy({ p: o.acc })) continue;
+      if (form.readsD && (readyP.get(o.acc) ?? line) > line) continue; // the accumulator's last write has landed
       slots.push(form.text(o.acc, needA ? pname(o.a) : 0, pname(o.b)));
       for (const u of us) for (const l of ls) busy[u][l]!++;
       done[i] = 1; left--; accNext(o.acc);
