@@ -58,8 +58,8 @@ export interface QRunOptions {
 
 /** Run the integer model on a float input batch. */
 export function runQuantized(m: QModel, input: Tensor, opts: QRunOptions = {}): QRunResult {
-  const table = opts.engine === 'fast' ? fastQKernels(opts.runtime ?? sharedRuntime()) : QKERNELS;
   if (input.dtype !== 'float32') throw new BwvmError('EXEC_FEED', `input '${m.input.name}' must be float32, got ${input.dtype}`);
+  const table = opts.engine === 'fast' ? fastQKernels(opts.runtime ?? sharedRuntime()) : QKERNELS;
   const values = new Map<string, QTensor>();
   values.set(m.input.name, { shape: [...input.shape], data: quantizeTensor(input.data as Float32Array, m.input.value) });
   for (const node of m.nodes) {

@@ -62,12 +62,21 @@ function wideBase(ctx: QKernelCtx): BigInt64Array {
 
 /** The Conv kernel of the fast engine on runtime rt. */
 export function fastQconv(rt: DnnRuntime): QKernel {
-  const choices = new WeakMap<object, FastConvKind | null>();
+  // per node, worked out on its first call: the kernel (null: the reference kernel) and the
+  // constants every call uploads (the wide kernel's int64 base, the multipliers)
+  const plans = new WeakMap<object, { kind: FastConvKind; base?: BigInt64Array; m0: Int32Array; shift: Int32Array } | null>();
   return (x, ctx) => {
     const node = ctx.node, X = x[0]!;
-    let kind = choices.get(node);
-    if (kind === undefined) { const c = fastConvChoice(ctx, X.shape.length); choices.set(node, (kind = 'kind' in c ? c.kind : null)); }
-    if (kind === null) return qconv(x, ctx);
+    let plan = plans.get(node);
+    if (plan === undefined) {
+      const c = fastConvChoice(ctx, X.shape.length);
+      plans.set(node, (plan = 'refusal' in c ? null : {
+        kind: c.kind, ...(c.kind === 'wide' ? { base: wideBase(ctx) } : {}),
+        m0: Int32Array.from(node.requant!, (m) => m.m0), shift: Int32Array.from(node.requant!, (m) => m.shift),
+      }));
+    }
+    if (plan === null) return qconv(x, ctx);
+    const kind = plan.kind;
     const Wt = node.weight!, [N, C, H, W] = X.shape as [number, number, number, number];
     const M = Wt.shape[0]!, kH = Wt.shape[2]!, kW = Wt.shape[3]!, group = (node.attrs.group as number | undefined) ?? 1;
     const g = windowGeometry([H, W], [kH, kW], node.attrs, node.name);
@@ -86,13 +95,12 @@ export function fastQconv(rt: DnnRuntime): QKernel {
     try {
       const p = put(params), px = put(X.data), pw = put(Wt.data as ArrayLike<number>);
       let pb = 0;
-      if (kind === 'wide') {
-        const base = wideBase(ctx);
-        pb = rt.arena.alloc(base.length * 8);
+      if (plan.base) {
+        pb = rt.arena.alloc(plan.base.length * 8);
         blocks.push(pb);
-        new BigInt64Array(rt.memory.buffer, pb, base.length).set(base);
+        new BigInt64Array(rt.memory.buffer, pb, plan.base.length).set(plan.base);
       } else if (node.bias) pb = put(node.bias.data as ArrayLike<number>);
-      const pm = put(node.requant!.map((m) => m.m0)), ps = put(node.requant!.map((m) => m.shift));
+      const pm = put(plan.m0), ps = put(plan.shift);
       const py = rt.arena.alloc(y.length * 4);
       blocks.push(py);
       rt.withWorkspaces(rt.exports.qconvWorkspaceBytes(p), (ws) => {

@@ -133,10 +133,7 @@ const add: QKernel = (x, ctx) => {
       return t;
     };
     const ta = table(ma, za, la, ha), tb = table(mb, zb, lb, hb);
-    for (let i = 0; i < y.length; i++) {
-      const v = zy + ta[ad[i]! - la]! + tb[bd[i]! - lb]!;
-      y[i] = v < lo ? lo : v > hi ? hi : v;
-    }
+    for (let i = 0; i < y.length; i++) y[i] = saturate(zy + ta[ad[i]! - la]! + tb[bd[i]! - lb]!, lo, hi);
   } else {
     const sa = mulShifter(ma), sb = mulShifter(mb);
     for (let i = 0; i < y.length; i++) y[i] = saturate(zy + sa(ad[i]! - za) + sb(bd[i]! - zb), lo, hi);
