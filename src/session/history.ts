@@ -1,6 +1,9 @@
 // What this kernel session has run: each stored cell's source, execution count and outputs (built
 // from the executor's events exactly as `bwvm run` builds a notebook's: streams merge, display
 // updates rewrite earlier outputs, clear_output clears), as nbformat code cells. %report renders it.
+// Not the server's HistoryStore (src/jupyter/history.ts): that one answers history_request with
+// inputs and text results in the kernel's front process; this one keeps rich outputs where the
+// magics run, in the executor process.
 import { OutputCollector } from '../display/notebook/outputs.js';
 import type { CodeCell, Notebook } from '../display/notebook/model.js';
 
@@ -55,9 +58,9 @@ export class CellHistory {
   /** Finished cells, oldest first (the running one is not among them). */
   get cells(): readonly CodeCell[] { return this.done; }
 
-  /** The finished cells as an nbformat 4 notebook. */
-  notebook(metadata: Record<string, unknown> = {}): Notebook {
-    const cells = this.done.map((c, i): CodeCell => ({ ...structuredClone(c), id: `cell-${this.dropped + i + 1}` }));
+  /** The finished cells (those `keep` accepts) as an nbformat 4 notebook of copies. */
+  notebook(metadata: Record<string, unknown> = {}, keep: (c: CodeCell) => boolean = () => true): Notebook {
+    const cells = this.done.flatMap((c, i): CodeCell[] => (keep(c) ? [{ ...structuredClone(c), id: `cell-${this.dropped + i + 1}` }] : []));
     return { nbformat: 4, nbformat_minor: 5, metadata, cells };
   }
 

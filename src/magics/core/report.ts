@@ -5,6 +5,7 @@ import { extname, resolve } from 'node:path';
 import { renderReport } from '../../display/notebook/html.js';
 import { serializeNotebook, writeFileAtomic, type CodeCell } from '../../display/notebook/model.js';
 import { BwvmError } from '../../util/errors.js';
+import { LANGUAGE_INFO, NOTEBOOK_KERNELSPEC } from '../../jupyter/kernel-info.js';
 import { MagicOutput, type MagicFamily } from '../types.js';
 
 /** Execution counts selected by a spec like "3-7,9,12-" (inclusive; "12-" = from 12 on). */
@@ -48,13 +49,9 @@ export const reportFamily: MagicFamily = {
         throw new BwvmError('report-format', `%report ${args.pos('path')}: unknown report format '${ext || '(no extension)'}'`, { hint: 'end the path in .html (a standalone report) or .ipynb (a notebook)' });
       }
       const h = ctx.session.history, spec = args.str('cells');
-      const keep = spec === undefined ? () => true : cellFilter(spec);
-      const nb = h.notebook({
-        title: args.str('title') ?? 'bwvm session report',
-        kernelspec: { name: 'bwvm', display_name: 'TypeScript (bwvm)', language: 'typescript' },
-        language_info: { name: 'typescript', file_extension: '.ts', mimetype: 'text/typescript' },
-      });
-      nb.cells = nb.cells.filter((c) => keep((c as CodeCell).execution_count ?? -1));
+      const keep = spec === undefined ? undefined : cellFilter(spec);
+      const nb = h.notebook({ title: args.str('title') ?? 'bwvm session report', kernelspec: NOTEBOOK_KERNELSPEC, language_info: LANGUAGE_INFO },
+        keep && ((c) => keep(c.execution_count ?? -1)));
       if (!nb.cells.length) {
         throw new BwvmError('report-empty', h.cells.length ? `no cell of this session matches --cells ${spec}` : 'nothing to report: no cell has finished in this session yet',
           { hint: h.cells.length ? `this session has ${span(h.cells)}` : 'run some cells first; %report writes the cells before it' });

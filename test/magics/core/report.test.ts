@@ -71,7 +71,10 @@ describe('%report', () => {
     expect(r.stdout).toContain('2 cells, 4 outputs');
     const nb = JSON.parse(readFileSync(join(dir, 'nb.ipynb'), 'utf8')) as Notebook;
     expect(validateNotebook(nb)).toEqual([]);
-    expect(nb.metadata.kernelspec).toMatchObject({ name: 'bwvm', language: 'typescript' });
+    // the kernelspec the kernel installs, and the language its kernel_info_reply names
+    const spec = JSON.parse(readFileSync(new URL('../../../kernel/kernel.json', import.meta.url), 'utf8')) as { display_name: string; language: string };
+    expect(nb.metadata.kernelspec).toEqual({ name: 'bwvm', display_name: spec.display_name, language: spec.language });
+    expect(nb.metadata.language_info).toMatchObject({ name: 'typescript', file_extension: '.ts' });
     const cells = nb.cells as CodeCell[];
     expect(cells.map((c) => c.execution_count)).toEqual([2, 3]);
     expect(cells[0]!.outputs.map((o) => o.output_type)).toEqual(['display_data', 'execute_result']);
