@@ -5,7 +5,7 @@
 // by the bias the simulation just measured (budget x estimate / simulated), until the simulator
 // confirms it or a round limit is reached.
 import type { Graph } from '../ir/types.js';
-import type { BudgetLimits, CompressionPlan } from '../compress/index.js';
+import type { BudgetLimits, BudgetUse, CompressionPlan } from '../compress/index.js';
 import type { TargetDesc } from '../target/index.js';
 import { BwvmError, isBwvmError } from '../util/errors.js';
 import { simulateLayers, type CycleModel } from './cycle-model.js';
@@ -76,8 +76,13 @@ export async function planWithinSimulatedCycles(o: {
     ...(o.onRound ? { onRound: (x: SimulatedRound) => o.onRound!(x, budget) } : {}),
   });
   const last = r.rounds[r.rounds.length - 1]!;
-  const budgets = r.plan.budgets.map((b) => (b.budget === 'cycles' ? { ...b, limit: budget, value: last.simulated, original: o.cm.original, ok: true } : b));
-  return { plan: { ...r.plan, budgets }, graph: r.graph, cycles: { simulated: last.simulated, estimated: last.estimated, rounds: r.rounds } };
+  return { plan: { ...r.plan, budgets: simulatedCyclesRow(r.plan.budgets, budget, last.simulated, o.cm.original) }, graph: r.graph, cycles: { simulated: last.simulated, estimated: last.estimated, rounds: r.rounds } };
+}
+
+/** Budget rows with the cycles row showing the simulation: limit `budget`, value the simulated cycles
+ * of the plan, original the simulated cycles of the unpruned model. */
+export function simulatedCyclesRow(budgets: BudgetUse[], budget: number, simulated: number, original: number): BudgetUse[] {
+  return budgets.map((b) => (b.budget === 'cycles' ? { ...b, limit: budget, value: simulated, original, ok: simulated <= budget } : b));
 }
 
 /** One line per simulated plan, for the magic's and the CLI's progress output. */

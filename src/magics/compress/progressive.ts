@@ -10,7 +10,7 @@ import { ProgressBar } from '../../display/index.js';
 import type { MagicContext } from '../types.js';
 import type { TargetDesc } from '../../target/index.js';
 import type { CycleModel } from '../../session/cycle-model.js';
-import { planWithinSimulatedCycles, roundText, type ExactCyclesResult } from '../../session/exact-cycles.js';
+import { planWithinSimulatedCycles, roundText, simulatedCyclesRow, type ExactCyclesResult } from '../../session/exact-cycles.js';
 import { resolveDataset } from '../train/dataset.js';
 import { evalData, evaluator, groupsOf, recalibrator, scoresFor } from './common.js';
 
@@ -50,7 +50,7 @@ export async function progressivePlan(ctx: MagicContext, g: Graph, a: Progressiv
   const after = new Map(last.rows.map((r) => [r.layer, r.kept]));
   const rows = first.rows.map((r) => { const kept = after.get(r.layer) ?? r.kept; return { ...r, kept, keep: kept / r.channels }; });
   // with --exact-cycles the cycles row shows the simulation of the result against the budget
-  const budgets = simulated ? res.budgets.map((b) => (b.budget === 'cycles' ? { ...b, value: simulated!.simulated, original: exact!.cm.original, ok: simulated!.simulated <= b.limit } : b)) : res.budgets;
+  const budgets = simulated ? simulatedCyclesRow(res.budgets, a.limits.cycles!, simulated.simulated, exact!.cm.original) : res.budgets;
   const plan: CompressionPlan = { ...first, strategy: 'auto', rows, costs: res.costs, original: res.original, budgets };
   return { graph: res.graph, plan, ...(simulated ? { simulated } : {}) };
 }
