@@ -107,9 +107,9 @@ export async function runStudy(o: StudyOptions): Promise<StudyRow[]> {
     let baseAccuracy: number | undefined;
     const baseAcc = async () => (baseAccuracy ??= (await acc(base, o.test)).accuracy);
     // resume rows of this model by strategy, budget and seed (the first row of each wins)
-    const resumed = new Map<string, StudyRow>();
-    for (const r of o.resume ?? []) if (r.model === name && !resumed.has(`${r.strategy}|${r.budget}|${r.seed}`)) resumed.set(`${r.strategy}|${r.budget}|${r.seed}`, r);
-    const previous = (strategy: Strategy, budget: number, seed: number) => resumed.get(`${strategy}|${budget}|${seed}`);
+    const resumed = new Map<string, StudyRow>(), key = (strategy: string, budget: number, seed: number) => `${strategy}|${budget}|${seed}`;
+    for (const r of o.resume ?? []) if (r.model === name && !resumed.has(key(r.strategy, r.budget, r.seed))) resumed.set(key(r.strategy, r.budget, r.seed), r);
+    const previous = (strategy: Strategy, budget: number, seed: number) => resumed.get(key(strategy, budget, seed));
     const toRun = o.strategies.filter((st) => o.flops.some((b) => o.seeds.some((seed) => !previous(st, b, seed))));
     const needCurves = toRun.some((s) => s === 'auto' || s === 'proportional');
     // a short fine-tune at the study's batch and peak rate (sensitivity recovery, progressive stages)
